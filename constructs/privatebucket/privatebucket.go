@@ -1,0 +1,385 @@
+// Package privatebucket provides securestore's private data bucket: SSE-KMS
+// with a customer-managed key, every public-access block, ACLs disabled,
+// versioning, TLS 1.2 or newer only, retained on delete, with server access
+// logs to a dedicated log bucket.
+//
+// The bucket's name is deterministic (a prefix plus the account and region
+// pseudo-parameters, or a name the user gives), and BucketName, BucketArn and
+// RegionalDomainName are built from that name rather than from a reference
+// to the bucket resource. Other constructs use them to point at the bucket
+// without depending on it, which is what lets the key policy name exactly one
+// CloudFront distribution without a dependency cycle. The price: a named
+// bucket cannot be replaced in place; a change that needs replacement fails
+// instead of creating a second bucket.
+package privatebucket
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/securestore/securestore/constructs/encryptionkey"
+	"github.com/securestore/securestore/internal/validate"
+)
+
+// Defaults applied when the matching Props field is nil.
+const (
+	DefaultBucketNamePrefix                = "securestore-data"
+	DefaultAccessLogRetentionDays          = 365
+	DefaultAbortIncompleteUploadDays       = 7
+	DefaultNoncurrentVersionExpirationDays = 90
+)
+
+// Object Lock modes accepted by ObjectLock.Mode.
+const (
+	ObjectLockGovernance = "GOVERNANCE"
+	ObjectLockCompliance = "COMPLIANCE"
+)
+
+// Props configures a PrivateBucket. Nil props means all defaults.
+type Props struct {
+	// Key encrypts the data bucket (SSE-KMS with an S3 bucket key). Bring your
+	// own to share a key between buckets; an imported key's policy cannot be
+	// changed here, so grants then warn and leave the key policy to you.
+	// Default: - a new encryptionkey.EncryptionKey under this construct (id "Key").
+	Key awskms.IKey
+	// KeyProps configures the key created when Key is nil; it must be nil when Key is set.
+	// Default: - encryptionkey defaults.
+	KeyProps *encryptionkey.Props
+	// BucketName is the data bucket's full name, checked against the S3 naming
+	// rules at synth.
+	// Default: - BucketNamePrefix + "-" + account + "-" + region.
+	BucketName *string
+	// BucketNamePrefix starts the generated name; at most 35 characters so the
+	// name stays within 63. Must be nil when BucketName is set.
+	// Default: - "securestore-data".
+	BucketNamePrefix *string
+	// AccessLogRetentionDays is how long server access logs are kept.
+	// Default: - 365 days.
+	AccessLogRetentionDays *float64
+	// AbortIncompleteUploadDays aborts incomplete multipart uploads after this many days.
+	// Default: - 7 days.
+	AbortIncompleteUploadDays *float64
+	// NoncurrentVersionExpirationDays deletes noncurrent object versions after this many days.
+	// Default: - 90 days.
+	NoncurrentVersionExpirationDays *float64
+	// CorsAllowedOrigins lets browsers on these origins (https://host[:port],
+	// or http://localhost[:port] for development) use presigned URLs.
+	// Default: - no CORS rule; browsers on other origins cannot call the bucket.
+	CorsAllowedOrigins *[]*string
+	// ObjectLock turns on S3 Object Lock with a default retention.
+	// Default: - Object Lock off.
+	ObjectLock *ObjectLock
+	// EventBridge sends the bucket's object events to Amazon EventBridge.
+	// Default: - false.
+	EventBridge *bool
+}
+
+// ObjectLock is the default Object Lock retention of the data bucket.
+type ObjectLock struct {
+	// Mode is ObjectLockGovernance or ObjectLockCompliance.
+	Mode *string
+	// Days is the default retention in days, at least 1.
+	Days *float64
+}
+
+// PrivateBucket is the data bucket, its log bucket and its key.
+type PrivateBucket struct {
+	constructs.Construct
+	// Bucket is the data bucket (child id "Resource").
+	Bucket awss3.IBucket
+	// LogBucket receives the data bucket's server access logs (child id "AccessLogs").
+	// Other services' logs (CloudFront) may be delivered here under their own prefix.
+	LogBucket awss3.IBucket
+	// Key encrypts the data bucket.
+	Key awskms.IKey
+	// BucketName is the data bucket's name, built without a reference to it.
+	BucketName *string
+	// BucketArn is the data bucket's ARN, built without a reference to it.
+	BucketArn *string
+	// RegionalDomainName is <name>.s3.<region>.<url suffix>, built without a
+	// reference to the bucket.
+	RegionalDomainName *string
+
+	keyGrants map[string]bool
+}
+
+// New creates the data bucket, its log bucket and, unless props.Key is set,
+// its key. It panics with a *validate.Error naming each invalid prop.
+func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
+	c := constructs.NewConstruct(scope, id)
+	var p Props
+	if props != nil {
+		p = *props
+	}
+	check(c, &p)
+	stack := awscdk.Stack_Of(c)
+
+	key := p.Key
+	if key == nil {
+		key = encryptionkey.New(c, jsii.String("Key"), p.KeyProps).Key
+	}
+
+	name := p.BucketName
+	if name == nil {
+		prefix := DefaultBucketNamePrefix
+		if p.BucketNamePrefix != nil {
+			prefix = *p.BucketNamePrefix
+		}
+		name = awscdk.Fn_Join(jsii.String("-"), &[]*string{jsii.String(prefix), stack.Account(), stack.Region()})
+	}
+
+	logs := awss3.NewBucket(c, jsii.String("AccessLogs"), &awss3.BucketProps{
+		// S3 server access logging can deliver only to SSE-S3 buckets.
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		EnforceSSL:        jsii.Bool(true),
+		MinimumTLSVersion: jsii.Number(1.2),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		Versioned:         jsii.Bool(true),
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:                                  jsii.String("ExpireLogs"),
+			Expiration:                          awscdk.Duration_Days(days(p.AccessLogRetentionDays, DefaultAccessLogRetentionDays)),
+			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(1)),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}},
+	})
+
+	var lock awss3.ObjectLockRetention
+	if p.ObjectLock != nil {
+		d := awscdk.Duration_Days(p.ObjectLock.Days)
+		if *p.ObjectLock.Mode == ObjectLockCompliance {
+			lock = awss3.ObjectLockRetention_Compliance(d)
+		} else {
+			lock = awss3.ObjectLockRetention_Governance(d)
+		}
+	}
+
+	bucket := awss3.NewBucket(c, jsii.String("Resource"), &awss3.BucketProps{
+		BucketName:             name,
+		Encryption:             awss3.BucketEncryption_KMS,
+		EncryptionKey:          key,
+		BucketKeyEnabled:       jsii.Bool(true),
+		BlockedEncryptionTypes: &[]awss3.BlockedEncryptionType{awss3.BlockedEncryptionType_SSE_C()},
+		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
+		EnforceSSL:             jsii.Bool(true),
+		MinimumTLSVersion:      jsii.Number(1.2),
+		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		Versioned:              jsii.Bool(true),
+		RemovalPolicy:          awscdk.RemovalPolicy_RETAIN,
+		ServerAccessLogsBucket: logs,
+		ServerAccessLogsPrefix: jsii.String("s3-access/"),
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:                                  jsii.String("AbortIncompleteUploadsAndExpireNoncurrent"),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(days(p.AbortIncompleteUploadDays, DefaultAbortIncompleteUploadDays)),
+			NoncurrentVersionExpiration:         awscdk.Duration_Days(days(p.NoncurrentVersionExpirationDays, DefaultNoncurrentVersionExpirationDays)),
+		}},
+		Cors:                       corsRules(p.CorsAllowedOrigins),
+		ObjectLockEnabled:          jsii.Bool(p.ObjectLock != nil),
+		ObjectLockDefaultRetention: lock,
+		EventBridgeEnabled:         jsii.Bool(p.EventBridge != nil && *p.EventBridge),
+	})
+
+	arn := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), stack.Partition(), jsii.String(":s3:::"), name})
+	// Deny uploads that ask for another key or another kind of encryption: every
+	// object is encrypted with this key, whatever the uploader's headers say.
+	bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("DenyOtherEncryption"),
+		Effect:     awsiam.Effect_DENY,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
+		Actions:    jsii.Strings("s3:PutObject"),
+		Resources:  &[]*string{bucket.ArnForObjects(jsii.String("*"))},
+		Conditions: &map[string]any{
+			"StringNotEqualsIfExists": map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"},
+		},
+	}))
+	bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("DenyOtherKmsKeys"),
+		Effect:     awsiam.Effect_DENY,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
+		Actions:    jsii.Strings("s3:PutObject"),
+		Resources:  &[]*string{bucket.ArnForObjects(jsii.String("*"))},
+		Conditions: &map[string]any{
+			"StringNotEqualsIfExists": map[string]any{"s3:x-amz-server-side-encryption-aws-kms-key-id": key.KeyArn()},
+		},
+	}))
+
+	return &PrivateBucket{
+		Construct:  c,
+		Bucket:     bucket,
+		LogBucket:  logs,
+		Key:        key,
+		BucketName: name,
+		BucketArn:  arn,
+		RegionalDomainName: awscdk.Fn_Join(jsii.String(""), &[]*string{
+			name, jsii.String(".s3."), stack.Region(), jsii.String("."), stack.UrlSuffix(),
+		}),
+		keyGrants: map[string]bool{},
+	}
+}
+
+func days(v *float64, def float64) *float64 {
+	if v == nil {
+		return jsii.Number(def)
+	}
+	return v
+}
+
+func corsRules(origins *[]*string) *[]*awss3.CorsRule {
+	if origins == nil || len(*origins) == 0 {
+		return nil
+	}
+	return &[]*awss3.CorsRule{{
+		Id:             jsii.String("PresignedBrowserAccess"),
+		AllowedOrigins: origins,
+		AllowedMethods: &[]awss3.HttpMethods{awss3.HttpMethods_GET, awss3.HttpMethods_HEAD, awss3.HttpMethods_PUT, awss3.HttpMethods_POST, awss3.HttpMethods_DELETE},
+		AllowedHeaders: jsii.Strings("content-type", "x-amz-checksum-sha256", "x-amz-sdk-checksum-algorithm", "content-md5"),
+		ExposedHeaders: jsii.Strings("ETag", "x-amz-version-id", "x-amz-checksum-sha256"),
+		MaxAge:         jsii.Number(3000),
+	}}
+}
+
+// GrantRead lets grantee read objects under prefix ("" for the whole bucket):
+// s3:GetObject in its identity policy, kms:Decrypt through S3 in the key policy.
+func (b *PrivateBucket) GrantRead(grantee awsiam.IRole, prefix string) {
+	b.grant(grantee, prefix, "Read", []string{"s3:GetObject"}, encryptionkey.DecryptActions)
+}
+
+// GrantWrite lets grantee write objects under prefix: s3:PutObject in its
+// identity policy, kms:GenerateDataKey through S3 in the key policy (S3 asks
+// KMS for a data key on every SSE-KMS write).
+func (b *PrivateBucket) GrantWrite(grantee awsiam.IRole, prefix string) {
+	b.grant(grantee, prefix, "Write", []string{"s3:PutObject"}, []string{"kms:GenerateDataKey"})
+}
+
+// GrantDelete lets grantee delete objects under prefix: s3:DeleteObject only;
+// deleting needs no key.
+func (b *PrivateBucket) GrantDelete(grantee awsiam.IRole, prefix string) {
+	b.grant(grantee, prefix, "Delete", []string{"s3:DeleteObject"}, nil)
+}
+
+var prefixPattern = regexp.MustCompile(`^[^*?${}]*$`)
+
+func (b *PrivateBucket) grant(grantee awsiam.IRole, prefix, verb string, s3Actions, kmsActions []string) {
+	if !prefixPattern.MatchString(prefix) || strings.HasPrefix(prefix, "/") {
+		problems := validate.For(*b.Node().Path())
+		problems.Addf("Grant"+verb+" prefix", "must not start with '/' nor hold '*', '?', '$', '{' or '}', received %q", prefix)
+		problems.PanicIfAny()
+	}
+	grantee.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings(s3Actions...),
+		Resources: &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{b.BucketArn, jsii.String("/" + prefix + "*")})},
+	}))
+	if len(kmsActions) == 0 {
+		return
+	}
+	sid := fmt.Sprintf("S3%sFor%s", verb, *grantee.Node().Addr())
+	if b.keyGrants[sid] {
+		return
+	}
+	b.keyGrants[sid] = true
+	encryptionkey.AllowRoleViaS3(b.Key, sid, grantee.RoleArn(), kmsActions)
+}
+
+var bucketNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// checkBucketName applies the S3 general purpose bucket naming rules.
+func checkBucketName(name string) string {
+	switch {
+	case !bucketNamePattern.MatchString(name):
+		return "must be 3 to 63 characters of lowercase letters, digits, '.' and '-', starting and ending with a letter or digit"
+	case strings.Contains(name, ".."):
+		return "must not contain two adjacent periods"
+	case regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`).MatchString(name):
+		return "must not be formatted as an IP address"
+	case strings.HasPrefix(name, "xn--") || strings.HasPrefix(name, "sthree-") || strings.HasPrefix(name, "amzn-s3-demo-"):
+		return "must not start with the reserved prefixes xn--, sthree- or amzn-s3-demo-"
+	case strings.HasSuffix(name, "-s3alias") || strings.HasSuffix(name, "--ol-s3") || strings.HasSuffix(name, ".mrap") || strings.HasSuffix(name, "--x-s3") || strings.HasSuffix(name, "--table-s3"):
+		return "must not end with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)"
+	case strings.Contains(name, "."):
+		// Legal for S3, but virtual-hosted HTTPS (and so CloudFront's S3
+		// origin and presigned URLs) cannot match the wildcard certificate.
+		return "must not contain '.': TLS to <name>.s3.<region>.amazonaws.com would fail the certificate check"
+	}
+	return ""
+}
+
+func check(c constructs.Construct, p *Props) {
+	problems := validate.For(*c.Node().Path())
+	if p.Key != nil && p.KeyProps != nil {
+		problems.Addf("KeyProps", "must be nil when Key is set (KeyProps configures the key created when Key is nil)")
+	}
+	if p.BucketName != nil && p.BucketNamePrefix != nil {
+		problems.Addf("BucketNamePrefix", "must be nil when BucketName is set")
+	}
+	if validate.Literal(p.BucketName) {
+		if why := checkBucketName(*p.BucketName); why != "" {
+			problems.Addf("BucketName", "%s, received %q", why, *p.BucketName)
+		}
+	}
+	if validate.Literal(p.BucketNamePrefix) {
+		prefix := *p.BucketNamePrefix
+		// The generated name appends "-<12-digit account>-<region>": check the
+		// prefix with the longest such tail.
+		if len(prefix) > 35 {
+			problems.Addf("BucketNamePrefix", "must be at most 35 characters so that the generated name fits in 63, received %q (%d characters)", prefix, len(prefix))
+		} else if why := checkBucketName(prefix + "-123456789012-ap-southeast-2"); why != "" {
+			problems.Addf("BucketNamePrefix", "gives an invalid bucket name: %s, received %q", why, prefix)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    *float64
+	}{
+		{"AccessLogRetentionDays", p.AccessLogRetentionDays},
+		{"AbortIncompleteUploadDays", p.AbortIncompleteUploadDays},
+		{"NoncurrentVersionExpirationDays", p.NoncurrentVersionExpirationDays},
+	} {
+		if f.v != nil && (*f.v < 1 || *f.v != float64(int64(*f.v))) {
+			problems.Addf(f.name, "must be a whole number of days, at least 1, received %v", *f.v)
+		}
+	}
+	if p.CorsAllowedOrigins != nil {
+		for i, o := range *p.CorsAllowedOrigins {
+			if !validate.Literal(o) {
+				continue
+			}
+			if !originPattern.MatchString(*o) {
+				problems.Addf("CorsAllowedOrigins", "element %d must be https://host[:port] (or http://localhost[:port]) without a path or wildcard, received %q", i, *o)
+			}
+		}
+	}
+	if l := p.ObjectLock; l != nil {
+		if l.Mode == nil || (*l.Mode != ObjectLockGovernance && *l.Mode != ObjectLockCompliance) {
+			problems.Addf("ObjectLock.Mode", "must be %q or %q, received %s", ObjectLockGovernance, ObjectLockCompliance, quote(l.Mode))
+		}
+		if l.Days == nil || *l.Days < 1 || *l.Days != float64(int64(*l.Days)) {
+			problems.Addf("ObjectLock.Days", "must be a whole number of days, at least 1, received %s", number(l.Days))
+		}
+	}
+	problems.PanicIfAny()
+}
+
+var originPattern = regexp.MustCompile(`^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://localhost(:\d{1,5})?)$`)
+
+func quote(s *string) string {
+	if s == nil {
+		return "nothing"
+	}
+	return fmt.Sprintf("%q", *s)
+}
+
+func number(f *float64) string {
+	if f == nil {
+		return "nothing"
+	}
+	return fmt.Sprint(*f)
+}
