@@ -1,0 +1,486 @@
+// Package config reads securestore's settings from CDK context into a typed,
+// validated Config.
+//
+// Context comes from cdk.json and from `cdk synth -c key=value`. The key
+// "env" names an environment; its block in "environments" supplies that
+// environment's values; any other top-level key overrides the block (so a
+// `-c` flag always wins), and every key left unset takes its default from
+// Keys. Values may be JSON-typed (from cdk.json) or strings (from -c): lists
+// are JSON arrays or comma-separated strings. An unknown key, or a value of
+// the wrong type or out of range, is an error that names the key and what it
+// accepts.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Config is the validated configuration of one environment.
+type Config struct {
+	// Env is the environment's name; it names the CDK Stage.
+	Env string
+	// Account and Region pin the stack's environment; empty means environment-agnostic.
+	Account, Region string
+
+	BucketName                      string
+	BucketNamePrefix                string
+	KeyAlias                        string
+	KeyAdminRoleArns                []string
+	AccessLogRetentionDays          int
+	AbortIncompleteUploadDays       int
+	NoncurrentVersionExpirationDays int
+	CorsAllowedOrigins              []string
+	ObjectLockMode                  string
+	ObjectLockDays                  int
+	EventBridge                     bool
+
+	CDNEnabled             bool
+	CDNAccess              []string
+	CDNPublicKeyPem        string
+	CDNPrivateKeySecretArn string
+	CDNUnsafePublicReads   bool
+	CDNDomainNames         []string
+	CDNCertificateArn      string
+	CDNWebACLArn           string
+	CDNGeoAllow            []string
+	CDNGeoDeny             []string
+	CDNPriceClass          string
+
+	Tiers                     []string
+	AccessRules               string
+	URLTTLSeconds             int
+	MaxUploadBytes            int
+	MFA                       string
+	APIThrottleRate           float64
+	APIThrottleBurst          int
+	APIWebACLArn              string
+	LogRetentionDays          int
+	LambdaReservedConcurrency int
+
+	NagPacks []string
+}
+
+// Kind is a context value's type, as documented in the configuration reference.
+type Kind string
+
+// Kinds of context values.
+const (
+	String Kind = "string"
+	Int    Kind = "integer"
+	Number Kind = "number"
+	Bool   Kind = "boolean"
+	List   Kind = "list of strings"
+	Object Kind = "object"
+)
+
+// Key documents one context key.
+type Key struct {
+	// Name is the context key.
+	Name string
+	// Kind is its type.
+	Kind Kind
+	// Default is the value used when neither the environment block nor a
+	// top-level key sets it, as written in the reference table.
+	Default string
+	// Doc says what it does.
+	Doc string
+
+	set func(c *Config, raw any) error
+}
+
+// NagPackNames are the cdk-nag rule packs the app can apply.
+var NagPackNames = []string{"AwsSolutions", "Serverless", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"}
+
+// retentionDays are the values CloudWatch Logs accepts for a log group's retention.
+var retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// Keys lists every context key securestore reads, in reference order.
+// The README's configuration table is checked against it.
+var Keys = []Key{
+	{Name: "env", Kind: String, Default: "dev", Doc: "Environment to synthesize; its block in `environments` supplies values, and it names the CDK Stage (`cdk deploy 'prod/*'`).",
+		set: str(func(c *Config, v string) error { c.Env = v; return envName(v) })},
+	{Name: "environments", Kind: Object, Default: "{}", Doc: "Per-environment values: `{\"prod\": {\"mfa\": \"required\", ...}}`. Top-level keys override them.",
+		set: func(*Config, any) error { return nil }},
+	{Name: "account", Kind: String, Default: "", Doc: "AWS account id to pin the stack to; empty leaves it environment-agnostic.",
+		set: str(func(c *Config, v string) error { c.Account = v; return match(v, `^(\d{12})?$`, "a 12-digit account id or empty") })},
+	{Name: "region", Kind: String, Default: "", Doc: "AWS region to pin the stack to; empty leaves it environment-agnostic.",
+		set: str(func(c *Config, v string) error { c.Region = v; return match(v, `^([a-z]{2}(-[a-z]+)+-\d)?$`, "a region name such as eu-west-1, or empty") })},
+
+	{Name: "bucketName", Kind: String, Default: "", Doc: "Full name of the data bucket; empty builds `<bucketNamePrefix>-<account>-<region>`.",
+		set: str(func(c *Config, v string) error { c.BucketName = v; return nil })},
+	{Name: "bucketNamePrefix", Kind: String, Default: "securestore-<env>-data", Doc: "Prefix of the generated bucket name (at most 35 characters).",
+		set: str(func(c *Config, v string) error { c.BucketNamePrefix = v; return nil })},
+	{Name: "keyAlias", Kind: String, Default: "alias/securestore/<env>/data", Doc: "Alias of the customer-managed KMS key.",
+		set: str(func(c *Config, v string) error { c.KeyAlias = v; return nil })},
+	{Name: "keyAdminRoleArns", Kind: List, Default: "[]", Doc: "IAM role ARNs that may administer (never use) the KMS key, beside the account root.",
+		set: list(func(c *Config, v []string) error { c.KeyAdminRoleArns = v; return nil })},
+	{Name: "accessLogRetentionDays", Kind: Int, Default: "365", Doc: "Days to keep S3 server access logs and CloudFront logs.",
+		set: integer(1, 36500, func(c *Config, v int) { c.AccessLogRetentionDays = v })},
+	{Name: "abortIncompleteUploadDays", Kind: Int, Default: "7", Doc: "Days after which incomplete multipart uploads are aborted.",
+		set: integer(1, 3650, func(c *Config, v int) { c.AbortIncompleteUploadDays = v })},
+	{Name: "noncurrentVersionExpirationDays", Kind: Int, Default: "90", Doc: "Days after which noncurrent object versions are deleted.",
+		set: integer(1, 36500, func(c *Config, v int) { c.NoncurrentVersionExpirationDays = v })},
+	{Name: "corsAllowedOrigins", Kind: List, Default: "[]", Doc: "Browser origins (`https://app.example.com`) allowed by the bucket, CloudFront and API CORS rules; none by default.",
+		set: list(func(c *Config, v []string) error { c.CorsAllowedOrigins = v; return nil })},
+	{Name: "objectLockMode", Kind: String, Default: "", Doc: "`GOVERNANCE` or `COMPLIANCE` turns on S3 Object Lock; empty leaves it off.",
+		set: str(func(c *Config, v string) error {
+			c.ObjectLockMode = v
+			return oneOf(v, "", "GOVERNANCE", "COMPLIANCE")
+		})},
+	{Name: "objectLockDays", Kind: Int, Default: "0", Doc: "Default Object Lock retention in days; required (at least 1) when objectLockMode is set.",
+		set: integer(0, 36500, func(c *Config, v int) { c.ObjectLockDays = v })},
+	{Name: "eventBridge", Kind: Bool, Default: "false", Doc: "Send the bucket's object events to Amazon EventBridge.",
+		set: boolean(func(c *Config, v bool) { c.EventBridge = v })},
+
+	{Name: "cdnEnabled", Kind: Bool, Default: "true", Doc: "Put a CloudFront distribution with Origin Access Control in front of the bucket.",
+		set: boolean(func(c *Config, v bool) { c.CDNEnabled = v })},
+	{Name: "cdnAccess", Kind: List, Default: `["read"]`, Doc: "What CloudFront may do at the origin: `read`, and opt-in `write` (PUT) and `delete` (DELETE); viewers always need signed URLs or cookies for writes.",
+		set: list(func(c *Config, v []string) error {
+			c.CDNAccess = v
+			for _, a := range v {
+				if err := oneOf(a, "read", "write", "delete"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})},
+	{Name: "cdnPublicKeyPem", Kind: String, Default: "", Doc: "PEM public key of the CloudFront trusted key group that signs viewer URLs; required unless cdnUnsafePublicReads is true.",
+		set: str(func(c *Config, v string) error { c.CDNPublicKeyPem = v; return nil })},
+	{Name: "cdnPrivateKeySecretArn", Kind: String, Default: "", Doc: "Secrets Manager ARN of the matching private key; when set, the presign API can return CloudFront signed URLs (`delivery=cdn`).",
+		set: str(func(c *Config, v string) error {
+			c.CDNPrivateKeySecretArn = v
+			return match(v, `^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)?$`, "a Secrets Manager secret ARN or empty")
+		})},
+	{Name: "cdnUnsafePublicReads", Kind: Bool, Default: "false", Doc: "DANGER: lets anyone read every object through CloudFront without a signed URL. Writes stay signed.",
+		set: boolean(func(c *Config, v bool) { c.CDNUnsafePublicReads = v })},
+	{Name: "cdnDomainNames", Kind: List, Default: "[]", Doc: "Custom domain names for the distribution; need cdnCertificateArn.",
+		set: list(func(c *Config, v []string) error { c.CDNDomainNames = v; return nil })},
+	{Name: "cdnCertificateArn", Kind: String, Default: "", Doc: "ACM certificate ARN (us-east-1) for cdnDomainNames.",
+		set: str(func(c *Config, v string) error { c.CDNCertificateArn = v; return nil })},
+	{Name: "cdnWebAclArn", Kind: String, Default: "", Doc: "WAFv2 web ACL ARN (CLOUDFRONT scope, us-east-1) to attach to the distribution.",
+		set: str(func(c *Config, v string) error { c.CDNWebACLArn = v; return nil })},
+	{Name: "cdnGeoAllow", Kind: List, Default: "[]", Doc: "ISO 3166-1 alpha-2 country codes allowed to reach the distribution (not with cdnGeoDeny).",
+		set: list(func(c *Config, v []string) error { c.CDNGeoAllow = v; return nil })},
+	{Name: "cdnGeoDeny", Kind: List, Default: "[]", Doc: "ISO 3166-1 alpha-2 country codes refused by the distribution (not with cdnGeoAllow).",
+		set: list(func(c *Config, v []string) error { c.CDNGeoDeny = v; return nil })},
+	{Name: "cdnPriceClass", Kind: String, Default: "PriceClass_100", Doc: "CloudFront price class: `PriceClass_100`, `PriceClass_200` or `PriceClass_All`.",
+		set: str(func(c *Config, v string) error {
+			c.CDNPriceClass = v
+			return oneOf(v, "PriceClass_100", "PriceClass_200", "PriceClass_All")
+		})},
+
+	{Name: "tiers", Kind: List, Default: `["tier-1","tier-2"]`, Doc: "Cognito groups, lowest first; members of a tier read their tier's prefix (`tier-1/`) and every lower one.",
+		set: list(func(c *Config, v []string) error {
+			c.Tiers = v
+			for _, t := range v {
+				if err := match(t, `^[a-z0-9][a-z0-9-]{0,62}$`, "lowercase letters, digits and '-'"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})},
+	{Name: "accessRules", Kind: String, Default: "", Doc: "Presign access rules as JSON (`[{\"prefix\":\"reports/\",\"groups\":[\"tier-2\"],\"methods\":[\"GET\"]}]`); empty derives them from `tiers` plus a private `users/{sub}/` home.",
+		set: str(func(c *Config, v string) error { c.AccessRules = v; return nil })},
+	{Name: "urlTtlSeconds", Kind: Int, Default: "300", Doc: "Default and maximum lifetime of a presigned URL, in seconds.",
+		set: integer(1, 43200, func(c *Config, v int) { c.URLTTLSeconds = v })},
+	{Name: "maxUploadBytes", Kind: Int, Default: "104857600", Doc: "Largest object a presigned POST accepts, in bytes (at most 5 GiB).",
+		set: integer(1, 5<<30, func(c *Config, v int) { c.MaxUploadBytes = v })},
+	{Name: "mfa", Kind: String, Default: "optional", Doc: "Cognito MFA (TOTP): `optional` or `required`.",
+		set: str(func(c *Config, v string) error { c.MFA = v; return oneOf(v, "optional", "required") })},
+	{Name: "apiThrottleRate", Kind: Number, Default: "50", Doc: "API Gateway stage steady-state request rate (requests per second).",
+		set: num(1, 10000, func(c *Config, v float64) { c.APIThrottleRate = v })},
+	{Name: "apiThrottleBurst", Kind: Int, Default: "100", Doc: "API Gateway stage burst limit.",
+		set: integer(1, 5000, func(c *Config, v int) { c.APIThrottleBurst = v })},
+	{Name: "apiWebAclArn", Kind: String, Default: "", Doc: "WAFv2 web ACL ARN (REGIONAL scope) to associate with the API stage.",
+		set: str(func(c *Config, v string) error { c.APIWebACLArn = v; return nil })},
+	{Name: "logRetentionDays", Kind: Int, Default: "365", Doc: "Retention of the API access log and function log groups (a CloudWatch Logs retention value).",
+		set: integer(1, 3653, func(c *Config, v int) { c.LogRetentionDays = v })},
+	{Name: "lambdaReservedConcurrency", Kind: Int, Default: "10", Doc: "Reserved concurrency of the presign function.",
+		set: integer(1, 1000, func(c *Config, v int) { c.LambdaReservedConcurrency = v })},
+	{Name: "nagPacks", Kind: List, Default: `["AwsSolutions","Serverless","NIST.800.53.R5","HIPAA.Security","PCI.DSS.321"]`, Doc: "cdk-nag rule packs applied at synth; any unsuppressed error fails it.",
+		set: list(func(c *Config, v []string) error {
+			c.NagPacks = v
+			for _, p := range v {
+				if err := oneOf(p, NagPackNames...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})},
+}
+
+// Ignored reports whether a context key belongs to the CDK or its CLI rather
+// than to securestore (feature flags, lookups, toolkit settings).
+func Ignored(key string) bool {
+	return strings.HasPrefix(key, "@") || strings.HasPrefix(key, "aws:") || strings.HasPrefix(key, "aws-cdk") ||
+		strings.HasPrefix(key, "cdk") || key == "acknowledged-issue-numbers"
+}
+
+// Parse builds the Config from a context map: the CDK node's context (cdk.json
+// plus -c flags) or a test's own map.
+func Parse(context map[string]any) (*Config, error) {
+	var errs []error
+	byName := map[string]*Key{}
+	for i := range Keys {
+		byName[Keys[i].Name] = &Keys[i]
+	}
+	for k := range context {
+		if !Ignored(k) && byName[k] == nil {
+			errs = append(errs, fmt.Errorf("unknown context key %q: securestore accepts %s", k, keyNames()))
+		}
+	}
+
+	env := "dev"
+	if raw, ok := context["env"]; ok {
+		if s, ok := raw.(string); ok {
+			env = s
+		}
+	}
+	envBlock := map[string]any{}
+	if raw, ok := context["environments"]; ok {
+		envs, err := asObject(raw)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("context key \"environments\": %w", err))
+		}
+		if b, ok := envs[env]; ok {
+			block, err := asObject(b)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("context key \"environments.%s\": %w", env, err))
+			}
+			envBlock = block
+		}
+		for name, b := range envs {
+			block, _ := asObject(b)
+			for k := range block {
+				if k == "env" || k == "environments" || byName[k] == nil {
+					errs = append(errs, fmt.Errorf("unknown key %q in environments.%s: securestore accepts %s", k, name, keyNames()))
+				}
+			}
+		}
+	}
+
+	c := &Config{}
+	for _, k := range Keys {
+		raw, where := k.Default, "default"
+		var value any = raw
+		if k.Kind == List || k.Kind == Object {
+			value = raw // parsed as JSON by the setter
+		}
+		if v, ok := envBlock[k.Name]; ok && k.Name != "env" {
+			value, where = v, "environments."+env+"."+k.Name
+		}
+		if v, ok := context[k.Name]; ok {
+			value, where = v, k.Name
+		}
+		if err := k.set(c, value); err != nil {
+			if where == "default" {
+				where = k.Name
+			}
+			errs = append(errs, fmt.Errorf("context key %q (%s): %w", where, k.Kind, err))
+		}
+	}
+	if c.BucketNamePrefix == "securestore-<env>-data" {
+		c.BucketNamePrefix = "securestore-" + c.Env + "-data"
+	}
+	if c.KeyAlias == "alias/securestore/<env>/data" {
+		c.KeyAlias = "alias/securestore/" + c.Env + "/data"
+	}
+	errs = append(errs, c.crossCheck()...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+func (c *Config) crossCheck() []error {
+	var errs []error
+	if c.ObjectLockMode != "" && c.ObjectLockDays < 1 {
+		errs = append(errs, fmt.Errorf("context key \"objectLockDays\": must be at least 1 when objectLockMode is %q, received %d", c.ObjectLockMode, c.ObjectLockDays))
+	}
+	if c.ObjectLockMode == "" && c.ObjectLockDays != 0 {
+		errs = append(errs, fmt.Errorf("context key \"objectLockDays\": set objectLockMode too, or leave objectLockDays at 0 (received %d)", c.ObjectLockDays))
+	}
+	if !slices.Contains(retentionDays, c.LogRetentionDays) {
+		errs = append(errs, fmt.Errorf("context key \"logRetentionDays\": must be one of the CloudWatch Logs retention values %v, received %d", retentionDays, c.LogRetentionDays))
+	}
+	if len(c.Tiers) == 0 {
+		errs = append(errs, errors.New("context key \"tiers\": needs at least one tier"))
+	}
+	return errs
+}
+
+func keyNames() string {
+	names := make([]string, len(Keys))
+	for i, k := range Keys {
+		names[i] = k.Name
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+var envPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
+
+func envName(v string) error {
+	if !envPattern.MatchString(v) {
+		return fmt.Errorf("must be 1 to 20 lowercase letters, digits or '-', starting with a letter, received %q", v)
+	}
+	return nil
+}
+
+func match(v, pattern, what string) error {
+	if !regexp.MustCompile(pattern).MatchString(v) {
+		return fmt.Errorf("must be %s, received %q", what, v)
+	}
+	return nil
+}
+
+func oneOf(v string, accepted ...string) error {
+	if slices.Contains(accepted, v) {
+		return nil
+	}
+	quoted := make([]string, len(accepted))
+	for i, a := range accepted {
+		quoted[i] = strconv.Quote(a)
+	}
+	return fmt.Errorf("must be one of %s, received %q", strings.Join(quoted, ", "), v)
+}
+
+func str(set func(*Config, string) error) func(*Config, any) error {
+	return func(c *Config, raw any) error {
+		s, ok := raw.(string)
+		if !ok {
+			return fmt.Errorf("must be a string, received %v (%T)", raw, raw)
+		}
+		return set(c, s)
+	}
+}
+
+func boolean(set func(*Config, bool)) func(*Config, any) error {
+	return func(c *Config, raw any) error {
+		switch v := raw.(type) {
+		case bool:
+			set(c, v)
+			return nil
+		case string:
+			switch v {
+			case "true":
+				set(c, true)
+				return nil
+			case "false":
+				set(c, false)
+				return nil
+			}
+		}
+		return fmt.Errorf("must be true or false, received %v", raw)
+	}
+}
+
+func num(lo, hi float64, set func(*Config, float64)) func(*Config, any) error {
+	return func(c *Config, raw any) error {
+		var f float64
+		switch v := raw.(type) {
+		case float64:
+			f = v
+		case int:
+			f = float64(v)
+		case string:
+			var err error
+			if f, err = strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
+				return fmt.Errorf("must be a number, received %q", v)
+			}
+		default:
+			return fmt.Errorf("must be a number, received %v (%T)", raw, raw)
+		}
+		if math.IsNaN(f) || f < lo || f > hi {
+			return fmt.Errorf("must be between %v and %v, received %v", lo, hi, f)
+		}
+		set(c, f)
+		return nil
+	}
+}
+
+func integer(lo, hi int, set func(*Config, int)) func(*Config, any) error {
+	return func(c *Config, raw any) error {
+		var n int
+		switch v := raw.(type) {
+		case float64:
+			if v != math.Trunc(v) || math.Abs(v) > 1<<53 {
+				return fmt.Errorf("must be a whole number, received %v", v)
+			}
+			n = int(v)
+		case int:
+			n = v
+		case string:
+			var err error
+			if n, err = strconv.Atoi(strings.TrimSpace(v)); err != nil {
+				return fmt.Errorf("must be a whole number, received %q", v)
+			}
+		default:
+			return fmt.Errorf("must be a whole number, received %v (%T)", raw, raw)
+		}
+		if n < lo || n > hi {
+			return fmt.Errorf("must be between %d and %d, received %d", lo, hi, n)
+		}
+		set(c, n)
+		return nil
+	}
+}
+
+func list(set func(*Config, []string) error) func(*Config, any) error {
+	return func(c *Config, raw any) error {
+		var out []string
+		switch v := raw.(type) {
+		case []any:
+			for i, e := range v {
+				s, ok := e.(string)
+				if !ok {
+					return fmt.Errorf("element %d must be a string, received %v (%T)", i, e, e)
+				}
+				out = append(out, s)
+			}
+		case []string:
+			out = append(out, v...)
+		case string:
+			t := strings.TrimSpace(v)
+			if strings.HasPrefix(t, "[") {
+				if err := json.Unmarshal([]byte(t), &out); err != nil {
+					return fmt.Errorf("must be a JSON array of strings or a comma-separated list, received %q: %v", v, err)
+				}
+			} else if t != "" {
+				for _, part := range strings.Split(t, ",") {
+					out = append(out, strings.TrimSpace(part))
+				}
+			}
+		default:
+			return fmt.Errorf("must be a list of strings, received %v (%T)", raw, raw)
+		}
+		for i, s := range out {
+			if s == "" {
+				return fmt.Errorf("element %d is empty", i)
+			}
+		}
+		return set(c, out)
+	}
+}
+
+func asObject(raw any) (map[string]any, error) {
+	switch v := raw.(type) {
+	case map[string]any:
+		return v, nil
+	case string:
+		var m map[string]any
+		if err := json.Unmarshal([]byte(v), &m); err != nil {
+			return nil, fmt.Errorf("must be a JSON object, received %q: %v", v, err)
+		}
+		return m, nil
+	}
+	return nil, fmt.Errorf("must be an object, received %v (%T)", raw, raw)
+}

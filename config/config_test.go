@@ -1,0 +1,127 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParse_DefaultsWithoutContext(t *testing.T) {
+	c, err := Parse(map[string]any{})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if c.Env != "dev" || c.URLTTLSeconds != 300 || c.MFA != "optional" || c.BucketNamePrefix != "securestore-dev-data" ||
+		c.KeyAlias != "alias/securestore/dev/data" || len(c.NagPacks) != 5 || strings.Join(c.Tiers, ",") != "tier-1,tier-2" ||
+		strings.Join(c.CDNAccess, ",") != "read" || !c.CDNEnabled || c.CDNUnsafePublicReads {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestParse_EnvironmentBlockThenTopLevelOverride(t *testing.T) {
+	ctx := map[string]any{
+		"env": "prod",
+		"environments": map[string]any{
+			"prod": map[string]any{"mfa": "required", "urlTtlSeconds": 120.0, "logRetentionDays": 731.0},
+			"dev":  map[string]any{"urlTtlSeconds": 900.0},
+		},
+		"urlTtlSeconds": "60", // a -c flag arrives as a string and wins
+	}
+	c, err := Parse(ctx)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if c.Env != "prod" || c.MFA != "required" || c.URLTTLSeconds != 60 || c.LogRetentionDays != 731 || c.BucketNamePrefix != "securestore-prod-data" {
+		t.Errorf("got %+v", c)
+	}
+}
+
+func TestParse_ListsFromJSONOrCommas(t *testing.T) {
+	for _, raw := range []any{`["read","write"]`, "read, write", []any{"read", "write"}} {
+		c, err := Parse(map[string]any{"cdnAccess": raw})
+		if err != nil {
+			t.Fatalf("Parse(%v): %v", raw, err)
+		}
+		if strings.Join(c.CDNAccess, ",") != "read,write" {
+			t.Errorf("cdnAccess from %v = %v", raw, c.CDNAccess)
+		}
+	}
+}
+
+func TestParse_IgnoresCDKKeys(t *testing.T) {
+	_, err := Parse(map[string]any{
+		"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": true,
+		"aws:cdk:enable-path-metadata":                    true,
+		"acknowledged-issue-numbers":                      []any{1.0},
+		"cdk-nag:ignore":                                  "x",
+	})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+}
+
+func TestParse_RejectsWithKeyName(t *testing.T) {
+	cases := []struct {
+		name string
+		ctx  map[string]any
+		want []string
+	}{
+		{"unknown key", map[string]any{"bucketname": "x"}, []string{`unknown context key "bucketname"`, "bucketName"}},
+		{"unknown key in environment", map[string]any{"environments": map[string]any{"prod": map[string]any{"mfaa": "x"}}}, []string{`"mfaa" in environments.prod`}},
+		{"bad integer", map[string]any{"urlTtlSeconds": "soon"}, []string{`"urlTtlSeconds"`, "whole number", `"soon"`}},
+		{"zero lifecycle days", map[string]any{"abortIncompleteUploadDays": 0.0}, []string{`"abortIncompleteUploadDays"`, "between 1 and 3650", "received 0"}},
+		{"negative noncurrent days", map[string]any{"noncurrentVersionExpirationDays": "-3"}, []string{`"noncurrentVersionExpirationDays"`, "received -3"}},
+		{"fraction", map[string]any{"accessLogRetentionDays": 1.5}, []string{`"accessLogRetentionDays"`, "whole number"}},
+		{"bad bool", map[string]any{"eventBridge": "yes"}, []string{`"eventBridge"`, "true or false"}},
+		{"bad enum", map[string]any{"mfa": "sometimes"}, []string{`"mfa"`, `"optional", "required"`, `"sometimes"`}},
+		{"bad access level", map[string]any{"cdnAccess": "read,admin"}, []string{`"cdnAccess"`, `"admin"`}},
+		{"bad nag pack", map[string]any{"nagPacks": "AwsSolutions,NIST"}, []string{`"nagPacks"`, `"NIST"`}},
+		{"bad env name", map[string]any{"env": "Prod!"}, []string{`"env"`, `"Prod!"`}},
+		{"bad retention", map[string]any{"logRetentionDays": 42.0}, []string{`"logRetentionDays"`, "received 42"}},
+		{"lock without days", map[string]any{"objectLockMode": "GOVERNANCE"}, []string{`"objectLockDays"`, "at least 1"}},
+		{"bad secret arn", map[string]any{"cdnPrivateKeySecretArn": "my-secret"}, []string{`"cdnPrivateKeySecretArn"`, "Secrets Manager"}},
+		{"value from environment named", map[string]any{"environments": map[string]any{"dev": map[string]any{"urlTtlSeconds": "x"}}}, []string{`"environments.dev.urlTtlSeconds"`}},
+		{"bad list element", map[string]any{"tiers": []any{"tier-1", 3.0}}, []string{`"tiers"`, "element 1"}},
+		{"bad tier", map[string]any{"tiers": "Tier One"}, []string{`"tiers"`, `"Tier One"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse(tc.ctx)
+			if err == nil {
+				t.Fatal("Parse succeeded, want an error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestParse_ReportsEveryProblemAtOnce(t *testing.T) {
+	_, err := Parse(map[string]any{"mfa": "x", "urlTtlSeconds": "y", "nope": 1.0})
+	if err == nil {
+		t.Fatal("want error")
+	}
+	for _, w := range []string{`"mfa"`, `"urlTtlSeconds"`, `"nope"`} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q lacks %q", err, w)
+		}
+	}
+}
+
+func TestKeys_EveryKeyDocumentedAndDefaultParses(t *testing.T) {
+	seen := map[string]bool{}
+	for _, k := range Keys {
+		if k.Doc == "" || k.Kind == "" {
+			t.Errorf("key %q lacks doc or kind", k.Name)
+		}
+		if seen[k.Name] {
+			t.Errorf("key %q listed twice", k.Name)
+		}
+		seen[k.Name] = true
+		if Ignored(k.Name) {
+			t.Errorf("key %q would be ignored as a CDK key", k.Name)
+		}
+	}
+}
