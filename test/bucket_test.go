@@ -1,0 +1,295 @@
+package test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Assertions on the data bucket, its log bucket and its key. Each pins one
+// security property of the synthesized template, so a snapshot change that
+// weakens it fails here with a name that says what was lost.
+
+func props(m map[string]any) *map[string]any { return &m }
+
+func dataBucket(t *testing.T, name string, p map[string]any) {
+	t.Helper()
+	configs[name].assert.HasResourceProperties(jsii.String("AWS::S3::Bucket"), props(p))
+}
+
+func TestBucket_BlocksAllPublicAccess(t *testing.T) {
+	// Both buckets: the count pins that no third bucket escapes the check.
+	s := configs["default"]
+	s.assert.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), props(map[string]any{
+		"PublicAccessBlockConfiguration": map[string]any{
+			"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true,
+		},
+	}), jsii.Number(2))
+	s.assert.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(2))
+}
+
+func TestBucket_EncryptedWithCustomerKeyAndBucketKey(t *testing.T) {
+	dataBucket(t, "default", map[string]any{
+		"BucketEncryption": map[string]any{"ServerSideEncryptionConfiguration": []any{
+			assertions.Match_ObjectLike(&map[string]any{
+				"BucketKeyEnabled": true,
+				"ServerSideEncryptionByDefault": map[string]any{
+					"SSEAlgorithm":   "aws:kms",
+					"KMSMasterKeyID": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^BucketKey")), "Arn"}},
+				},
+			}),
+		}},
+	})
+}
+
+func TestBucket_ACLsDisabledOnBothBuckets(t *testing.T) {
+	configs["default"].assert.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), props(map[string]any{
+		"OwnershipControls": map[string]any{"Rules": []any{map[string]any{"ObjectOwnership": "BucketOwnerEnforced"}}},
+	}), jsii.Number(2))
+}
+
+func TestBucket_VersionedAndRetained(t *testing.T) {
+	s := configs["default"]
+	s.assert.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), props(map[string]any{
+		"VersioningConfiguration": map[string]any{"Status": "Enabled"},
+	}), jsii.Number(2))
+	s.assert.AllResources(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
+	s.assert.AllResources(jsii.String("AWS::KMS::Key"), map[string]any{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
+}
+
+func TestBucket_DeterministicNameFromAccountAndRegion(t *testing.T) {
+	dataBucket(t, "default", map[string]any{
+		"BucketName": map[string]any{"Fn::Join": []any{"-", []any{
+			"securestore-dev-data", map[string]any{"Ref": "AWS::AccountId"}, map[string]any{"Ref": "AWS::Region"},
+		}}},
+	})
+	dataBucket(t, "maximal", map[string]any{"BucketName": "acme-securestore-full-123456789012-eu-west-1"})
+}
+
+func TestBucket_AccessLogsToLogBucket(t *testing.T) {
+	dataBucket(t, "default", map[string]any{
+		"LoggingConfiguration": map[string]any{
+			"DestinationBucketName": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^BucketAccessLogs"))},
+			"LogFilePrefix":         "s3-access/",
+		},
+	})
+}
+
+func TestBucket_LogBucketIsSSES3AndExpiresLogs(t *testing.T) {
+	dataBucket(t, "default", map[string]any{
+		"BucketEncryption": map[string]any{"ServerSideEncryptionConfiguration": []any{
+			map[string]any{"ServerSideEncryptionByDefault": map[string]any{"SSEAlgorithm": "AES256"}},
+		}},
+		"LifecycleConfiguration": map[string]any{"Rules": assertions.Match_ArrayWith(&[]any{
+			assertions.Match_ObjectLike(&map[string]any{"ExpirationInDays": 90, "Status": "Enabled"}),
+		})},
+	})
+	dataBucket(t, "maximal", map[string]any{
+		"LifecycleConfiguration": map[string]any{"Rules": assertions.Match_ArrayWith(&[]any{
+			assertions.Match_ObjectLike(&map[string]any{"ExpirationInDays": 400}),
+		})},
+	})
+}
+
+func TestBucket_LifecycleAbortsUploadsAndExpiresNoncurrent(t *testing.T) {
+	dataBucket(t, "default", map[string]any{
+		"LifecycleConfiguration": map[string]any{"Rules": []any{assertions.Match_ObjectLike(&map[string]any{
+			"AbortIncompleteMultipartUpload": map[string]any{"DaysAfterInitiation": 7},
+			"NoncurrentVersionExpiration":    map[string]any{"NoncurrentDays": 30},
+			"Status":                         "Enabled",
+		})}},
+	})
+	dataBucket(t, "maximal", map[string]any{
+		"LifecycleConfiguration": map[string]any{"Rules": []any{assertions.Match_ObjectLike(&map[string]any{
+			"AbortIncompleteMultipartUpload": map[string]any{"DaysAfterInitiation": 3},
+			"NoncurrentVersionExpiration":    map[string]any{"NoncurrentDays": 30},
+		})}},
+	})
+}
+
+func TestBucket_BlocksSSEC(t *testing.T) {
+	dataBucket(t, "default", map[string]any{
+		"BucketEncryption": map[string]any{"ServerSideEncryptionConfiguration": []any{
+			assertions.Match_ObjectLike(&map[string]any{"BlockedEncryptionTypes": map[string]any{"EncryptionType": []any{"SSE-C"}}}),
+		}},
+	})
+}
+
+func bucketPolicyHas(t *testing.T, name string, stmt map[string]any) {
+	t.Helper()
+	configs[name].assert.HasResourceProperties(jsii.String("AWS::S3::BucketPolicy"), props(map[string]any{
+		"Bucket":         map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Bucket[0-9A-F]{8}$"))},
+		"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&stmt)})},
+	}))
+}
+
+func TestBucketPolicy_DeniesRequestsWithoutTLS(t *testing.T) {
+	bucketPolicyHas(t, "default", map[string]any{
+		"Effect": "Deny", "Action": "s3:*", "Principal": map[string]any{"AWS": "*"},
+		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+	})
+}
+
+func TestBucketPolicy_DeniesTLSOlderThan12(t *testing.T) {
+	bucketPolicyHas(t, "default", map[string]any{
+		"Effect": "Deny", "Action": "s3:*",
+		"Condition": map[string]any{"NumericLessThan": map[string]any{"s3:TlsVersion": 1.2}},
+	})
+}
+
+func TestBucketPolicy_DeniesUploadsNamingAnotherKey(t *testing.T) {
+	bucketPolicyHas(t, "default", map[string]any{
+		"Sid": "DenyOtherKmsKeys", "Effect": "Deny", "Action": "s3:PutObject",
+		"Condition": map[string]any{"StringNotEqualsIfExists": map[string]any{
+			"s3:x-amz-server-side-encryption-aws-kms-key-id": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^BucketKey")), "Arn"}},
+		}},
+	})
+	bucketPolicyHas(t, "default", map[string]any{
+		"Sid": "DenyOtherEncryption", "Effect": "Deny", "Action": "s3:PutObject",
+		"Condition": map[string]any{"StringNotEqualsIfExists": map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"}},
+	})
+}
+
+func TestBucket_NoCORSByDefault(t *testing.T) {
+	configs["default"].assert.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), props(map[string]any{
+		"CorsConfiguration": assertions.Match_AnyValue(),
+	}), jsii.Number(0))
+}
+
+func TestBucket_CORSFromConfig(t *testing.T) {
+	dataBucket(t, "maximal", map[string]any{
+		"CorsConfiguration": map[string]any{"CorsRules": []any{assertions.Match_ObjectLike(&map[string]any{
+			"AllowedOrigins": []any{"https://app.example.com", "http://localhost:3000"},
+			"AllowedMethods": assertions.Match_ArrayWith(&[]any{"PUT", "POST"}),
+		})}},
+	})
+}
+
+func TestBucket_ObjectLockAndEventBridgeWhenConfigured(t *testing.T) {
+	dataBucket(t, "maximal", map[string]any{
+		"ObjectLockEnabled": true,
+		"ObjectLockConfiguration": map[string]any{
+			"ObjectLockEnabled": "Enabled",
+			"Rule":              map[string]any{"DefaultRetention": map[string]any{"Mode": "GOVERNANCE", "Days": 30}},
+		},
+		"NotificationConfiguration": map[string]any{"EventBridgeConfiguration": map[string]any{"EventBridgeEnabled": true}},
+	})
+	// No notifications custom resource (and so no Lambda) for EventBridge.
+	configs["maximal"].assert.ResourceCountIs(jsii.String("Custom::S3BucketNotifications"), jsii.Number(0))
+	dataBucket(t, "default", map[string]any{
+		"ObjectLockEnabled":         assertions.Match_Absent(),
+		"NotificationConfiguration": assertions.Match_Absent(),
+	})
+}
+
+func TestKey_RotationAliasPendingWindow(t *testing.T) {
+	s := configs["default"]
+	s.assert.HasResourceProperties(jsii.String("AWS::KMS::Key"), props(map[string]any{
+		"EnableKeyRotation": true, "PendingWindowInDays": 30,
+	}))
+	s.assert.HasResourceProperties(jsii.String("AWS::KMS::Alias"), props(map[string]any{"AliasName": "alias/securestore/dev/data"}))
+}
+
+// keyStatements returns the key policy statements of the config's data key.
+func keyStatements(t *testing.T, name string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, r := range resourcesOfType(configs[name].template, "AWS::KMS::Key") {
+		policy := r["Properties"].(map[string]any)["KeyPolicy"].(map[string]any)
+		for _, s := range policy["Statement"].([]any) {
+			out = append(out, s.(map[string]any))
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s: no key policy statements", name)
+	}
+	return out
+}
+
+func resourcesOfType(template map[string]any, typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range template["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == typ {
+			out[id] = res
+		}
+	}
+	return out
+}
+
+func actionsOf(stmt map[string]any) []string {
+	switch a := stmt["Action"].(type) {
+	case string:
+		return []string{a}
+	case []any:
+		out := make([]string, len(a))
+		for i, x := range a {
+			out[i] = x.(string)
+		}
+		return out
+	}
+	return nil
+}
+
+func TestKeyPolicy_RootHasAdminActionsOnly(t *testing.T) {
+	dataPlane := map[string]bool{"kms:*": true, "kms:Decrypt": true, "kms:Encrypt": true, "kms:ReEncrypt*": true,
+		"kms:ReEncryptFrom": true, "kms:ReEncryptTo": true, "kms:GenerateDataKey*": true, "kms:GenerateDataKey": true,
+		"kms:GenerateDataKeyWithoutPlaintext": true, "kms:CreateGrant": true, "kms:Create*": true}
+	for _, name := range sortedNames() {
+		found := false
+		for _, st := range keyStatements(t, name) {
+			if st["Sid"] != "KeyAdministration" {
+				continue
+			}
+			found = true
+			for _, a := range actionsOf(st) {
+				if dataPlane[a] || a == "*" {
+					t.Errorf("%s: administrators are granted %s", name, a)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no KeyAdministration statement", name)
+		}
+	}
+}
+
+func TestKeyPolicy_EveryDataPlaneGrantIsConditioned(t *testing.T) {
+	for _, name := range sortedNames() {
+		for _, st := range keyStatements(t, name) {
+			if st["Sid"] == "KeyAdministration" {
+				continue
+			}
+			cond, _ := st["Condition"].(map[string]any)
+			eq, _ := cond["StringEquals"].(map[string]any)
+			_, via := eq["kms:ViaService"]
+			_, src := eq["AWS:SourceArn"]
+			if !via && !src {
+				t.Errorf("%s: key policy statement %v has neither kms:ViaService nor AWS:SourceArn", name, st["Sid"])
+			}
+			if p, ok := st["Principal"].(map[string]any); ok {
+				if p["AWS"] == "*" || p["Service"] == "*" {
+					t.Errorf("%s: statement %v names every principal", name, st["Sid"])
+				}
+			}
+		}
+	}
+}
+
+func TestKeyPolicy_AdminRolesFromConfig(t *testing.T) {
+	found := false
+	for _, st := range keyStatements(t, "maximal") {
+		if st["Sid"] == "KeyAdministration" {
+			p := st["Principal"].(map[string]any)["AWS"].([]any)
+			for _, x := range p {
+				if x == "arn:aws:iam::123456789012:role/KeyAdmins" {
+					found = true
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("maximal: KeyAdmins role is not a key administrator")
+	}
+}

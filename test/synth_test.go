@@ -1,0 +1,254 @@
+// Package test holds the snapshot and assertion tests over the synthesized
+// app. TestMain synthesizes every protected configuration once, in one CDK
+// app (the jsii runtime is slow to start), and the tests share the result.
+package test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/securestore/securestore/compliance"
+	"github.com/securestore/securestore/config"
+	"github.com/securestore/securestore/stacks"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden templates under testdata/")
+
+// synthesized is one configuration's synthesized stack and template.
+type synthesized struct {
+	name     string
+	cfg      *config.Config
+	storage  *stacks.Storage
+	matched  []int  // resources each compliance suppression matched
+	path     string // template file in the cloud assembly
+	raw      []byte
+	template map[string]any
+	assert   assertions.Template
+}
+
+// configs are the protected configurations, by name: the app's defaults as
+// `make synth` builds them, the prod environment, and a maximal configuration
+// with every option on.
+var configs = map[string]*synthesized{}
+
+// cdkContext is cdk.json's context: the feature flags and environments the
+// CLI hands the app.
+func cdkContext() (map[string]any, error) {
+	b, err := os.ReadFile("../cdk.json")
+	if err != nil {
+		return nil, err
+	}
+	var f struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("parsing cdk.json: %w", err)
+	}
+	return f.Context, nil
+}
+
+// configContexts gives each protected configuration's context on top of cdk.json's.
+func configContexts() map[string]map[string]any {
+	return map[string]map[string]any{
+		"default": {},
+		"prod":    {"env": "prod"},
+		"maximal": maximalContext,
+	}
+}
+
+// maximalContext turns every option on.
+var maximalContext = map[string]any{
+	"env":                             "full",
+	"account":                         "123456789012",
+	"region":                          "eu-west-1",
+	"bucketNamePrefix":                "acme-securestore-full",
+	"keyAdminRoleArns":                []any{"arn:aws:iam::123456789012:role/KeyAdmins"},
+	"accessLogRetentionDays":          "400",
+	"abortIncompleteUploadDays":       "3",
+	"noncurrentVersionExpirationDays": "30",
+	"corsAllowedOrigins":              "https://app.example.com,http://localhost:3000",
+	"objectLockMode":                  "GOVERNANCE",
+	"objectLockDays":                  "30",
+	"eventBridge":                     "true",
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := func() int {
+		defer jsii.Close()
+		if err := synthAll(); err != nil {
+			fmt.Fprintln(os.Stderr, "synth:", err)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+func synthAll() (err error) {
+	defer func() {
+		// A failed synth (an invalid prop, a cdk-nag error) panics in jsii:
+		// report it as the error it is.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	base, err := cdkContext()
+	if err != nil {
+		return err
+	}
+	outdir, err := os.MkdirTemp("", "securestore-synth-")
+	if err != nil {
+		return err
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &base, Outdir: jsii.String(outdir)})
+	names := make([]string, 0)
+	for name, extra := range configContexts() {
+		ctx := map[string]any{}
+		for k, v := range base {
+			ctx[k] = v
+		}
+		for k, v := range extra {
+			ctx[k] = v
+		}
+		cfg, err := config.Parse(ctx)
+		if err != nil {
+			return fmt.Errorf("config %s: %w", name, err)
+		}
+		storage, matched := stacks.Build(app, cfg)
+		configs[name] = &synthesized{name: name, cfg: cfg, storage: storage, matched: matched}
+		names = append(names, name)
+	}
+	assembly := app.Synth(nil)
+	for _, name := range names {
+		s := configs[name]
+		stage := *s.storage.Node().Scope().Node().Id()
+		nested := assembly.GetNestedAssembly(jsii.String("assembly-" + stage))
+		art := nested.GetStackArtifact(s.storage.ArtifactId())
+		s.path = *art.TemplateFullPath()
+		if s.raw, err = os.ReadFile(s.path); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(s.raw, &s.template); err != nil {
+			return fmt.Errorf("%s: %w", s.path, err)
+		}
+		s.assert = assertions.Template_FromJSON(&s.template, nil)
+	}
+	return nil
+}
+
+// assetHash matches the content hashes CDK puts in asset keys. They change
+// with the bytes of an asset (the Lambda binary depends on the Go toolchain's
+// exact version), not with anything this project decides, so snapshots
+// replace them; everything else in a template is compared as is.
+var assetHash = regexp.MustCompile(`\b[0-9a-f]{64}\b`)
+
+// normalise returns the template as indented JSON with sorted keys and asset
+// hashes replaced.
+func normalise(raw []byte) ([]byte, error) {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, err
+	}
+	b, err := json.MarshalIndent(v, "", "  ") // maps marshal with sorted keys
+	if err != nil {
+		return nil, err
+	}
+	b = assetHash.ReplaceAll(b, []byte("<asset-hash>"))
+	return append(b, '\n'), nil
+}
+
+func TestSnapshots(t *testing.T) {
+	for _, name := range sortedNames() {
+		s := configs[name]
+		t.Run(name, func(t *testing.T) {
+			got, err := normalise(s.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", name+".template.json")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run `go test ./test -update` to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("template %s differs from %s (review, then `go test ./test -update`):\n%s", name, golden, diff(want, got))
+			}
+		})
+	}
+}
+
+// diff is a small line diff: the first differing lines with context.
+func diff(want, got []byte) string {
+	w := strings.Split(string(want), "\n")
+	g := strings.Split(string(got), "\n")
+	var out []string
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			out = append(out, fmt.Sprintf("line %d:\n  - %s\n  + %s", i+1, a, b))
+			if len(out) == 20 {
+				out = append(out, "...")
+				break
+			}
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func sortedNames() []string {
+	names := make([]string, 0, len(configs))
+	for n := range configs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func TestNag_NoUnsuppressedFindings(t *testing.T) {
+	for _, name := range sortedNames() {
+		s := configs[name]
+		for _, f := range compliance.Findings(s.storage) {
+			t.Errorf("%s: %s", name, f)
+		}
+	}
+}
+
+func TestNag_EverySuppressionMatchesSomething(t *testing.T) {
+	for i, sup := range compliance.Suppressions {
+		total := 0
+		for _, s := range configs {
+			total += s.matched[i]
+		}
+		if total == 0 {
+			t.Errorf("suppression %s on %q matches no resource in any protected configuration: remove it", sup.Rule, sup.Path)
+		}
+		if strings.TrimSpace(sup.Reason) == "" {
+			t.Errorf("suppression %s on %q has no reason", sup.Rule, sup.Path)
+		}
+	}
+}
