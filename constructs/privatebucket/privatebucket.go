@@ -185,8 +185,14 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 		Cors:                       corsRules(p.CorsAllowedOrigins),
 		ObjectLockEnabled:          jsii.Bool(p.ObjectLock != nil),
 		ObjectLockDefaultRetention: lock,
-		EventBridgeEnabled:         jsii.Bool(p.EventBridge != nil && *p.EventBridge),
 	})
+	if p.EventBridge != nil && *p.EventBridge {
+		// Set on the CloudFormation resource itself: the L2's EventBridgeEnabled
+		// goes through a notifications custom resource (a Lambda function
+		// with an AWS managed policy) that this bucket does not need.
+		bucket.Node().DefaultChild().(awss3.CfnBucket).AddPropertyOverride(
+			jsii.String("NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled"), true)
+	}
 
 	arn := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), stack.Partition(), jsii.String(":s3:::"), name})
 	// Deny uploads that ask for another key or another kind of encryption: every
