@@ -115,6 +115,9 @@ type PrivateBucket struct {
 // its key. It panics with a *validate.Error naming each invalid prop.
 func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 	c := constructs.NewConstruct(scope, id)
+	// Server access logs are delivered through the log bucket's policy, never
+	// an ACL (ACLs are disabled), whatever feature flags the caller's app sets.
+	c.Node().SetContext(jsii.String("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"), true)
 	var p Props
 	if props != nil {
 		p = *props
