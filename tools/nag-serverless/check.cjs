@@ -13,6 +13,10 @@
 // failure (unreadable template, CfnInclude failure, bad usage).
 'use strict';
 
+// This tool only runs cdk-nag; aws-cdk-lib's built-in CloudFormation validation of the
+// re-synthesized template is another gate's job (internal/cfncheck) and only adds noise here.
+process.env.CDK_VALIDATION = 'false';
+
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -20,7 +24,10 @@ const cdk = require('aws-cdk-lib');
 const { CfnInclude } = require('aws-cdk-lib/cloudformation-include');
 const { ServerlessChecks } = require('cdk-nag');
 
+let outdir;
+
 function fail(msg) {
+  if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
   process.stderr.write(`nag-serverless: ${msg}\n`);
   process.exit(2);
 }
@@ -88,7 +95,7 @@ function annotationCount(stack) {
 
 function main(files) {
   if (files.length === 0) fail('usage: check.cjs TEMPLATE.json [TEMPLATE.json ...]');
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-serverless-'));
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-serverless-'));
   let findings = 0;
   let suppressed = 0;
   try {
@@ -104,7 +111,12 @@ function main(files) {
         fail(`${file}: not a CloudFormation template (no Resources object)`);
       }
       const app = new cdk.App({ outdir });
-      const stack = new cdk.Stack(app, 'Checked');
+      // The synthesized template already carries the bootstrap-version parameter and rule and
+      // the CDKMetadata resource; this stack must not add its own.
+      const stack = new cdk.Stack(app, 'Checked', {
+        analyticsReporting: false,
+        synthesizer: new cdk.DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
+      });
       try {
         new CfnInclude(stack, 'Template', { templateFile: file });
       } catch (e) {
