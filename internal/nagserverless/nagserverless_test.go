@@ -3,6 +3,7 @@ package nagserverless
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -70,16 +71,61 @@ func TestRun(t *testing.T) {
 }
 
 func TestRunErrors(t *testing.T) {
-	for _, name := range []string{"malformed.json", "shortreason.json", "missing.json"} {
+	for name, want := range map[string]string{
+		"malformed.json":    "Unexpected end of JSON input",
+		"shortreason.json":  "must have a 'reason' of 10 characters or more",
+		"missing.json":      "no such file",
+		"badintrinsic.json": "Unsupported CloudFormation function 'Fn::Nope'",
+	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Run(filepath.Join("testdata", "function.json"), filepath.Join("testdata", name)); err == nil {
+			_, err := Run(filepath.Join("testdata", "function.json"), filepath.Join("testdata", name))
+			if err == nil {
 				t.Fatal("want error")
-			} else {
-				t.Log(err)
+			}
+			if !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not name %s and %q", err, name, want)
 			}
 		})
 	}
 	if _, err := Run(); err == nil {
 		t.Fatal("Run() without templates: want error")
+	}
+}
+
+// A REST API stage without access logs, throttling or X-Ray, and the cdk-nag 2.37.55
+// APIGWStructuredLogging crash on a Deployment without StageDescription (cdklabs/cdk-nag#2267),
+// reported as a validation failure unless suppressed through CdkNagValidationFailure + applies_to.
+func TestRunAPIGateway(t *testing.T) {
+	findings, err := Run(filepath.Join("testdata", "api.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Serverless-APIGWAccessLogging", "Serverless-APIGWDefaultThrottling", "Serverless-APIGWXrayEnabled"}
+	if got := rulesOn(findings, "Stage", false); !slices.Equal(got, want) {
+		t.Errorf("stage findings = %v, want %v", got, want)
+	}
+	if got := rulesOn(findings, "Deployment", false); !slices.Equal(got, []string{"CdkNagValidationFailure[Serverless-APIGWStructuredLogging]"}) {
+		t.Errorf("deployment findings = %v", got)
+	}
+	if got := rulesOn(findings, "SuppressedDeployment", false); len(got) != 0 {
+		t.Errorf("suppressed deployment findings = %v, want none", got)
+	}
+	if got := rulesOn(findings, "SuppressedDeployment", true); !slices.Equal(got, []string{"CdkNagValidationFailure[Serverless-APIGWStructuredLogging]"}) {
+		t.Errorf("suppressed deployment suppressions = %v", got)
+	}
+}
+
+// A template shaped like cdk synth output: bootstrap-version parameter and rule, CDKMetadata
+// with its condition; the checking stack must not add its own copies.
+func TestRunSynthesizedShape(t *testing.T) {
+	findings, err := Run(filepath.Join("testdata", "synthesized.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rulesOn(findings, "Logs", false); !slices.Equal(got, []string{"Serverless-CloudWatchLogGroupRetentionPeriod"}) {
+		t.Errorf("log group findings = %v", got)
+	}
+	if got := rulesOn(findings, "Retained", false); len(got) != 0 {
+		t.Errorf("log group with retention: findings = %v", got)
 	}
 }

@@ -124,7 +124,11 @@ function main(files) {
       }
       const collector = new Collector();
       cdk.Aspects.of(app).add(new ServerlessChecks({ verbose: true, reports: false, additionalLoggers: [collector] }));
-      app.synth();
+      try {
+        app.synth();
+      } catch (e) {
+        fail(`${file}: ${e.message}`);
+      }
       const annotated = annotationCount(stack);
       if (annotated !== collector.findings.length) {
         fail(`${file}: ${collector.findings.length} findings logged but ${annotated} annotations on the stack`);
