@@ -311,7 +311,8 @@ func wrapIntrinsic(s map[string]any) map[string]any {
 
 // Patterns in registry schemas are written for ECMAScript or Java, not RE2:
 // some use look-around, \u escapes or \Z. registryRegexp compiles with Go's
-// regexp when it can, else with regexp2 (.NET syntax, a superset of those).
+// regexp when it can, else with regexp2 in ECMAScript mode, else in .NET mode
+// (\Z, look-behind).
 // A pattern neither engine accepts is itself broken in the registry
 // (for example "^[a-zA-Z0-9-]+{1,255}$", a nested quantifier): it is listed
 // in brokenPatterns and does not constrain the value; any other pattern that
@@ -320,12 +321,16 @@ func registryRegexp(pattern string) (jsonschema.Regexp, error) {
 	if re, err := regexp.Compile(pattern); err == nil {
 		return re, nil
 	}
-	re, err := regexp2.Compile(pattern, regexp2.None)
-	if err == nil {
-		re.MatchTimeout = time.Second
-		return regexp2Matcher{re}, nil
+	var err error
+	for _, opt := range []regexp2.RegexOptions{regexp2.ECMAScript, regexp2.None} {
+		var re *regexp2.Regexp
+		if re, err = regexp2.Compile(pattern, opt); err == nil {
+			re.MatchTimeout = time.Second
+			return regexp2Matcher{re}, nil
+		}
 	}
 	if slices.Contains(brokenPatterns, pattern) {
+		brokenSeen[pattern] = true // compilation runs under schemaMu
 		return unchecked(pattern), nil
 	}
 	return nil, fmt.Errorf("pattern %q: %w", pattern, err)
@@ -337,6 +342,9 @@ var brokenPatterns = []string{
 	`^[\/]+([^~]*(~[01])*)*{1,512}$`,
 	`^[a-zA-Z0-9-]+{1,255}$`,
 }
+
+// brokenSeen records which brokenPatterns the compiled schemas contained.
+var brokenSeen = map[string]bool{}
 
 type regexp2Matcher struct{ re *regexp2.Regexp }
 
