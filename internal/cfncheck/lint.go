@@ -43,7 +43,7 @@ func lint(templatePath string) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "--format", "json", "--", templatePath)
+	cmd := exec.Command(bin, "--format", "json", "--include-checks", "I", "--", templatePath)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
