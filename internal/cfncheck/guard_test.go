@@ -31,7 +31,7 @@ func compliantBucket() map[string]any {
 
 // bucketTemplate writes a template with bucket "Data" (props) and a TLS-only
 // bucket policy, and returns its path.
-func bucketTemplate(t *testing.T, props map[string]any) string {
+func bucketTemplate(t testing.TB, props map[string]any) string {
 	t.Helper()
 	tmpl := map[string]any{"Resources": map[string]any{
 		"Data": map[string]any{
