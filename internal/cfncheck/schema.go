@@ -68,9 +68,7 @@ func Schema(template []byte) []error {
 	sort.Strings(ids)
 	var errs []error
 	for _, id := range ids {
-		for _, e := range validateResource(id, tmpl.Resources[id]) {
-			errs = append(errs, e)
-		}
+		errs = append(errs, validateResource(id, tmpl.Resources[id])...)
 	}
 	return errs
 }
