@@ -16,8 +16,8 @@ import (
 // missing cfn-lint is a plain error instead, so CI cannot pass without it.
 var ErrToolMissing = errors.New("tool not installed")
 
-// Lint runs cfn-lint (the cfn-lint on PATH, 1.51 on this project's machines;
-// .ci/run installs it) over the template file at templatePath and returns
+// Lint runs cfn-lint (the cfn-lint on PATH: 1.51 on the Python of this
+// project's machines) over the template file at templatePath and returns
 // its findings: errors (E...) and warnings (W...) fail, informational
 // findings (I...) are reported only, see [Failures]. Exemptions from the one
 // exemptions list are applied. An error means cfn-lint could not run or its
@@ -35,9 +35,9 @@ func lint(templatePath string) ([]Finding, error) {
 	bin, err := exec.LookPath("cfn-lint")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
-			return nil, fmt.Errorf("cfn-lint is not on PATH and CI=true requires it (pip install cfn-lint==1.51.0): %w", err)
+			return nil, fmt.Errorf("cfn-lint is not on PATH and CI=true requires it (this project's machines ship cfn-lint 1.51 on their Python): %w", err)
 		}
-		return nil, fmt.Errorf("cfn-lint is not on PATH, skipping the cfn-lint check (it is required when CI=true; pip install cfn-lint==1.51.0): %w", ErrToolMissing)
+		return nil, fmt.Errorf("cfn-lint is not on PATH, skipping the cfn-lint check (it is required when CI=true): %w", ErrToolMissing)
 	}
 	tmpl, err := readTemplate(templatePath)
 	if err != nil {
