@@ -115,6 +115,21 @@ func New(scope constructs.Construct, id *string, props *Props) *EncryptionKey {
 				Actions:    jsii.Strings(AdminActions...),
 				Resources:  jsii.Strings("*"),
 			}),
+			// Nobody creates a grant on this key, except an AWS service doing
+			// it for an AWS resource: a grant would bypass the key policy.
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Sid:        jsii.String("DenyGrantsExceptForAWSServices"),
+				Effect:     awsiam.Effect_DENY,
+				Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
+				Actions:    jsii.Strings("kms:CreateGrant"),
+				Resources:  jsii.Strings("*"),
+				Conditions: &map[string]any{
+					"BoolIfExists": map[string]any{
+						"kms:GrantIsForAWSResource": "false",
+						"aws:PrincipalIsAWSService": "false",
+					},
+				},
+			}),
 		},
 	})
 

@@ -33,5 +33,6 @@ func Example() {
 	}
 	// Output:
 	// KeyAdministration
+	// DenyGrantsExceptForAWSServices
 	// ReaderDecryptViaS3
 }

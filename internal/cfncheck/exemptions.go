@@ -7,4 +7,37 @@ package cfncheck
 //
 // TestExemptions_WellFormed checks the entries; the app's template tests must
 // fail on [StaleExemptions], so an entry nothing needs any more is deleted.
-var exemptions = []Exemption{}
+var exemptions = []Exemption{
+	// The access-log bucket.
+	{
+		ID:        "CT.S3.PR.10",
+		Resources: []string{"Bucket/AccessLogs/Resource"},
+		Reason:    "S3 server access logging delivers only to SSE-S3 buckets (SSE-KMS destinations are not supported); the log bucket has every public-access block, TLS-only, versioning and ACLs disabled.",
+	},
+	{
+		ID:        "CT.S3.PR.2",
+		Resources: []string{"Bucket/AccessLogs/Resource"},
+		Reason:    "This is the server access log bucket itself: logging it into itself would loop; reads of it are audited by CloudTrail.",
+	},
+	{
+		ID:        "CT.S3.PR.4",
+		Resources: []string{"Bucket/AccessLogs/Resource"},
+		Reason:    "Log objects are written only by the S3 logging service and expire by lifecycle; nothing consumes events about them.",
+	},
+	{
+		ID:        "CT.S3.PR.9",
+		Resources: []string{"Bucket/AccessLogs/Resource"},
+		Reason:    "Logs expire by lifecycle after accessLogRetentionDays; Object Lock would block that expiry. Versioning and TLS-only protect them meanwhile.",
+	},
+	// The data bucket, where an option is off.
+	{
+		ID:        "CT.S3.PR.4",
+		Resources: []string{"Bucket/Resource/Resource"},
+		Reason:    "Event notifications are opt-in (context key eventBridge): most deployments have no consumer, and the maximal configuration proves the option passes.",
+	},
+	{
+		ID:        "CT.S3.PR.9",
+		Resources: []string{"Bucket/Resource/Resource"},
+		Reason:    "Object Lock is opt-in (objectLockMode): it makes deletes and lifecycle expiry of locked versions impossible, which most teams must decide on first; the maximal configuration proves the option passes.",
+	},
+}
