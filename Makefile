@@ -11,12 +11,15 @@ export CDK_DISABLE_VERSION_CHECK := 1
 CDK := npx --no-install cdk
 FUZZTIME ?= 10s
 
-.PHONY: all deps synth test test-update bench e2e fuzz lint diff deploy destroy diagram clean
+.PHONY: all deps synth test test-update fuzz lint diff deploy destroy clean
 
 all: synth test
 
 node_modules/.installed: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
+	@# npm packages ship Go templates (aws-cdk's init templates): a module
+	@# boundary keeps them out of ./... patterns.
+	@echo 'module securestore.invalid/node_modules' > node_modules/go.mod
 	@touch $@
 
 deps: node_modules/.installed
@@ -25,16 +28,17 @@ deps: node_modules/.installed
 ## synth: synthesize the app with cdk.json's defaults into cdk.out (fails on any unsuppressed cdk-nag finding)
 synth: deps
 	$(CDK) synth --quiet $(CDK_ARGS)
-	$(GO) run ./internal/nagserverless/cmd/nag-serverless cdk.out
+	# cdk-nag's Serverless pack is not in cdk-nag-go: run it over the templates (tools/nag-serverless).
+	node tools/nag-serverless/check.cjs cdk.out/assembly-*/*.template.json > cdk.out/nag-serverless.jsonl || { grep -v '"kind":"suppressed"' cdk.out/nag-serverless.jsonl; exit 1; }
 
-## test: every test: units, constructs, snapshots and gates, end to end, examples, short fuzz runs
+## test: every test: units, constructs, snapshots and policy gates, examples
 test: deps
 	$(GO) test ./...
-	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 ## test-update: rewrite the golden templates (review the diff before committing)
 test-update: deps
 	$(GO) test ./test -run TestSnapshots -update
+	$(GO) test ./config -run TestReadmeTableMatchesKeys -update-readme
 
 ## fuzz: run each fuzz target for FUZZTIME
 fuzz:
@@ -44,14 +48,6 @@ fuzz:
 	    $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; \
 	done
-
-## e2e: watch a presigned upload and download work against a local S3 server
-e2e: deps
-	$(GO) test -v -count=1 -run TestFlow ./test/e2e
-
-## bench: benchmarks against their baselines, written to BENCHMARKS.md
-bench: deps
-	$(GO) run ./internal/benchreport -out BENCHMARKS.md
 
 ## lint: gofmt, go vet, staticcheck, and go mod tidy leaving no diff
 lint:

@@ -110,9 +110,15 @@ var Keys = []Key{
 	{Name: "environments", Kind: Object, Default: "{}", Doc: "Per-environment values: `{\"prod\": {\"mfa\": \"required\", ...}}`. Top-level keys override them.",
 		set: func(*Config, any) error { return nil }},
 	{Name: "account", Kind: String, Default: "", Doc: "AWS account id to pin the stack to; empty leaves it environment-agnostic.",
-		set: str(func(c *Config, v string) error { c.Account = v; return match(v, `^(\d{12})?$`, "a 12-digit account id or empty") })},
+		set: str(func(c *Config, v string) error {
+			c.Account = v
+			return match(v, `^(\d{12})?$`, "a 12-digit account id or empty")
+		})},
 	{Name: "region", Kind: String, Default: "", Doc: "AWS region to pin the stack to; empty leaves it environment-agnostic.",
-		set: str(func(c *Config, v string) error { c.Region = v; return match(v, `^([a-z]{2}(-[a-z]+)+-\d)?$`, "a region name such as eu-west-1, or empty") })},
+		set: str(func(c *Config, v string) error {
+			c.Region = v
+			return match(v, `^([a-z]{2}(-[a-z]+)+-\d)?$`, "a region name such as eu-west-1, or empty")
+		})},
 
 	{Name: "bucketName", Kind: String, Default: "", Doc: "Full name of the data bucket; empty builds `<bucketNamePrefix>-<account>-<region>`.",
 		set: str(func(c *Config, v string) error { c.BucketName = v; return nil })},
