@@ -200,26 +200,18 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 	arn := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), stack.Partition(), jsii.String(":s3:::"), name})
 	// Deny uploads that ask for another key or another kind of encryption: every
 	// object is encrypted with this key, whatever the uploader's headers say.
-	bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("DenyOtherEncryption"),
-		Effect:     awsiam.Effect_DENY,
-		Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
-		Actions:    jsii.Strings("s3:PutObject"),
-		Resources:  &[]*string{bucket.ArnForObjects(jsii.String("*"))},
-		Conditions: &map[string]any{
-			"StringNotEqualsIfExists": map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"},
-		},
-	}))
-	bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("DenyOtherKmsKeys"),
-		Effect:     awsiam.Effect_DENY,
-		Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
-		Actions:    jsii.Strings("s3:PutObject"),
-		Resources:  &[]*string{bucket.ArnForObjects(jsii.String("*"))},
-		Conditions: &map[string]any{
-			"StringNotEqualsIfExists": map[string]any{"s3:x-amz-server-side-encryption-aws-kms-key-id": key.KeyArn()},
-		},
-	}))
+	denyPut := func(sid string, condition map[string]any) {
+		bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String(sid),
+			Effect:     awsiam.Effect_DENY,
+			Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
+			Actions:    jsii.Strings("s3:PutObject"),
+			Resources:  &[]*string{bucket.ArnForObjects(jsii.String("*"))},
+			Conditions: &map[string]any{"StringNotEqualsIfExists": condition},
+		}))
+	}
+	denyPut("DenyOtherEncryption", map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"})
+	denyPut("DenyOtherKmsKeys", map[string]any{"s3:x-amz-server-side-encryption-aws-kms-key-id": key.KeyArn()})
 
 	return &PrivateBucket{
 		Construct:  c,
