@@ -1,0 +1,231 @@
+package privatecdn
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"golang.org/x/text/language"
+
+	"github.com/securestore/securestore/internal/validate"
+)
+
+// MaxPublicKeys is how many public keys CloudFront accepts in one key group.
+const MaxPublicKeys = 5
+
+var (
+	certificateArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$`)
+	webACLArnPattern      = regexp.MustCompile(`^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:([a-z]+)/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$`)
+	domainNamePattern     = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`)
+	originPattern         = regexp.MustCompile(`^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://localhost(:\d{1,5})?)$`)
+	regionalDomainPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\.s3\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$`)
+	countryPattern        = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+// check validates p, collecting every problem, and panics once with a
+// *validate.Error if there is any. It returns the effective access levels.
+func check(c constructs.Construct, p *Props) []Access {
+	problems := validate.For(*c.Node().Path())
+
+	levels := p.Access
+	if levels == nil {
+		levels = []Access{Read}
+	}
+	if len(levels) == 0 {
+		problems.Addf("Access", "must list at least one of %q, %q and %q, received an empty list", Read, Write, Delete)
+	}
+	seen := map[Access]bool{}
+	for i, a := range levels {
+		switch {
+		case a != Read && a != Write && a != Delete:
+			problems.Addf("Access", "element %d must be %q, %q or %q, received %q", i, Read, Write, Delete, string(a))
+		case seen[a]:
+			problems.Addf("Access", "element %d repeats %q", i, string(a))
+		}
+		seen[a] = true
+	}
+
+	if p.Bucket == nil {
+		problems.Addf("Bucket", "required: the bucket to serve (privatecdn.PropsFor fills it from a privatebucket.PrivateBucket)")
+	}
+	if validate.Literal(p.BucketRegionalDomainName) && !regionalDomainPattern.MatchString(*p.BucketRegionalDomainName) {
+		problems.Addf("BucketRegionalDomainName", "must be <bucket>.s3.<region>.amazonaws.com, received %q", *p.BucketRegionalDomainName)
+	}
+	if p.BucketRegionalDomainName == nil && p.Bucket != nil && owned(p.Bucket) {
+		key := p.Key
+		if key == nil {
+			key = p.Bucket.EncryptionKey()
+		}
+		if key != nil && owned(key) {
+			problems.Addf("BucketRegionalDomainName", "required when the bucket and its key are created in this app: the bucket's own "+
+				"domain name attribute would make the key policy depend on the bucket through the distribution (a dependency cycle); "+
+				"pass a name built from the bucket's name, such as privatebucket.PrivateBucket.RegionalDomainName (privatecdn.PropsFor does)")
+		}
+	}
+
+	logsOff := isTrue(p.UnsafeDisableAccessLogs)
+	if !logsOff {
+		if p.LogBucket == nil {
+			problems.Addf("LogBucket", "required: access logs go there (set UnsafeDisableAccessLogs to run without access logs)")
+		}
+		region := awscdk.Stack_Of(c).Region()
+		if validate.Literal(region) && *region != LogRegion {
+			problems.Addf("LogBucket", "CloudFront access logs (standard logging v2) can only be set up from %s and this stack is pinned to %q: "+
+				"put the stack in %s (CloudFront is global and the bucket may stay in its region), or set UnsafeDisableAccessLogs", LogRegion, *region, LogRegion)
+		}
+	}
+	if logsOff && (p.LogBucket != nil || p.LogPrefix != nil) {
+		problems.Addf("UnsafeDisableAccessLogs", "is set, so LogBucket and LogPrefix must be nil")
+	}
+	if validate.Literal(p.LogPrefix) {
+		lp := *p.LogPrefix
+		if lp == "" || strings.HasPrefix(lp, "/") || !strings.HasSuffix(lp, "/") || strings.ContainsAny(lp, "*?${}") {
+			problems.Addf("LogPrefix", "must be a key prefix such as \"cloudfront/\": not starting with '/', ending with '/', without '*', '?', '$', '{' or '}', received %q", lp)
+		}
+	}
+
+	unsigned := isTrue(p.UnsafeAllowUnsignedReads)
+	if unsigned {
+		if has(levels, Write) || has(levels, Delete) {
+			problems.Addf("UnsafeAllowUnsignedReads", "allowed only with Access = [read]: writes and deletes always need a signed URL or cookie, received Access %v", levels)
+		}
+		if len(p.ViewerPublicKeyPems) > 0 {
+			problems.Addf("ViewerPublicKeyPems", "must be empty with UnsafeAllowUnsignedReads (viewers' signatures are not checked)")
+		}
+	} else {
+		if len(p.ViewerPublicKeyPems) == 0 {
+			problems.Addf("ViewerPublicKeyPems", "required: at least one PEM public key of the trusted key group that signs viewer URLs and cookies "+
+				"(or set UnsafeAllowUnsignedReads to let anyone read)")
+		}
+		if len(p.ViewerPublicKeyPems) > MaxPublicKeys {
+			problems.Addf("ViewerPublicKeyPems", "a key group holds at most %d public keys, received %d", MaxPublicKeys, len(p.ViewerPublicKeyPems))
+		}
+		for i, k := range p.ViewerPublicKeyPems {
+			if why := checkPublicKey(k); why != "" {
+				problems.Addf("ViewerPublicKeyPems", "element %d %s", i, why)
+			}
+		}
+	}
+
+	for i, o := range p.CorsAllowedOrigins {
+		if !awscdkUnresolved(o) && !originPattern.MatchString(o) {
+			problems.Addf("CorsAllowedOrigins", "element %d must be https://host[:port] (or http://localhost[:port]) without a path or wildcard, received %q", i, o)
+		}
+	}
+
+	if len(p.DomainNames) > 0 && p.CertificateArn == nil {
+		problems.Addf("CertificateArn", "required with DomainNames %v: CloudFront serves a custom domain only with an ACM certificate in us-east-1", p.DomainNames)
+	}
+	if p.CertificateArn != nil && len(p.DomainNames) == 0 {
+		problems.Addf("DomainNames", "required with CertificateArn: name the domains the certificate covers")
+	}
+	for i, n := range p.DomainNames {
+		if !awscdkUnresolved(n) && (len(n) > 253 || !domainNamePattern.MatchString(n)) {
+			problems.Addf("DomainNames", "element %d must be a lowercase DNS name such as files.example.com (a leading \"*.\" is allowed), received %q", i, n)
+		}
+	}
+	if validate.Literal(p.CertificateArn) {
+		arn := *p.CertificateArn
+		m := certificateArnPattern.FindStringSubmatch(arn)
+		switch {
+		case m == nil:
+			problems.Addf("CertificateArn", "must be an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>), received %q", arn)
+		case m[1] != "us-east-1":
+			problems.Addf("CertificateArn", "CloudFront uses ACM certificates from us-east-1 only; this one is in %s: request or import the certificate in us-east-1, received %q", m[1], arn)
+		}
+	}
+
+	if validate.Literal(p.WebACLArn) {
+		arn := *p.WebACLArn
+		m := webACLArnPattern.FindStringSubmatch(arn)
+		switch {
+		case m == nil:
+			problems.Addf("WebACLArn", "must be a WAFv2 web ACL ARN (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), received %q", arn)
+		case m[1] != "us-east-1" || m[2] != "global":
+			problems.Addf("WebACLArn", "must be a web ACL of CLOUDFRONT scope (region us-east-1, \"global/webacl/\"); a REGIONAL web ACL cannot protect a distribution, received %q", arn)
+		}
+	}
+
+	if len(p.GeoAllowList) > 0 && len(p.GeoDenyList) > 0 {
+		problems.Addf("GeoAllowList", "cannot be combined with GeoDenyList: CloudFront applies one list, an allow list or a deny list")
+	}
+	checkCountries(problems, "GeoAllowList", p.GeoAllowList)
+	checkCountries(problems, "GeoDenyList", p.GeoDenyList)
+
+	problems.PanicIfAny()
+	return levels
+}
+
+func checkCountries(problems *validate.Problems, prop string, codes []string) {
+	seen := map[string]bool{}
+	for i, code := range codes {
+		if !isCountry(code) {
+			problems.Addf(prop, "element %d must be an ISO 3166-1 alpha-2 country code in upper case, such as \"DE\", received %q", i, code)
+		} else if seen[code] {
+			problems.Addf(prop, "element %d repeats %q", i, code)
+		}
+		seen[code] = true
+	}
+}
+
+// isCountry reports whether code is an assigned ISO 3166-1 alpha-2 code.
+func isCountry(code string) bool {
+	if !countryPattern.MatchString(code) {
+		return false
+	}
+	r, err := language.ParseRegion(code)
+	// ParseRegion maps deprecated codes (such as "UK") to their successors;
+	// accept only the canonical code itself.
+	return err == nil && r.IsCountry() && r.String() == code
+}
+
+// checkPublicKey explains what is wrong with a PEM public key, or returns "".
+func checkPublicKey(text string) string {
+	block, rest := pem.Decode([]byte(strings.TrimSpace(text)))
+	if block == nil {
+		return "is not PEM: expected \"-----BEGIN PUBLIC KEY-----\" ... \"-----END PUBLIC KEY-----\""
+	}
+	if block.Type != "PUBLIC KEY" {
+		if strings.Contains(block.Type, "PRIVATE") {
+			return fmt.Sprintf("is a %s: give the PUBLIC key; the private key must never enter the template", block.Type)
+		}
+		return fmt.Sprintf("must be a \"PUBLIC KEY\" PEM block, received a %q block", block.Type)
+	}
+	if len(strings.TrimSpace(string(rest))) > 0 {
+		return "holds more than one PEM block: give one key per element"
+	}
+	key, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return fmt.Sprintf("is not a valid public key: %v", err)
+	}
+	switch k := key.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() != 2048 {
+			return fmt.Sprintf("is an RSA key of %d bits; CloudFront accepts RSA 2048 or ECDSA P-256", k.N.BitLen())
+		}
+	case *ecdsa.PublicKey:
+		if k.Curve != elliptic.P256() {
+			return fmt.Sprintf("is an ECDSA key on %s; CloudFront accepts RSA 2048 or ECDSA P-256", k.Curve.Params().Name)
+		}
+	default:
+		return fmt.Sprintf("is a %T; CloudFront accepts RSA 2048 or ECDSA P-256", key)
+	}
+	return ""
+}
+
+// owned reports whether r is defined in this app (it has a CloudFormation
+// resource) rather than imported by name or ARN.
+func owned(r constructs.IConstruct) bool {
+	return r.Node().DefaultChild() != nil
+}
+
+func awscdkUnresolved(s string) bool {
+	return *awscdk.Token_IsUnresolved(s)
+}
