@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"encoding/json"
 	"path"
 	"strings"
 
@@ -23,6 +24,12 @@ type Suppression struct {
 	AppliesTo []string
 	// Reason says why the rule does not apply or what compensates.
 	Reason string
+	// If narrows the entry to the matching resources whose properties (as
+	// the library names them: distributionConfig, not DistributionConfig)
+	// satisfy it, so that a suppression for an
+	// option that is off does not hide the rule when the option is on.
+	// Nil means every matching resource.
+	If func(properties map[string]any) bool
 }
 
 // Suppressions is the project's one list of cdk-nag suppressions. Each entry
@@ -65,6 +72,48 @@ var Suppressions = []Suppression{
 		Path:   "Bucket/*/Resource",
 		Reason: noReplication,
 	},
+
+	// The CloudFront distribution.
+	{
+		Rule:   "AwsSolutions-CFR3",
+		Path:   "CDN/Resource/Resource",
+		Reason: "Access logging is on through CloudFront standard logging v2 (CDN/AccessLogs: an AWS::Logs::Delivery from the distribution to the log bucket, asserted by the tests); the rule only reads the legacy DistributionConfig.Logging, which delivers through bucket ACLs, and ACLs are disabled on every bucket here (BucketOwnerEnforced).",
+	},
+	{
+		Rule:   "AwsSolutions-CFR4",
+		Path:   "CDN/Resource/Resource",
+		If:     lacks("distributionConfig", "viewerCertificate", "acmCertificateArn"),
+		Reason: "Without a custom domain the distribution can only use the *.cloudfront.net default certificate, for which CloudFront fixes the minimum protocol at TLSv1 whatever is asked for. Configure cdnDomainNames with cdnCertificateArn to get SNI with TLSv1.2_2021; the rule is then enforced (the maximal configuration proves that it passes).",
+	},
+	{
+		Rule:   "AwsSolutions-CFR1",
+		Path:   "CDN/Resource/Resource",
+		If:     lacks("distributionConfig", "restrictions"),
+		Reason: "Access is decided by signed URLs issued to authenticated Cognito users, not by where a viewer is; a country list would not narrow who can read. cdnGeoAllow/cdnGeoDeny add a restriction where law or contract asks for one, and the rule is then enforced.",
+	},
+	{
+		Rule:   "AwsSolutions-CFR2",
+		Path:   "CDN/Resource/Resource",
+		If:     lacks("distributionConfig", "webAclId"),
+		Reason: "Every request must carry a valid CloudFront signature, checked at the edge before the origin is reached, so the distribution is no open endpoint to filter; a CLOUDFRONT-scope web ACL (us-east-1, billed per ACL and request) is the platform team's choice, attached with cdnWebAclArn, and the rule is then enforced.",
+	},
+}
+
+// lacks reports whether the nested property at path is absent.
+func lacks(path ...string) func(map[string]any) bool {
+	return func(props map[string]any) bool {
+		var v any = props
+		for _, p := range path {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return true
+			}
+			if v, ok = m[p]; !ok || v == nil {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // Reasons shared by the same rule in several packs.
@@ -84,9 +133,18 @@ func suppress(scope constructs.IConstruct) []int {
 		}
 		rel := relativePath(c)
 		var list []*cdknag.NagPackSuppression
+		var props map[string]any
 		for i, s := range Suppressions {
 			if ok, _ := path.Match(s.Path, rel); !ok {
 				continue
+			}
+			if s.If != nil {
+				if props == nil {
+					props = resolvedProperties(c)
+				}
+				if !s.If(props) {
+					continue
+				}
 			}
 			matched[i]++
 			sup := &cdknag.NagPackSuppression{Id: jsii.String(s.Rule), Reason: jsii.String(s.Reason)}
@@ -104,6 +162,17 @@ func suppress(scope constructs.IConstruct) []int {
 		}
 	}
 	return matched
+}
+
+// resolvedProperties is c's properties as the library holds them (with the
+// library's camelCase names), tokens resolved where they can be.
+func resolvedProperties(c constructs.IConstruct) map[string]any {
+	r := c.(awscdk.CfnResource)
+	var props map[string]any
+	if err := json.Unmarshal([]byte(*r.Stack().ToJsonString(r.CfnProperties(), nil)), &props); err != nil {
+		return map[string]any{}
+	}
+	return props
 }
 
 // relativePath is c's construct path below its stack.

@@ -320,6 +320,39 @@ func (c *Config) crossCheck() []error {
 	if len(c.Tiers) == 0 {
 		errs = append(errs, errors.New("context key \"tiers\": needs at least one tier"))
 	}
+	return append(errs, c.cdnCheck()...)
+}
+
+// cdnCheck reports CDN settings that contradict each other, naming the
+// context keys; the privatecdn construct checks each value itself.
+func (c *Config) cdnCheck() []error {
+	if !c.CDNEnabled {
+		return nil
+	}
+	var errs []error
+	if c.CDNPublicKeyPem == "" && !c.CDNUnsafePublicReads {
+		errs = append(errs, errors.New("context key \"cdnPublicKeyPem\": required while cdnEnabled is true: the PEM public key that verifies viewers' signed URLs "+
+			"(README: \"Viewer signing keys\"); or set cdnEnabled to false"))
+	}
+	if c.CDNUnsafePublicReads && (slices.Contains(c.CDNAccess, "write") || slices.Contains(c.CDNAccess, "delete")) {
+		errs = append(errs, fmt.Errorf("context key \"cdnUnsafePublicReads\": allowed only with cdnAccess [\"read\"]: writes and deletes always need a signed URL, received cdnAccess %q", c.CDNAccess))
+	}
+	if c.CDNUnsafePublicReads && c.CDNPublicKeyPem != "" {
+		errs = append(errs, errors.New("context key \"cdnPublicKeyPem\": must be empty with cdnUnsafePublicReads (signatures are not checked)"))
+	}
+	if len(c.CDNDomainNames) > 0 && c.CDNCertificateArn == "" {
+		errs = append(errs, errors.New("context key \"cdnCertificateArn\": required with cdnDomainNames (an ACM certificate in us-east-1)"))
+	}
+	if c.CDNCertificateArn != "" && len(c.CDNDomainNames) == 0 {
+		errs = append(errs, errors.New("context key \"cdnDomainNames\": required with cdnCertificateArn"))
+	}
+	if len(c.CDNGeoAllow) > 0 && len(c.CDNGeoDeny) > 0 {
+		errs = append(errs, errors.New("context key \"cdnGeoDeny\": not with cdnGeoAllow; give one list"))
+	}
+	if c.Region != "" && c.Region != "us-east-1" {
+		errs = append(errs, fmt.Errorf("context key \"region\": CloudFront access logs (standard logging v2) can only be set up from us-east-1, received %q: "+
+			"deploy the stack to us-east-1 (CloudFront is global; the data stays in the bucket's region only if you bring your own bucket), or set cdnEnabled to false", c.Region))
+	}
 	return errs
 }
 

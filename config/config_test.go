@@ -1,12 +1,28 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
 
-func TestParse_DefaultsWithoutContext(t *testing.T) {
-	c, err := Parse(map[string]any{})
+// withViewerKey adds the one key a CDN-enabled configuration cannot do
+// without: the viewer public key.
+func withViewerKey(t *testing.T, ctx map[string]any) map[string]any {
+	t.Helper()
+	pemText, err := os.ReadFile("../constructs/privatecdn/testdata/viewer_rsa2048.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx["cdnPublicKeyPem"] = string(pemText)
+	return ctx
+}
+
+func TestParse_DefaultsNeedOnlyTheViewerKey(t *testing.T) {
+	if _, err := Parse(map[string]any{}); err == nil || !strings.Contains(err.Error(), `context key "cdnPublicKeyPem": required`) {
+		t.Fatalf("Parse(empty) = %v, want the missing viewer key named", err)
+	}
+	c, err := Parse(withViewerKey(t, map[string]any{}))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -26,7 +42,7 @@ func TestParse_EnvironmentBlockThenTopLevelOverride(t *testing.T) {
 		},
 		"urlTtlSeconds": "60", // a -c flag arrives as a string and wins
 	}
-	c, err := Parse(ctx)
+	c, err := Parse(withViewerKey(t, ctx))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -37,7 +53,7 @@ func TestParse_EnvironmentBlockThenTopLevelOverride(t *testing.T) {
 
 func TestParse_ListsFromJSONOrCommas(t *testing.T) {
 	for _, raw := range []any{`["read","write"]`, "read, write", []any{"read", "write"}} {
-		c, err := Parse(map[string]any{"cdnAccess": raw})
+		c, err := Parse(withViewerKey(t, map[string]any{"cdnAccess": raw}))
 		if err != nil {
 			t.Fatalf("Parse(%v): %v", raw, err)
 		}
@@ -49,6 +65,7 @@ func TestParse_ListsFromJSONOrCommas(t *testing.T) {
 
 func TestParse_IgnoresCDKKeys(t *testing.T) {
 	_, err := Parse(map[string]any{
+		"cdnEnabled": false,
 		"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": true,
 		"aws:cdk:enable-path-metadata":                    true,
 		"acknowledged-issue-numbers":                      []any{1.0},
@@ -82,6 +99,12 @@ func TestParse_RejectsWithKeyName(t *testing.T) {
 		{"value from environment named", map[string]any{"environments": map[string]any{"dev": map[string]any{"urlTtlSeconds": "x"}}}, []string{`"environments.dev.urlTtlSeconds"`}},
 		{"bad list element", map[string]any{"tiers": []any{"tier-1", 3.0}}, []string{`"tiers"`, "element 1"}},
 		{"bad tier", map[string]any{"tiers": "Tier One"}, []string{`"tiers"`, `"Tier One"`}},
+		{"unsigned writes", map[string]any{"cdnUnsafePublicReads": true, "cdnAccess": "read,write"}, []string{`"cdnUnsafePublicReads"`, "always need a signed URL"}},
+		{"unsigned with a key", map[string]any{"cdnUnsafePublicReads": true, "cdnPublicKeyPem": "-----BEGIN PUBLIC KEY-----"}, []string{`"cdnPublicKeyPem"`, "must be empty"}},
+		{"domain without certificate", map[string]any{"cdnDomainNames": "files.example.com"}, []string{`"cdnCertificateArn"`, "required with cdnDomainNames"}},
+		{"certificate without domain", map[string]any{"cdnCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}, []string{`"cdnDomainNames"`}},
+		{"both geo lists", map[string]any{"cdnGeoAllow": "DE", "cdnGeoDeny": "FR"}, []string{`"cdnGeoDeny"`, "not with cdnGeoAllow"}},
+		{"cdn outside us-east-1", map[string]any{"region": "eu-west-1"}, []string{`"region"`, "us-east-1", `"eu-west-1"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ package stacks
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/securestore/securestore/config"
 	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/constructs/privatecdn"
 )
 
 // StackID is the id of the storage stack inside its environment's Stage.
@@ -29,6 +31,9 @@ type Storage struct {
 	awscdk.Stack
 	// Bucket is the private data bucket with its key and log bucket.
 	Bucket *privatebucket.PrivateBucket
+	// CDN is the CloudFront distribution in front of Bucket; nil when
+	// cdnEnabled is false.
+	CDN *privatecdn.Distribution
 }
 
 // NewStorage builds the storage stack from cfg.
@@ -56,8 +61,43 @@ func NewStorage(scope constructs.Construct, id *string, props *StorageProps) *St
 		bucketProps.ObjectLock = &privatebucket.ObjectLock{Mode: jsii.String(cfg.ObjectLockMode), Days: jsii.Number(cfg.ObjectLockDays)}
 	}
 	bucket := privatebucket.New(stack, jsii.String("Bucket"), bucketProps)
+	storage := &Storage{Stack: stack, Bucket: bucket}
+	if cfg.CDNEnabled {
+		storage.CDN = privatecdn.New(stack, jsii.String("CDN"), cdnProps(cfg, bucket))
+	}
+	return storage
+}
 
-	return &Storage{Stack: stack, Bucket: bucket}
+// cdnProps maps the cdn* context keys onto the distribution's props.
+func cdnProps(cfg *config.Config, bucket *privatebucket.PrivateBucket) *privatecdn.Props {
+	p := privatecdn.PropsFor(bucket)
+	for _, a := range cfg.CDNAccess {
+		p.Access = append(p.Access, privatecdn.Access(a))
+	}
+	if cfg.CDNPublicKeyPem != "" {
+		p.ViewerPublicKeyPems = []string{cfg.CDNPublicKeyPem}
+	}
+	p.UnsafeAllowUnsignedReads = jsii.Bool(cfg.CDNUnsafePublicReads)
+	p.CorsAllowedOrigins = cfg.CorsAllowedOrigins
+	p.DomainNames = cfg.CDNDomainNames
+	if cfg.CDNCertificateArn != "" {
+		p.CertificateArn = jsii.String(cfg.CDNCertificateArn)
+	}
+	if cfg.CDNWebACLArn != "" {
+		p.WebACLArn = jsii.String(cfg.CDNWebACLArn)
+	}
+	p.GeoAllowList = cfg.CDNGeoAllow
+	p.GeoDenyList = cfg.CDNGeoDeny
+	p.PriceClass = priceClasses[cfg.CDNPriceClass]
+	return p
+}
+
+// priceClasses maps the cdnPriceClass values (CloudFront's own spelling) to
+// the library's enum.
+var priceClasses = map[string]awscloudfront.PriceClass{
+	"PriceClass_100": awscloudfront.PriceClass_PRICE_CLASS_100,
+	"PriceClass_200": awscloudfront.PriceClass_PRICE_CLASS_200,
+	"PriceClass_All": awscloudfront.PriceClass_PRICE_CLASS_ALL,
 }
 
 // Build adds one environment to app: a Stage named after cfg.Env holding the

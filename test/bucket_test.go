@@ -64,7 +64,7 @@ func TestBucket_DeterministicNameFromAccountAndRegion(t *testing.T) {
 			"securestore-dev-data", map[string]any{"Ref": "AWS::AccountId"}, map[string]any{"Ref": "AWS::Region"},
 		}}},
 	})
-	dataBucket(t, "maximal", map[string]any{"BucketName": "acme-securestore-full-123456789012-eu-west-1"})
+	dataBucket(t, "maximal", map[string]any{"BucketName": "acme-securestore-full-123456789012-us-east-1"})
 }
 
 func TestBucket_AccessLogsToLogBucket(t *testing.T) {

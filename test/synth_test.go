@@ -68,11 +68,21 @@ func configContexts() map[string]map[string]any {
 	}
 }
 
+func init() {
+	// The maximal environment is not in cdk.json, so it brings its own
+	// viewer key (a test key whose private half is in the privatecdn tests).
+	pemText, err := os.ReadFile("../constructs/privatecdn/testdata/viewer_ecp256.pem")
+	if err != nil {
+		panic(err)
+	}
+	maximalContext["cdnPublicKeyPem"] = string(pemText)
+}
+
 // maximalContext turns every option on.
 var maximalContext = map[string]any{
 	"env":                             "full",
 	"account":                         "123456789012",
-	"region":                          "eu-west-1",
+	"region":                          "us-east-1",
 	"bucketNamePrefix":                "acme-securestore-full",
 	"keyAdminRoleArns":                []any{"arn:aws:iam::123456789012:role/KeyAdmins"},
 	"accessLogRetentionDays":          "400",
@@ -82,6 +92,13 @@ var maximalContext = map[string]any{
 	"objectLockMode":                  "GOVERNANCE",
 	"objectLockDays":                  "30",
 	"eventBridge":                     "true",
+	"cdnAccess":                       "read,write,delete",
+	"cdnDomainNames":                  "files.example.com",
+	"cdnCertificateArn":               "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+	"cdnWebAclArn":                    "arn:aws:wafv2:us-east-1:123456789012:global/webacl/securestore/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+	"cdnGeoAllow":                     "DE,FR,NL",
+	"cdnPriceClass":                   "PriceClass_All",
+	"cdnPrivateKeySecretArn":          "arn:aws:secretsmanager:us-east-1:123456789012:secret:securestore/cdn-signing-key-AbCdEf",
 }
 
 func TestMain(m *testing.M) {

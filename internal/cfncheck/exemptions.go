@@ -40,4 +40,42 @@ var exemptions = []Exemption{
 		Resources: []string{"Bucket/Resource/Resource"},
 		Reason:    "Object Lock is opt-in (objectLockMode): it makes deletes and lifecycle expiry of locked versions impossible, which most teams must decide on first; the maximal configuration proves the option passes.",
 	},
+	// The CloudFront distribution.
+	{
+		ID:        "CT.CLOUDFRONT.PR.1",
+		Resources: []string{"CDN/Resource/Resource"},
+		Reason:    "A default root object serves an index page at \"/\"; this distribution serves named objects to signed URLs only, and a GET of \"/\" must not map to any object.",
+	},
+	{
+		ID:        "CT.CLOUDFRONT.PR.4",
+		Resources: []string{"CDN/Resource/Resource"},
+		Reason:    "Origin failover needs a second origin holding the same objects (a replica bucket in another region with its own key), which this single-region stack does not own; S3 itself is multi-AZ. Teams with a replica add an origin group to CDN.Distribution.",
+	},
+	{
+		ID:        "CT.CLOUDFRONT.PR.5",
+		Resources: []string{"CDN/Resource/Resource"},
+		Reason:    "Access logging is on through CloudFront standard logging v2 (an AWS::Logs::Delivery from the distribution to the log bucket, asserted by the tests); the control only reads the legacy DistributionConfig.Logging, which needs bucket ACLs, and ACLs are disabled on every bucket here.",
+	},
+	{
+		ID:             "CT.CLOUDFRONT.PR.6",
+		Resources:      []string{"CDN/Resource/Resource"},
+		UnlessProperty: "DistributionConfig.ViewerCertificate.AcmCertificateArn",
+		Reason:         noCustomDomain,
+	},
+	{
+		ID:             "CT.CLOUDFRONT.PR.7",
+		Resources:      []string{"CDN/Resource/Resource"},
+		UnlessProperty: "DistributionConfig.ViewerCertificate.AcmCertificateArn",
+		Reason:         noCustomDomain,
+	},
+	{
+		ID:             "CT.CLOUDFRONT.PR.9",
+		Resources:      []string{"CDN/Resource/Resource"},
+		UnlessProperty: "DistributionConfig.ViewerCertificate.AcmCertificateArn",
+		Reason:         noCustomDomain,
+	},
 }
+
+// noCustomDomain is why a distribution without a custom domain may use the
+// default certificate.
+const noCustomDomain = "Without a custom domain (cdnDomainNames) the distribution must use the *.cloudfront.net default certificate, for which CloudFront fixes the protocol settings. Configuring cdnDomainNames with cdnCertificateArn gives an ACM certificate, SNI and TLSv1.2_2021, and then the control is enforced (the exemption does not apply; the maximal configuration proves it passes)."

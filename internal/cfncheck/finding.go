@@ -34,6 +34,9 @@ type Finding struct {
 	Message string
 	// Exemption is the entry of the exemptions list that covers this finding, or nil.
 	Exemption *Exemption
+	// properties are the resource's Properties in the template, for
+	// [Exemption.UnlessProperty].
+	properties map[string]any
 }
 
 // String formats the finding for a test log.
@@ -67,6 +70,11 @@ type Exemption struct {
 	// ResourceTypes are CloudFormation types it applies to, for rules that no
 	// resource of that type in this project can meet.
 	ResourceTypes []string
+	// UnlessProperty, a dotted path below the resource's Properties such as
+	// "DistributionConfig.ViewerCertificate.AcmCertificateArn", withdraws the
+	// exemption from resources that have that property: an exemption for an
+	// option that is off must not hide the control once the option is on.
+	UnlessProperty string
 	// Reason says why the rule does not apply or what compensates. Required.
 	Reason string
 }
@@ -74,6 +82,9 @@ type Exemption struct {
 // covers reports whether e applies to f.
 func (e *Exemption) covers(f Finding) bool {
 	if e.ID != f.ID {
+		return false
+	}
+	if e.UnlessProperty != "" && hasProperty(f.properties, e.UnlessProperty) {
 		return false
 	}
 	if f.Resource != "" && slices.Contains(e.ResourceTypes, f.Type) {
@@ -91,6 +102,21 @@ func (e *Exemption) covers(f Finding) bool {
 		}
 	}
 	return false
+}
+
+// hasProperty reports whether the dotted path names a non-null value in props.
+func hasProperty(props map[string]any, dotted string) bool {
+	var v any = props
+	for _, name := range strings.Split(dotted, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return false
+		}
+		if v, ok = m[name]; !ok || v == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // exempt sets the Exemption of every finding that an entry of list covers

@@ -258,7 +258,7 @@ func parseGuard(out []byte, controls map[string]control, tmpl *template) ([]Find
 				}
 				f := &Finding{ID: ctl.ID, Rule: name, Resource: res, Level: LevelError, Message: msg}
 				if r, ok := tmpl.Resources[res]; ok {
-					f.Type, f.Path = r.Type, r.cdkPath()
+					f.Type, f.Path, f.properties = r.Type, r.cdkPath(), r.properties()
 				}
 				byKey[k] = f
 				order = append(order, k)

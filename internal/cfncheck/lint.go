@@ -91,7 +91,7 @@ func parseLint(out []byte, tmpl *template) ([]Finding, error) {
 			if id, ok := m.Location.Path[1].(string); ok {
 				f.Resource = id
 				if r, ok := tmpl.Resources[id]; ok {
-					f.Type, f.Path = r.Type, r.cdkPath()
+					f.Type, f.Path, f.properties = r.Type, r.cdkPath(), r.properties()
 				}
 			}
 		}

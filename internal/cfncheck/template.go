@@ -73,3 +73,9 @@ func (r resource) cdkPath() string {
 	p, _ := md["aws:cdk:path"].(string)
 	return p
 }
+
+// properties returns the resource's Properties, or nil.
+func (r resource) properties() map[string]any {
+	p, _ := r.Raw["Properties"].(map[string]any)
+	return p
+}
