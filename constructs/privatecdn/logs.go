@@ -82,7 +82,7 @@ func newAccessLogs(c constructs.Construct, dist awscloudfront.IDistribution, buc
 		DeliveryDestinationArn: destination.AttrArn(),
 		S3SuffixPath:           jsii.String(LogSuffixPath),
 	})
-	delivery.AddDependency(source)
+	delivery.AddResourceDependency(source, jsii.String("the delivery names its source, which must exist first"))
 	// Creating the delivery checks that the bucket policy lets it write.
 	if policy := bucket.Policy(); policy != nil {
 		delivery.Node().AddDependency(policy)
