@@ -57,11 +57,12 @@ lint:
 	$(GO) mod tidy -diff
 
 ## diff / deploy / destroy: need AWS credentials; pick the environment with ENV=prod
+## (CDK_DEPLOY_ARGS passes flags to cdk deploy, e.g. --require-approval never in CI)
 ENV ?= dev
 diff: deps
 	$(CDK) diff -c env=$(ENV) '$(ENV)/*'
 deploy: deps
-	$(CDK) deploy -c env=$(ENV) '$(ENV)/*'
+	$(CDK) deploy -c env=$(ENV) $(CDK_DEPLOY_ARGS) '$(ENV)/*'
 destroy: deps
 	@echo "Buckets, logs, the KMS key and the user pool are retained: destroy removes the rest."
 	$(CDK) destroy -c env=$(ENV) '$(ENV)/*'
