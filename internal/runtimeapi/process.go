@@ -3,6 +3,7 @@ package runtimeapi
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +25,7 @@ type Process struct {
 	LogPath string
 
 	srv  *Server
+	ln   net.Listener // this process's own Runtime API listener
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
 	err  error         // exit error, set before done closes
@@ -88,8 +90,13 @@ func (s *Server) launch(binary string, env map[string]string, logDir string) (*P
 	if err != nil {
 		return nil, fmt.Errorf("runtimeapi: launch %s: %w", binary, err)
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("runtimeapi: launch %s: listen: %w", binary, err)
+	}
 	root := filepath.Dir(abs)
 	vars := s.Env(root)
+	vars["AWS_LAMBDA_RUNTIME_API"] = ln.Addr().String()
 	for k, v := range env {
 		vars[k] = v
 	}
@@ -100,6 +107,7 @@ func (s *Server) launch(binary string, env map[string]string, logDir string) (*P
 	logPath := filepath.Join(logDir, filepath.Base(abs)+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
+		_ = ln.Close()
 		return nil, fmt.Errorf("runtimeapi: launch %s: log file: %w", binary, err)
 	}
 
@@ -110,6 +118,7 @@ func (s *Server) launch(binary string, env map[string]string, logDir string) (*P
 		default:
 			s.mu.Unlock()
 			_ = logFile.Close()
+			_ = ln.Close()
 			return nil, fmt.Errorf("runtimeapi: launch %s: a process is already running against this server", binary)
 		}
 	}
@@ -119,7 +128,7 @@ func (s *Server) launch(binary string, env map[string]string, logDir string) (*P
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	p := &Process{LogPath: logPath, srv: s, cmd: cmd, done: make(chan struct{})}
+	p := &Process{LogPath: logPath, srv: s, ln: ln, cmd: cmd, done: make(chan struct{})}
 	// A fresh process is a fresh execution environment: its init has not
 	// run yet and it has no timings.
 	s.initDone, s.initErr, s.exitErr = false, nil, nil
@@ -128,11 +137,15 @@ func (s *Server) launch(binary string, env map[string]string, logDir string) (*P
 	if err := cmd.Start(); err != nil {
 		s.mu.Unlock()
 		_ = logFile.Close()
+		_ = ln.Close()
 		return nil, fmt.Errorf("runtimeapi: launch %s: %w", binary, err)
 	}
 	s.proc = p
+	s.gen++
+	s.listenerGen[ln.Addr().String()] = s.gen
 	s.signalLocked()
 	s.mu.Unlock()
+	go func() { _ = s.srv.Serve(ln) }()
 
 	go func() {
 		werr := cmd.Wait()
@@ -144,7 +157,10 @@ func (s *Server) launch(binary string, env map[string]string, logDir string) (*P
 		p.err = werr
 		if s.proc == p {
 			s.exitErr = fmt.Errorf("%w: %v", ErrRuntimeExited, werr)
+			s.gen++
 		}
+		delete(s.listenerGen, ln.Addr().String())
+		_ = ln.Close() // before done: a stopped process's address accepts nothing
 		close(p.done)
 		s.signalLocked()
 		s.mu.Unlock()
@@ -177,6 +193,10 @@ func (p *Process) Stop() error {
 	})
 	return err
 }
+
+// Addr is host:port of this process's Runtime API listener, the value of
+// its AWS_LAMBDA_RUNTIME_API.
+func (p *Process) Addr() string { return p.ln.Addr().String() }
 
 // Exited reports whether the process has exited and, if so, how.
 func (p *Process) Exited() (bool, error) {

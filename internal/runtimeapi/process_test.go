@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -32,7 +33,7 @@ func TestMain(m *testing.M) {
 }
 
 // testFunction returns the host-arch bootstrap built from testdata/<name>.
-func testFunction(t *testing.T, name string) string {
+func testFunction(t testing.TB, name string) string {
 	t.Helper()
 	binaries.Lock()
 	defer binaries.Unlock()
@@ -129,7 +130,7 @@ func TestEcho_SeesInvocationContext(t *testing.T) {
 	s := Start(t, &Config{FunctionName: "presign", Region: "eu-west-1", MemoryMB: 256, Timeout: 30 * time.Second})
 	t.Setenv("SECURESTORE_HOST_ONLY", "must not leak")
 	bin := testFunction(t, "echo")
-	s.Launch(t, bin, map[string]string{"BUCKET_NAME": "b", "AWS_REGION": "eu-central-1"})
+	p := s.Launch(t, bin, map[string]string{"BUCKET_NAME": "b", "AWS_REGION": "eu-central-1"})
 
 	cases := []struct {
 		name string
@@ -191,7 +192,7 @@ func TestEcho_SeesInvocationContext(t *testing.T) {
 			}
 			root := filepath.Dir(bin)
 			wantEnv := map[string]string{
-				"AWS_LAMBDA_RUNTIME_API":          s.Addr(),
+				"AWS_LAMBDA_RUNTIME_API":          p.Addr(),
 				"AWS_LAMBDA_FUNCTION_NAME":        "presign",
 				"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
 				"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
@@ -323,6 +324,39 @@ func TestLaunch_OneProcessAtATimeThenRelaunch(t *testing.T) {
 	}
 	if _, ok := second.ColdStart(); !ok {
 		t.Fatal("no cold start for the relaunched process")
+	}
+}
+
+func TestLaunch_OtherListenersAreStale(t *testing.T) {
+	s := Start(t, nil)
+	bin := testFunction(t, "empty")
+	first := s.Launch(t, bin, nil)
+	firstAddr := first.Addr()
+	if firstAddr == s.Addr() {
+		t.Fatal("the process shares the server's own listener")
+	}
+	// While a process runs, a runtime on the server's own address is stale.
+	resp, err := http.Get("http://" + s.Addr() + "/" + APIVersion + "/runtime/invocation/next")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("next on the server's address = %d, want 500", resp.StatusCode)
+	}
+	if err := first.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	second := s.Launch(t, bin, nil)
+	if second.Addr() == firstAddr {
+		t.Fatal("the relaunched process reuses its predecessor's listener")
+	}
+	if resp, err := http.Get("http://" + firstAddr + "/" + APIVersion + "/runtime/invocation/next"); err == nil {
+		_ = resp.Body.Close()
+		t.Error("the exited process's listener still accepts")
+	}
+	if res, err := s.Invoke(t.Context(), []byte(`3`)); err != nil || string(res.Body) != "3" {
+		t.Fatalf("Invoke = %+v, %v", res, err)
 	}
 }
 

@@ -317,7 +317,7 @@ func TestInvoke_AbandonedEventIsNotDelivered(t *testing.T) {
 		queued <- err
 	}()
 	// Wait until the first event is in the queue, then abandon it.
-	for len(s.queue) == 0 {
+	for s.queued() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	cancel()
@@ -341,7 +341,7 @@ func TestClose_EndsPendingInvocations(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := invokeAsync(s, Request{Payload: []byte(`{}`)})
-	for len(s.queue) == 0 {
+	for s.queued() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	if err := s.Close(); err != nil {

@@ -16,9 +16,12 @@
 // invocation or an init error after init, 413 for a response over 6 MiB.
 //
 // Invoke queues an event and waits for the function's answer; Launch runs a
-// binary with AWS_LAMBDA_RUNTIME_API pointing at the server and the
-// environment Lambda gives a provided.al2023 function; Build compiles a Go
-// main package the way the deployed function is built.
+// binary as a fresh execution environment, with the environment Lambda gives
+// a provided.al2023 function and AWS_LAMBDA_RUNTIME_API pointing at a
+// listener of its own (so a dying predecessor's last next call can never
+// take its events); Build compiles a Go main package the way the deployed
+// function is built. Process.InitDuration and Process.ColdStart time the
+// start of a fresh process, for cold-start benchmarks.
 package runtimeapi
 
 import (
@@ -185,15 +188,17 @@ type Server struct {
 	ln  net.Listener
 	srv *http.Server
 
-	queue  chan *invocation
 	closed chan struct{}
 
 	mu            sync.Mutex
-	inflight      map[string]*invocation
-	initDone      bool           // a next call has been made
-	initErr       *FunctionError // reported through init/error
-	exitErr       error          // set when the launched process exited
-	stateCh       chan struct{}  // closed and replaced when a process starts or exits
+	queue         []*invocation          // not yet delivered, oldest first
+	inflight      map[string]*invocation // queued or delivered, not finished
+	gen           uint64                 // bumped when a process starts or exits
+	listenerGen   map[string]uint64      // listener address -> gen it serves
+	initDone      bool                   // a next call has been made
+	initErr       *FunctionError         // reported through init/error
+	exitErr       error                  // set when the launched process exited
+	stateCh       chan struct{}          // closed and replaced when a process starts or exits
 	firstNext     time.Time
 	firstResponse time.Time
 	proc          *Process
@@ -215,10 +220,12 @@ func New(cfg *Config) (*Server, error) {
 	s := &Server{
 		cfg:      c,
 		ln:       ln,
-		queue:    make(chan *invocation, 1024),
 		closed:   make(chan struct{}),
 		inflight: map[string]*invocation{},
-		stateCh:  make(chan struct{}),
+		listenerGen: map[string]uint64{
+			ln.Addr().String(): 0,
+		},
+		stateCh: make(chan struct{}),
 	}
 	mux := http.NewServeMux()
 	prefix := "/" + APIVersion + "/runtime"
@@ -226,7 +233,15 @@ func New(cfg *Config) (*Server, error) {
 	mux.HandleFunc("POST "+prefix+"/invocation/{id}/response", s.handleResponse)
 	mux.HandleFunc("POST "+prefix+"/invocation/{id}/error", s.handleError)
 	mux.HandleFunc("POST "+prefix+"/init/error", s.handleInitError)
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return context.WithValue(ctx, genKey{}, s.listenerGen[c.LocalAddr().String()])
+		},
+	}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
 }
@@ -243,7 +258,13 @@ func Start(t testing.TB, cfg *Config) *Server {
 	return s
 }
 
-// Addr is host:port, the value of AWS_LAMBDA_RUNTIME_API.
+// genKey is the context key for the generation of a connection's listener.
+type genKey struct{}
+
+// Addr is host:port of the server's own listener, for a runtime run by the
+// caller. A process started by Launch is given a listener of its own
+// (Process.Addr), and once one has been launched, next calls through Addr
+// are refused.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // Config is the server's configuration with defaults applied.
@@ -314,23 +335,15 @@ func (s *Server) Do(ctx context.Context, req Request) (Result, error) {
 		inv.result.Done = time.Now()
 		return inv.result, nil
 	}
-	exitErr := s.exitErr
+	if s.exitErr != nil {
+		err := s.exitErr
+		s.mu.Unlock()
+		return Result{}, fmt.Errorf("invoke %s: %w", inv.id, err)
+	}
 	s.inflight[inv.id] = inv
+	s.queue = append(s.queue, inv)
+	s.signalLocked()
 	s.mu.Unlock()
-	if exitErr != nil {
-		s.forget(inv)
-		return Result{}, fmt.Errorf("invoke %s: %w", inv.id, exitErr)
-	}
-
-	select {
-	case s.queue <- inv:
-	case <-ctx.Done():
-		s.forget(inv)
-		return Result{}, fmt.Errorf("invoke %s: queue: %w", inv.id, ctx.Err())
-	case <-s.closed:
-		s.forget(inv)
-		return Result{}, fmt.Errorf("invoke %s: %w", inv.id, ErrClosed)
-	}
 
 	for {
 		s.mu.Lock()
@@ -383,16 +396,39 @@ func (s *Server) finish(inv *invocation, fromRuntime bool, set func(*Result)) bo
 }
 
 func (s *Server) handleNext(w http.ResponseWriter, r *http.Request) {
+	// Each launched process has a listener of its own. A next call that
+	// came through the listener of a process that has exited or been
+	// replaced is stale (a dying process's last request can still be read
+	// after its successor started) and is never given an event.
+	gen, _ := r.Context().Value(genKey{}).(uint64)
 	s.mu.Lock()
+	if s.gen != gen {
+		s.mu.Unlock()
+		writeJSON(w, http.StatusInternalServerError, errorResponse("Runtime.Stale", "the execution environment this runtime belonged to is gone"))
+		return
+	}
 	if !s.initDone {
 		s.initDone = true
 		s.firstNext = time.Now()
 	}
-	s.mu.Unlock()
 	for {
-		var inv *invocation
+		if s.gen != gen {
+			s.mu.Unlock()
+			writeJSON(w, http.StatusInternalServerError, errorResponse("Runtime.Stale", "the execution environment this runtime belonged to is gone"))
+			return
+		}
+		if inv := s.popLocked(); inv != nil {
+			now := time.Now()
+			inv.result.Delivered = now
+			inv.result.Deadline = now.Add(s.cfg.Timeout)
+			s.mu.Unlock()
+			s.deliver(w, inv)
+			return
+		}
+		changed := s.stateCh
+		s.mu.Unlock()
 		select {
-		case inv = <-s.queue:
+		case <-changed:
 		case <-r.Context().Done():
 			return
 		case <-s.closed:
@@ -400,32 +436,53 @@ func (s *Server) handleNext(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.mu.Lock()
-		if inv.finished { // abandoned by its caller while queued
-			s.mu.Unlock()
-			continue
-		}
-		now := time.Now()
-		inv.result.Delivered = now
-		inv.result.Deadline = now.Add(s.cfg.Timeout)
-		s.mu.Unlock()
-		s.watchDeadline(inv)
-
-		h := w.Header()
-		h.Set(HeaderRequestID, inv.id)
-		h.Set(HeaderDeadlineMs, strconv.FormatInt(inv.result.Deadline.UnixMilli(), 10))
-		h.Set(HeaderInvokedFunctionARN, inv.req.FunctionARN)
-		h.Set(HeaderTraceID, inv.req.TraceID)
-		if inv.req.ClientContext != "" {
-			h.Set(HeaderClientContext, inv.req.ClientContext)
-		}
-		if inv.req.CognitoIdentity != "" {
-			h.Set(HeaderCognitoIdentity, inv.req.CognitoIdentity)
-		}
-		h.Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(inv.req.Payload)
-		return
 	}
+}
+
+// popLocked takes the oldest queued invocation that is still wanted.
+// Call with s.mu held.
+func (s *Server) popLocked() *invocation {
+	for len(s.queue) > 0 {
+		inv := s.queue[0]
+		s.queue[0] = nil
+		s.queue = s.queue[1:]
+		if !inv.finished { // else abandoned by its caller while queued
+			return inv
+		}
+	}
+	return nil
+}
+
+// deliver answers a next call with inv.
+func (s *Server) deliver(w http.ResponseWriter, inv *invocation) {
+	s.watchDeadline(inv)
+	h := w.Header()
+	h.Set(HeaderRequestID, inv.id)
+	h.Set(HeaderDeadlineMs, strconv.FormatInt(inv.result.Deadline.UnixMilli(), 10))
+	h.Set(HeaderInvokedFunctionARN, inv.req.FunctionARN)
+	h.Set(HeaderTraceID, inv.req.TraceID)
+	if inv.req.ClientContext != "" {
+		h.Set(HeaderClientContext, inv.req.ClientContext)
+	}
+	if inv.req.CognitoIdentity != "" {
+		h.Set(HeaderCognitoIdentity, inv.req.CognitoIdentity)
+	}
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(inv.req.Payload)
+}
+
+// queued is the number of invocations waiting for a next call.
+func (s *Server) queued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, inv := range s.queue {
+		if !inv.finished {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *Server) watchDeadline(inv *invocation) {
