@@ -1,0 +1,223 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/securestore/securestore/lambdas/presign/access"
+)
+
+// Environment variables read by ConfigFromEnv (the Presign Lambda
+// environment contract, plus the optional CDN and CORS settings).
+const (
+	EnvBucket          = "BUCKET_NAME"
+	EnvAccessRules     = "ACCESS_RULES"
+	EnvURLTTL          = "URL_TTL_SECONDS"
+	EnvMaxUploadBytes  = "MAX_UPLOAD_BYTES"
+	EnvCDNDomain       = "CDN_DOMAIN"
+	EnvCDNKeyPairID    = "CDN_KEY_PAIR_ID"
+	EnvCDNKeySecretARN = "CDN_PRIVATE_KEY_SECRET_ARN"
+	EnvAllowedOrigins  = "ALLOWED_ORIGINS"
+)
+
+// Defaults and limits of the configuration.
+const (
+	// DefaultTTL is the URL lifetime when URL_TTL_SECONDS is unset.
+	DefaultTTL = 300 * time.Second
+	// MaxTTL is the longest lifetime SigV4 presigning allows (7 days).
+	MaxTTL = 7 * 24 * time.Hour
+	// DefaultMaxUploadBytes is the upload size limit when
+	// MAX_UPLOAD_BYTES is unset (100 MiB).
+	DefaultMaxUploadBytes int64 = 100 << 20
+	// MaxUploadLimit is the largest single PUT or POST S3 accepts (5 GiB).
+	MaxUploadLimit int64 = 5 << 30
+)
+
+// Config is the handler's configuration.
+type Config struct {
+	// Bucket is the bucket the signer signs for (BUCKET_NAME).
+	Bucket string
+	// Rules decide who may presign what (ACCESS_RULES).
+	Rules []access.Rule
+	// MaxTTL is both the default and the longest URL lifetime, in whole
+	// seconds (URL_TTL_SECONDS). Default: 300 seconds.
+	MaxTTL time.Duration
+	// MaxUploadBytes bounds maxBytes of POST /uploads (MAX_UPLOAD_BYTES).
+	// Default: 100 MiB.
+	MaxUploadBytes int64
+	// AllowedOrigins are the exact origins ("https://app.example.com")
+	// that get Access-Control-Allow-Origin (ALLOWED_ORIGINS, comma
+	// separated). Default: - none, no CORS header is ever sent.
+	AllowedOrigins []string
+	// CDN turns on delivery=cdn. Default: - nil, delivery=cdn is refused.
+	CDN *CDNConfig
+}
+
+// CDNConfig names the CloudFront distribution and its signing key.
+type CDNConfig struct {
+	// Domain is the distribution's domain name (CDN_DOMAIN).
+	Domain string
+	// KeyPairID is the CloudFront public key id (CDN_KEY_PAIR_ID).
+	KeyPairID string
+	// PrivateKeySecretARN is the Secrets Manager secret holding the PEM
+	// private key (CDN_PRIVATE_KEY_SECRET_ARN).
+	PrivateKeySecretARN string
+}
+
+var (
+	bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	hostName   = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
+	keyPairID  = regexp.MustCompile(`^[A-Z0-9]{1,128}$`)
+	secretARN  = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
+)
+
+// ConfigFromEnv reads the configuration through getenv (os.Getenv in the
+// Lambda); an empty value counts as unset. BUCKET_NAME and ACCESS_RULES
+// (the JSON access.Parse reads) are required: the construct always sets
+// both, so a missing one is a wiring mistake rather than a wish for
+// defaults. URL_TTL_SECONDS is 1 to 604800 (default 300), MAX_UPLOAD_BYTES
+// 1 to 5 GiB (default 100 MiB). CDN_DOMAIN, CDN_KEY_PAIR_ID and
+// CDN_PRIVATE_KEY_SECRET_ARN are given all together or not at all.
+// ALLOWED_ORIGINS is an optional comma-separated list of origins. All
+// problems are reported at once, each naming its variable.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	var (
+		c    Config
+		errs []error
+	)
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+
+	c.Bucket = getenv(EnvBucket)
+	switch {
+	case c.Bucket == "":
+		bad(EnvBucket, "required")
+	case !bucketName.MatchString(c.Bucket) || strings.Contains(c.Bucket, ".."):
+		bad(EnvBucket, "%q is not a valid bucket name", c.Bucket)
+	}
+
+	if raw := getenv(EnvAccessRules); raw == "" {
+		bad(EnvAccessRules, "required (a JSON array of {prefix, groups, methods})")
+	} else if rules, err := access.Parse([]byte(raw)); err != nil {
+		bad(EnvAccessRules, "%v", err)
+	} else {
+		c.Rules = rules
+	}
+
+	c.MaxTTL = DefaultTTL
+	if raw := getenv(EnvURLTTL); raw != "" {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || n < 1 || n > int64(MaxTTL/time.Second) {
+			bad(EnvURLTTL, "%q: want whole seconds from 1 to %d", raw, int64(MaxTTL/time.Second))
+		} else {
+			c.MaxTTL = time.Duration(n) * time.Second
+		}
+	}
+
+	c.MaxUploadBytes = DefaultMaxUploadBytes
+	if raw := getenv(EnvMaxUploadBytes); raw != "" {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || n < 1 || n > MaxUploadLimit {
+			bad(EnvMaxUploadBytes, "%q: want bytes from 1 to %d", raw, MaxUploadLimit)
+		} else {
+			c.MaxUploadBytes = n
+		}
+	}
+
+	cdn := CDNConfig{
+		Domain:              getenv(EnvCDNDomain),
+		KeyPairID:           getenv(EnvCDNKeyPairID),
+		PrivateKeySecretARN: getenv(EnvCDNKeySecretARN),
+	}
+	if cdn != (CDNConfig{}) {
+		for _, v := range []struct{ name, val string }{
+			{EnvCDNDomain, cdn.Domain},
+			{EnvCDNKeyPairID, cdn.KeyPairID},
+			{EnvCDNKeySecretARN, cdn.PrivateKeySecretARN},
+		} {
+			if v.val == "" {
+				bad(v.name, "required when any of %s, %s, %s is set", EnvCDNDomain, EnvCDNKeyPairID, EnvCDNKeySecretARN)
+			}
+		}
+		if cdn.Domain != "" && (len(cdn.Domain) > 253 || !hostName.MatchString(cdn.Domain)) {
+			bad(EnvCDNDomain, "%q is not a domain name (no scheme, no path)", cdn.Domain)
+		}
+		if cdn.KeyPairID != "" && !keyPairID.MatchString(cdn.KeyPairID) {
+			bad(EnvCDNKeyPairID, "%q is not a CloudFront public key id", cdn.KeyPairID)
+		}
+		if cdn.PrivateKeySecretARN != "" && !secretARN.MatchString(cdn.PrivateKeySecretARN) {
+			bad(EnvCDNKeySecretARN, "%q is not a Secrets Manager secret ARN", cdn.PrivateKeySecretARN)
+		}
+		c.CDN = &cdn
+	}
+
+	if raw := getenv(EnvAllowedOrigins); raw != "" {
+		for o := range strings.SplitSeq(raw, ",") {
+			o = strings.TrimSpace(o)
+			if err := checkOrigin(o); err != nil {
+				bad(EnvAllowedOrigins, "%q: %v", o, err)
+				continue
+			}
+			c.AllowedOrigins = append(c.AllowedOrigins, o)
+		}
+	}
+
+	if len(errs) > 0 {
+		return Config{}, fmt.Errorf("api: configuration: %w", errors.Join(errs...))
+	}
+	return c, nil
+}
+
+// checkOrigin accepts a serialised origin: scheme http or https, a host,
+// an optional port, and nothing else. "*" and "null" are refused.
+func checkOrigin(o string) error {
+	if o == "" {
+		return errors.New("empty origin")
+	}
+	u, err := url.Parse(o)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return errors.New("want scheme https (or http)")
+	case u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || strings.HasSuffix(o, "?") || strings.HasSuffix(o, "#"):
+		return errors.New("want scheme://host[:port] and nothing else")
+	case o != strings.ToLower(o):
+		return errors.New("want lower case, as browsers send it")
+	}
+	return nil
+}
+
+// Validate checks a Config built by hand the way ConfigFromEnv checks the
+// environment.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Bucket == "" {
+		errs = append(errs, errors.New("field Bucket is empty"))
+	}
+	if err := access.Validate(c.Rules); err != nil {
+		errs = append(errs, fmt.Errorf("field Rules: %w", err))
+	}
+	if c.MaxTTL < time.Second || c.MaxTTL > MaxTTL || c.MaxTTL%time.Second != 0 {
+		errs = append(errs, fmt.Errorf("field MaxTTL %v: want whole seconds from 1s to %v", c.MaxTTL, MaxTTL))
+	}
+	if c.MaxUploadBytes < 1 || c.MaxUploadBytes > MaxUploadLimit {
+		errs = append(errs, fmt.Errorf("field MaxUploadBytes %d: want 1 to %d", c.MaxUploadBytes, MaxUploadLimit))
+	}
+	for _, o := range c.AllowedOrigins {
+		if err := checkOrigin(o); err != nil {
+			errs = append(errs, fmt.Errorf("field AllowedOrigins %q: %w", o, err))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("api: config: %w", errors.Join(errs...))
+	}
+	return nil
+}

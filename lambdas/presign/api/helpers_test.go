@@ -1,0 +1,253 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/api"
+	"github.com/securestore/securestore/lambdas/presign/cdnsign"
+	"github.com/securestore/securestore/lambdas/presign/signer"
+)
+
+// Test identities and settings.
+const (
+	testBucket    = "securestore-test-bucket"
+	testAccessKey = "AKIAIOSFODNN7EXAMPLE"
+	testSecret    = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	testCDNDomain = "d111111abcdef8.cloudfront.net"
+	testKeyPairID = "K2JCJMDEHXQW5F"
+	testMaxUpload = 10 << 20
+	alice         = "0f7b2a6e-1111-4c1e-9d2a-alice0000001"
+	bob           = "0f7b2a6e-2222-4c1e-9d2a-bob000000002"
+)
+
+// testNow is the handler's fixed clock (used for CDN expiry).
+var testNow = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
+
+// testRules are the default tiered rules the construct ships.
+var testRules = access.Tiered([]string{"tier-1", "tier-2"})
+
+// counting is the real signer plus a count of its calls.
+type counting struct {
+	api.Presigner
+	calls atomic.Int64
+}
+
+func (c *counting) Presign(ctx context.Context, r signer.Request) (signer.URL, error) {
+	c.calls.Add(1)
+	return c.Presigner.Presign(ctx, r)
+}
+
+func (c *counting) PresignPost(ctx context.Context, r signer.PostRequest) (signer.Post, error) {
+	c.calls.Add(1)
+	return c.Presigner.PresignPost(ctx, r)
+}
+
+// countingCDN is the real CloudFront signer plus a count of its calls.
+type countingCDN struct {
+	api.URLSigner
+	calls atomic.Int64
+}
+
+func (c *countingCDN) Sign(key string, expires time.Time) (string, error) {
+	c.calls.Add(1)
+	return c.URLSigner.Sign(key, expires)
+}
+
+// realS3 is the real signer over an offline client with static credentials.
+func realS3() *signer.S3 {
+	client := s3.New(s3.Options{
+		Region:      "eu-west-1",
+		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(testAccessKey, testSecret, "")),
+	})
+	return signer.New(client, testBucket)
+}
+
+var (
+	cdnKeyOnce sync.Once
+	cdnKey     *rsa.PrivateKey
+)
+
+func realCDN(t testing.TB) *cdnsign.Signer {
+	t.Helper()
+	cdnKeyOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		cdnKey = k
+	})
+	s, err := cdnsign.New(testCDNDomain, testKeyPairID, cdnKey)
+	if err != nil {
+		t.Fatalf("cdnsign.New: %v", err)
+	}
+	return s
+}
+
+// fixture is a handler over the real signers with counters and a log.
+type fixture struct {
+	h   *api.Handler
+	s3  *counting
+	cdn *countingCDN
+	log *bytes.Buffer
+}
+
+type fixtureOpt func(*api.Config)
+
+func withoutCDN(c *api.Config) { c.CDN = nil }
+
+func newFixture(t testing.TB, opts ...fixtureOpt) *fixture {
+	t.Helper()
+	cfg := api.Config{
+		Bucket:         testBucket,
+		Rules:          testRules,
+		MaxTTL:         300 * time.Second,
+		MaxUploadBytes: testMaxUpload,
+		AllowedOrigins: []string{"https://app.example.com"},
+		CDN:            &api.CDNConfig{Domain: testCDNDomain, KeyPairID: testKeyPairID, PrivateKeySecretARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:cdn-key-AbCdEf"},
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	f := &fixture{
+		s3:  &counting{Presigner: realS3()},
+		cdn: &countingCDN{URLSigner: realCDN(t)},
+		log: &bytes.Buffer{},
+	}
+	h, err := api.New(cfg, api.Deps{
+		Presigner: f.s3,
+		CDN:       f.cdn,
+		Logger:    slog.New(slog.NewJSONHandler(f.log, nil)),
+		Now:       func() time.Time { return testNow },
+	})
+	if err != nil {
+		t.Fatalf("api.New: %v", err)
+	}
+	f.h = h
+	return f
+}
+
+func (f *fixture) calls() int64 { return f.s3.calls.Load() + f.cdn.calls.Load() }
+
+var (
+	baseOnce  sync.Once
+	baseEvent []byte
+)
+
+// fixtureEvent is aws-lambda-go's own API Gateway REST proxy sample.
+func fixtureEvent(t testing.TB) events.APIGatewayProxyRequest {
+	t.Helper()
+	baseOnce.Do(func() {
+		b, err := os.ReadFile("testdata/apigw-request.json")
+		if err != nil {
+			panic(err)
+		}
+		baseEvent = b
+	})
+	var ev events.APIGatewayProxyRequest
+	if err := json.Unmarshal(baseEvent, &ev); err != nil {
+		t.Fatalf("fixture: %v", err)
+	}
+	return ev
+}
+
+// claims builds Cognito authorizer claims; groups "" leaves the claim out.
+func claims(sub, groups string) map[string]any {
+	c := map[string]any{"sub": sub, "email": "someone@example.com", "token_use": "id"}
+	if groups != "" {
+		c["cognito:groups"] = groups
+	}
+	return c
+}
+
+// getEvent derives GET /presign from the fixture: the query as API
+// Gateway delivers it (decoded, single and multi-value maps) and claims.
+func getEvent(t testing.TB, query map[string]string, cl map[string]any) events.APIGatewayProxyRequest {
+	t.Helper()
+	ev := fixtureEvent(t)
+	ev.Resource, ev.Path, ev.HTTPMethod = "/presign", "/presign", "GET"
+	ev.RequestContext.ResourcePath, ev.RequestContext.Path, ev.RequestContext.HTTPMethod = "/presign", "/testStage/presign", "GET"
+	ev.PathParameters = nil
+	ev.Body = ""
+	delete(ev.Headers, "Content-Type")
+	delete(ev.MultiValueHeaders, "Content-Type")
+	setQuery(&ev, query)
+	setClaims(&ev, cl)
+	return ev
+}
+
+// postEvent derives POST /uploads from the fixture.
+func postEvent(t testing.TB, body string, cl map[string]any) events.APIGatewayProxyRequest {
+	t.Helper()
+	ev := fixtureEvent(t)
+	ev.Resource, ev.Path, ev.HTTPMethod = "/uploads", "/uploads", "POST"
+	ev.RequestContext.ResourcePath, ev.RequestContext.Path, ev.RequestContext.HTTPMethod = "/uploads", "/testStage/uploads", "POST"
+	ev.PathParameters = nil
+	ev.Body = body
+	setQuery(&ev, nil)
+	setClaims(&ev, cl)
+	return ev
+}
+
+func setQuery(ev *events.APIGatewayProxyRequest, query map[string]string) {
+	ev.QueryStringParameters, ev.MultiValueQueryStringParameters = nil, nil
+	if len(query) == 0 {
+		return
+	}
+	ev.QueryStringParameters = map[string]string{}
+	ev.MultiValueQueryStringParameters = map[string][]string{}
+	for k, v := range query {
+		ev.QueryStringParameters[k] = v
+		ev.MultiValueQueryStringParameters[k] = []string{v}
+	}
+}
+
+// setClaims puts claims where the Cognito authorizer does; nil removes the
+// authorizer's claims altogether.
+func setClaims(ev *events.APIGatewayProxyRequest, cl map[string]any) {
+	ev.RequestContext.Authorizer = map[string]any{"principalId": "admin"}
+	if cl != nil {
+		ev.RequestContext.Authorizer["claims"] = cl
+	}
+}
+
+func setHeader(ev *events.APIGatewayProxyRequest, name, value string) {
+	for k := range ev.Headers {
+		if strings.EqualFold(k, name) {
+			delete(ev.Headers, k)
+		}
+	}
+	for k := range ev.MultiValueHeaders {
+		if strings.EqualFold(k, name) {
+			delete(ev.MultiValueHeaders, k)
+		}
+	}
+	ev.Headers[name] = value
+	ev.MultiValueHeaders[name] = []string{value}
+}
+
+// decodeJSON decodes a response body into a generic map.
+func decodeJSON(t testing.TB, body string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatalf("body is not a JSON object: %v\n%s", err, body)
+	}
+	return m
+}

@@ -1,0 +1,273 @@
+package api_test
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// hostileCase is a request that must be refused before anything is signed.
+type hostileCase struct {
+	name   string
+	event  func(t testing.TB) events.APIGatewayProxyRequest
+	status int // 400 or 403
+}
+
+// get is GET /presign by alice (groups tier-1) with query q.
+func get(q map[string]string) func(testing.TB) events.APIGatewayProxyRequest {
+	return getAs(q, claims(alice, "tier-1"))
+}
+
+func getAs(q map[string]string, cl map[string]any) func(testing.TB) events.APIGatewayProxyRequest {
+	return func(t testing.TB) events.APIGatewayProxyRequest { return getEvent(t, q, cl) }
+}
+
+// post is POST /uploads by alice (groups tier-1) with body.
+func post(body string) func(testing.TB) events.APIGatewayProxyRequest {
+	return func(t testing.TB) events.APIGatewayProxyRequest { return postEvent(t, body, claims(alice, "tier-1")) }
+}
+
+// with adapts an event after it is built.
+func with(base func(testing.TB) events.APIGatewayProxyRequest, edit func(*events.APIGatewayProxyRequest)) func(testing.TB) events.APIGatewayProxyRequest {
+	return func(t testing.TB) events.APIGatewayProxyRequest {
+		ev := base(t)
+		edit(&ev)
+		return ev
+	}
+}
+
+// hostileCases is the hostile table (issue 5). Query values are given as
+// API Gateway delivers them: already percent-decoded once, so a literal
+// "%2e" here arrived double-encoded ("%252e") on the wire.
+func hostileCases() []hostileCase {
+	home := "users/" + alice + "/"
+	bobHome := "users/" + bob + "/"
+	k := func(key string) func(testing.TB) events.APIGatewayProxyRequest {
+		return get(map[string]string{"key": key})
+	}
+	up := func(key string) string {
+		return `{"key":"` + key + `","contentType":"text/plain","maxBytes":100}`
+	}
+	return []hostileCase{
+		// Path traversal, plain and encoded.
+		{"dot-dot into another home", k(home + "../" + bob + "/x"), 400},
+		{"leading dot-dot", k("../etc/passwd"), 400},
+		{"dot-dot at the end", k(home + ".."), 400},
+		{"percent-encoded dot-dot", k(home + "%2e%2e/" + bob + "/x"), 400},
+		{"percent-encoded dot-dot, upper case", k(home + "%2E%2E/x"), 400},
+		{"encoded slash", k(home + "..%2F" + bob), 400},
+		{"encoded slash in a segment", k("users/" + alice + "%2Fx"), 400},
+		{"double-encoded dot", k(home + "%252e%252e/x"), 400},
+		{"encoded backslash", k(home + "..%5cx"), 400},
+		{"backslash traversal", k(home + "..\\x"), 400},
+		{"empty segment //", k(home + "/x"), 400},
+		{"dot segment /./", k(home + "./x"), 400},
+		{"leading slash", k("/" + home + "x"), 400},
+		{"trailing slash", k(home + "dir/"), 400},
+		{"empty key", k(""), 400},
+		// Control characters.
+		{"NUL", k(home + "a\x00b"), 400},
+		{"newline (log forging)", k(home + "a\nstatus=200"), 400},
+		{"carriage return", k(home + "a\rb"), 400},
+		{"DEL", k(home + "a\x7fb"), 400},
+		{"C1 NEL", k(home + "a\u0085b"), 400},
+		{"line separator", k(home + "a\u2028b"), 400},
+		{"encoded NUL", k(home + "a%00b"), 400},
+		{"invalid UTF-8", k(home + "a\xffb"), 400},
+		{"overlong UTF-8 slash", k(home + "a\xc0\xafb"), 400},
+		// Length.
+		{"key of 1025 bytes", k(home + strings.Repeat("a", 1025-len(home))), 400},
+		{"key of 64 KiB", k(home + strings.Repeat("a", 64<<10)), 400},
+		// Unicode tricks.
+		{"right-to-left override", k(home + "gpj.\u202Eexe"), 400},
+		{"full-width solidus", k("users\uFF0F" + bob + "\uFF0Fx"), 400},
+		{"division slash", k(home + "..\u2215" + bob), 400},
+		{"fraction slash", k(home + "a\u2044b"), 400},
+		{"full-width full stop segment", k(home + "\uFF0E\uFF0E/x"), 400},
+		{"one dot leader pair", k(home + "\u2024\u2024/x"), 400},
+		{"zero-width space", k(home + "a\u200Bb"), 400},
+		{"byte order mark", k("\uFEFF" + home + "x"), 400},
+		{"combining marks on dots in another home", k(bobHome + ".\u0301./x"), 403},
+		// Another user's home and prefix confusion.
+		{"GET in another home", k(bobHome + "diary.txt"), 403},
+		{"PUT in another home", get(map[string]string{"key": bobHome + "x", "method": "PUT", "contentType": "text/plain"}), 403},
+		{"DELETE in another home", get(map[string]string{"key": bobHome + "x", "method": "DELETE"}), 403},
+		{"sub as a prefix of another user id", k("users/" + alice + "x/y"), 403},
+		{"home without its slash", k("users/" + alice), 403},
+		{"tier-10 is not tier-1", k("tier-10/x"), 403},
+		{"tier-1 without a slash", k("tier-1"), 403},
+		{"tier-1 look-alike with a suffix", k("tier-1-private/x"), 403},
+		{"write to a read-only tier", get(map[string]string{"key": "tier-1/x", "method": "PUT", "contentType": "text/plain"}), 403},
+		{"delete in a read-only tier", get(map[string]string{"key": "tier-1/x", "method": "DELETE"}), 403},
+		{"no rule covers the key", k("public/x"), 403},
+		// Identity supplied by the caller.
+		{"sub in the query", get(map[string]string{"key": bobHome + "x", "sub": bob}), 400},
+		{"groups claim in the query", get(map[string]string{"key": "tier-2/x", "cognito:groups": "tier-2"}), 400},
+		{"groups in the query", get(map[string]string{"key": "tier-2/x", "groups": "tier-2"}), 400},
+		{"user id in the query", get(map[string]string{"key": bobHome + "x", "userId": bob}), 400},
+		{"groups field in the body", post(`{"key":"tier-2/x","contentType":"text/plain","groups":["tier-2"]}`), 400},
+		{"sub field in the body", post(`{"key":"` + bobHome + `x","contentType":"text/plain","sub":"` + bob + `"}`), 400},
+		{"claims object in the body", post(`{"key":"` + bobHome + `x","contentType":"text/plain","claims":{"sub":"` + bob + `"}}`), 400},
+		{"groups header only", with(k("tier-2/x"), func(ev *events.APIGatewayProxyRequest) {
+			ev.Headers["X-Cognito-Groups"] = "tier-2"
+		}), 403},
+		// Claims missing or odd.
+		{"no claims", getAs(map[string]string{"key": home + "x"}, nil), 403},
+		{"no authorizer", with(k(home+"x"), func(ev *events.APIGatewayProxyRequest) { ev.RequestContext.Authorizer = nil }), 403},
+		{"empty claims", getAs(map[string]string{"key": home + "x"}, map[string]any{}), 403},
+		{"claims not an object", with(k(home+"x"), func(ev *events.APIGatewayProxyRequest) {
+			ev.RequestContext.Authorizer["claims"] = `{"sub":"` + alice + `"}`
+		}), 403},
+		{"empty sub", getAs(map[string]string{"key": "users//x"}, claims("", "tier-1")), 403},
+		{"sub with a slash", getAs(map[string]string{"key": "users/" + bob + "/x"}, claims(alice+"/../"+bob, "tier-1")), 403},
+		{"sub dot-dot", getAs(map[string]string{"key": "users/x"}, claims("..", "")), 403},
+		{"sub not a string", getAs(map[string]string{"key": home + "x"}, map[string]any{"sub": 42}), 403},
+		{"groups unbalanced bracket", getAs(map[string]string{"key": "tier-1/x"}, claims(alice, "[tier-1")), 403},
+		{"groups a number", getAs(map[string]string{"key": "tier-1/x"}, map[string]any{"sub": alice, "cognito:groups": 7}), 403},
+		{"groups list with a number", getAs(map[string]string{"key": "tier-1/x"}, map[string]any{"sub": alice, "cognito:groups": []any{"tier-1", 2}}), 403},
+		{"groups with a wildcard name", getAs(map[string]string{"key": "tier-2/x"}, claims(alice, "*")), 403},
+		{"groups differ in case", getAs(map[string]string{"key": "tier-2/x"}, claims(alice, "TIER-2")), 403},
+		// Methods.
+		{"method POST", get(map[string]string{"key": home + "x", "method": "POST"}), 400},
+		{"method lower case", get(map[string]string{"key": home + "x", "method": "get"}), 400},
+		{"method PATCH", get(map[string]string{"key": home + "x", "method": "PATCH"}), 400},
+		{"method HEAD", get(map[string]string{"key": home + "x", "method": "HEAD"}), 400},
+		{"method empty", get(map[string]string{"key": home + "x", "method": ""}), 400},
+		{"method with a space", get(map[string]string{"key": home + "x", "method": "GET "}), 400},
+		// Parameters.
+		{"unknown parameter", get(map[string]string{"key": home + "x", "foo": "bar"}), 400},
+		{"parameter in another case", get(map[string]string{"Key": home + "x"}), 400},
+		{"bucket parameter", get(map[string]string{"key": home + "x", "bucket": "other"}), 400},
+		{"missing key", get(map[string]string{"method": "GET"}), 400},
+		{"repeated key", with(k(home+"x"), func(ev *events.APIGatewayProxyRequest) {
+			ev.MultiValueQueryStringParameters["key"] = []string{home + "x", bobHome + "x"}
+			ev.QueryStringParameters["key"] = bobHome + "x"
+		}), 400},
+		{"repeated method", with(k(home+"x"), func(ev *events.APIGatewayProxyRequest) {
+			ev.MultiValueQueryStringParameters["method"] = []string{"GET", "DELETE"}
+			ev.QueryStringParameters["method"] = "DELETE"
+		}), 400},
+		{"single and multi maps disagree", with(k(home+"x"), func(ev *events.APIGatewayProxyRequest) {
+			ev.QueryStringParameters["key"] = bobHome + "x"
+		}), 400},
+		{"contentType on GET", get(map[string]string{"key": home + "x", "contentType": "text/plain"}), 400},
+		{"checksum on DELETE", get(map[string]string{"key": home + "x", "method": "DELETE", "checksumSha256": sha256OfEmpty}), 400},
+		{"PUT without contentType", get(map[string]string{"key": home + "x", "method": "PUT"}), 400},
+		{"contentType not a media type", get(map[string]string{"key": home + "x", "method": "PUT", "contentType": "text"}), 400},
+		{"contentType header injection", get(map[string]string{"key": home + "x", "method": "PUT", "contentType": "text/plain\r\nx-amz-acl: public-read"}), 400},
+		{"checksum not base64", get(map[string]string{"key": home + "x", "method": "PUT", "contentType": "text/plain", "checksumSha256": "not base64!"}), 400},
+		{"checksum of the wrong length", get(map[string]string{"key": home + "x", "method": "PUT", "contentType": "text/plain", "checksumSha256": "AAAA"}), 400},
+		{"delivery cdn for PUT", get(map[string]string{"key": home + "x", "method": "PUT", "contentType": "text/plain", "delivery": "cdn"}), 400},
+		{"delivery cdn for DELETE", get(map[string]string{"key": home + "x", "method": "DELETE", "delivery": "cdn"}), 400},
+		{"unknown delivery", get(map[string]string{"key": home + "x", "delivery": "ftp"}), 400},
+		{"body on GET", with(k(home+"x"), func(ev *events.APIGatewayProxyRequest) { ev.Body = `{"key":"x"}` }), 400},
+		// Expiry.
+		{"expiry 0", get(map[string]string{"key": home + "x", "expiresIn": "0"}), 400},
+		{"expiry negative", get(map[string]string{"key": home + "x", "expiresIn": "-60"}), 400},
+		{"expiry over the maximum", get(map[string]string{"key": home + "x", "expiresIn": "604800"}), 400},
+		{"expiry overflowing int64", get(map[string]string{"key": home + "x", "expiresIn": "99999999999999999999"}), 400},
+		{"expiry not numeric", get(map[string]string{"key": home + "x", "expiresIn": "soon"}), 400},
+		{"expiry with a fraction", get(map[string]string{"key": home + "x", "expiresIn": "60.5"}), 400},
+		{"expiry in exponent form", get(map[string]string{"key": home + "x", "expiresIn": "1e2"}), 400},
+		{"expiry with a plus sign", get(map[string]string{"key": home + "x", "expiresIn": "+60"}), 400},
+		{"expiry with a space", get(map[string]string{"key": home + "x", "expiresIn": " 60"}), 400},
+		{"expiry empty", get(map[string]string{"key": home + "x", "expiresIn": ""}), 400},
+		{"expiry in full-width digits", get(map[string]string{"key": home + "x", "expiresIn": "\uFF16\uFF10"}), 400},
+		// POST /uploads bodies.
+		{"upload to another home", post(up(bobHome + "x")), 403},
+		{"upload to a read-only tier", post(up("tier-1/x")), 403},
+		{"upload with a traversal key", post(up(home + "../" + bob + "/x")), 400},
+		{"upload with an escaped NUL in JSON", post(`{"key":"` + home + `a\u0000b","contentType":"text/plain"}`), 400},
+		{"upload with an escaped RLO in JSON", post(`{"key":"` + home + `a\u202eb","contentType":"text/plain"}`), 400},
+		{"malformed JSON", post(`{"key":`), 400},
+		{"empty body", post(``), 400},
+		{"JSON null", post(`null`), 400},
+		{"JSON array", post(`[` + up(home+"x") + `]`), 400},
+		{"JSON string", post(`"` + home + `x"`), 400},
+		{"trailing data", post(up(home+"x") + `{}`), 400},
+		{"trailing garbage", post(up(home+"x") + `x`), 400},
+		{"duplicate key field", post(`{"key":"` + home + `x","contentType":"text/plain","key":"` + bobHome + `x"}`), 400},
+		{"field in another case", post(`{"Key":"` + home + `x","contentType":"text/plain"}`), 400},
+		{"missing key field", post(`{"contentType":"text/plain"}`), 400},
+		{"missing contentType field", post(`{"key":"` + home + `x"}`), 400},
+		{"key null", post(`{"key":null,"contentType":"text/plain"}`), 400},
+		{"key a number", post(`{"key":1,"contentType":"text/plain"}`), 400},
+		{"maxBytes a string", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":"100"}`), 400},
+		{"maxBytes a fraction", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":1.5}`), 400},
+		{"maxBytes in exponent form", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":1e3}`), 400},
+		{"maxBytes over the maximum", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":10485761}`), 400},
+		{"maxBytes 5 TiB", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":5497558138880}`), 400},
+		{"maxBytes zero", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":0}`), 400},
+		{"maxBytes negative", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":-1}`), 400},
+		{"maxBytes overflowing int64", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":9223372036854775808}`), 400},
+		{"contentType field not a media type", post(`{"key":"` + home + `x","contentType":"nope"}`), 400},
+		{"body over the limit", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":100` + strings.Repeat(" ", 4096) + `}`), 400},
+		{"base64 body over the limit", with(post(base64.StdEncoding.EncodeToString([]byte(up(home+"x")+strings.Repeat(" ", 4096)))), func(ev *events.APIGatewayProxyRequest) {
+			ev.IsBase64Encoded = true
+		}), 400},
+		{"body not base64 when flagged", with(post(up(home+"x")), func(ev *events.APIGatewayProxyRequest) { ev.IsBase64Encoded = true }), 400},
+		{"body not UTF-8", post(`{"key":"` + home + "a\xffb" + `","contentType":"text/plain"}`), 400},
+		{"deeply nested value", post(`{"key":` + strings.Repeat("[", 1000) + strings.Repeat("]", 1000) + `,"contentType":"text/plain"}`), 400},
+		{"upload Content-Type text/plain", with(post(up(home+"x")), func(ev *events.APIGatewayProxyRequest) {
+			setHeader(ev, "Content-Type", "text/plain")
+		}), 400},
+		{"upload Content-Type form", with(post(up(home+"x")), func(ev *events.APIGatewayProxyRequest) {
+			setHeader(ev, "content-type", "application/x-www-form-urlencoded")
+		}), 400},
+		{"upload Content-Type with another charset", with(post(up(home+"x")), func(ev *events.APIGatewayProxyRequest) {
+			setHeader(ev, "Content-Type", "application/json; charset=utf-16")
+		}), 400},
+		{"upload without Content-Type", with(post(up(home+"x")), func(ev *events.APIGatewayProxyRequest) {
+			delete(ev.Headers, "Content-Type")
+			delete(ev.MultiValueHeaders, "Content-Type")
+		}), 400},
+		{"upload with a query parameter", with(post(up(home+"x")), func(ev *events.APIGatewayProxyRequest) {
+			ev.QueryStringParameters = map[string]string{"sub": bob}
+			ev.MultiValueQueryStringParameters = map[string][]string{"sub": {bob}}
+		}), 400},
+		{"upload without claims", with(post(up(home+"x")), func(ev *events.APIGatewayProxyRequest) {
+			ev.RequestContext.Authorizer = nil
+		}), 403},
+	}
+}
+
+// TestHandle_Hostile sends every hostile request through the real handler
+// and signer: each is refused with 400 or 403 and a JSON message, nothing
+// is signed, and no URL comes back.
+func TestHandle_Hostile(t *testing.T) {
+	cases := hostileCases()
+	if len(cases) < 45 {
+		t.Fatalf("the hostile table has %d cases, want at least 45", len(cases))
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.status != 400 && tc.status != 403 {
+				t.Fatalf("bad case: status %d", tc.status)
+			}
+			f := newFixture(t)
+			resp, err := f.h.Handle(context.Background(), tc.event(t))
+			if err != nil {
+				t.Fatalf("Handle returned an error: %v", err)
+			}
+			if resp.StatusCode != tc.status {
+				t.Errorf("status = %d, want %d; body %s", resp.StatusCode, tc.status, resp.Body)
+			}
+			checkCommonHeaders(t, resp)
+			body := decodeJSON(t, resp.Body)
+			if msg, _ := body["message"].(string); msg == "" || len(body) != 1 {
+				t.Errorf("body = %s, want exactly a non-empty message", resp.Body)
+			}
+			if n := f.calls(); n != 0 {
+				t.Errorf("the signer was called %d times", n)
+			}
+			for _, leak := range []string{"https://", "X-Amz-", "Signature", testAccessKey, testCDNDomain} {
+				if strings.Contains(resp.Body, leak) {
+					t.Errorf("body contains %q: %s", leak, resp.Body)
+				}
+			}
+		})
+	}
+}

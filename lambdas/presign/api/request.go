@@ -1,0 +1,423 @@
+package api
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// op is a route of the API.
+type op int
+
+const (
+	opPresign op = iota + 1 // GET /presign
+	opUpload                // POST /uploads
+)
+
+func (o op) String() string {
+	switch o {
+	case opPresign:
+		return "GET /presign"
+	case opUpload:
+		return "POST /uploads"
+	}
+	return ""
+}
+
+// Delivery values of GET /presign.
+const (
+	deliveryS3  = "s3"
+	deliveryCDN = "cdn"
+)
+
+// Query parameters of GET /presign.
+const (
+	paramKey         = "key"
+	paramMethod      = "method"
+	paramContentType = "contentType"
+	paramChecksum    = "checksumSha256"
+	paramExpiresIn   = "expiresIn"
+	paramDelivery    = "delivery"
+)
+
+var presignParams = []string{paramKey, paramMethod, paramContentType, paramChecksum, paramExpiresIn, paramDelivery}
+
+// Fields of the POST /uploads body.
+const (
+	fieldKey         = "key"
+	fieldContentType = "contentType"
+	fieldMaxBytes    = "maxBytes"
+)
+
+// maxContentType bounds a content type's length.
+const maxContentType = 255
+
+// request is a parsed request: syntax checked, nothing decided yet.
+type request struct {
+	op             op
+	key            string
+	method         string // GET, PUT or DELETE; PUT for an upload
+	contentType    string
+	checksumSHA256 string
+	expiresIn      int64
+	hasExpiresIn   bool
+	delivery       string
+	maxBytes       int64
+	hasMaxBytes    bool
+}
+
+// route picks the operation from the resource (or, behind a {proxy+}
+// resource, the path) and the HTTP method. It fails with 404 or 405.
+func route(ev events.APIGatewayProxyRequest) (op, *outcome) {
+	path := ev.Resource
+	if path == "" || strings.Contains(path, "{") {
+		path = ev.Path
+	}
+	var want string
+	var o op
+	switch path {
+	case "/presign":
+		o, want = opPresign, http.MethodGet
+	case "/uploads":
+		o, want = opUpload, http.MethodPost
+	default:
+		return 0, &outcome{status: http.StatusNotFound, body: errorBody{Message: "no such resource"}}
+	}
+	if ev.HTTPMethod != want {
+		return 0, &outcome{
+			status: http.StatusMethodNotAllowed,
+			body:   errorBody{Message: fmt.Sprintf("%s takes %s only", path, want)},
+			allow:  want,
+		}
+	}
+	return o, nil
+}
+
+// parse reads the request of op from the event, strictly.
+func parse(o op, ev events.APIGatewayProxyRequest) (request, error) {
+	params, err := queryParams(ev)
+	if err != nil {
+		return request{}, err
+	}
+	switch o {
+	case opPresign:
+		if ev.Body != "" {
+			return request{}, errors.New("GET /presign takes no body")
+		}
+		return parsePresign(params)
+	case opUpload:
+		if len(params) > 0 {
+			return request{}, errors.New("POST /uploads takes no query parameters")
+		}
+		return parseUpload(ev)
+	}
+	return request{}, errors.New("unknown operation")
+}
+
+// queryParams merges the single- and multi-value query maps, refusing a
+// parameter given more than once.
+func queryParams(ev events.APIGatewayProxyRequest) (map[string]string, error) {
+	params := make(map[string]string, len(ev.QueryStringParameters))
+	for name, vals := range ev.MultiValueQueryStringParameters {
+		if len(vals) != 1 {
+			return nil, fmt.Errorf("parameter %s must be given exactly once", quote(name))
+		}
+		params[name] = vals[0]
+	}
+	for name, val := range ev.QueryStringParameters {
+		if prev, ok := params[name]; ok && prev != val {
+			return nil, fmt.Errorf("parameter %s must be given exactly once", quote(name))
+		}
+		params[name] = val
+	}
+	return params, nil
+}
+
+func parsePresign(params map[string]string) (request, error) {
+	// Sorted so that the same bad request always gets the same message.
+	names := make([]string, 0, len(params))
+	for name := range params {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !slices.Contains(presignParams, name) {
+			return request{}, fmt.Errorf("unknown parameter %s (want %s)", quote(name), strings.Join(presignParams, ", "))
+		}
+	}
+
+	r := request{op: opPresign, method: http.MethodGet, delivery: deliveryS3}
+	key, ok := params[paramKey]
+	if !ok {
+		return r, errors.New("missing parameter key")
+	}
+	r.key = key
+
+	if m, ok := params[paramMethod]; ok {
+		switch m {
+		case http.MethodGet, http.MethodPut, http.MethodDelete:
+			r.method = m
+		default:
+			return r, fmt.Errorf("unknown method %s (want GET, PUT or DELETE)", quote(m))
+		}
+	}
+
+	ct, hasCT := params[paramContentType]
+	sum, hasSum := params[paramChecksum]
+	if r.method == http.MethodPut {
+		if !hasCT {
+			return r, errors.New("PUT needs parameter contentType")
+		}
+		if err := checkContentType(ct); err != nil {
+			return r, fmt.Errorf("contentType: %w", err)
+		}
+		r.contentType = ct
+		if hasSum {
+			if err := checkChecksum(sum); err != nil {
+				return r, fmt.Errorf("checksumSha256: %w", err)
+			}
+			r.checksumSHA256 = sum
+		}
+	} else if hasCT || hasSum {
+		return r, fmt.Errorf("contentType and checksumSha256 are for PUT only, not %s", r.method)
+	}
+
+	if raw, ok := params[paramExpiresIn]; ok {
+		n, err := parseSeconds(raw)
+		if err != nil {
+			return r, err
+		}
+		r.expiresIn, r.hasExpiresIn = n, true
+	}
+
+	if d, ok := params[paramDelivery]; ok {
+		switch d {
+		case deliveryS3:
+		case deliveryCDN:
+			if r.method != http.MethodGet {
+				return r, fmt.Errorf("delivery=cdn is for GET only: a CloudFront signature does not bind the method, so %s goes to S3", r.method)
+			}
+		default:
+			return r, fmt.Errorf("unknown delivery %s (want s3 or cdn)", quote(d))
+		}
+		r.delivery = d
+	}
+	return r, nil
+}
+
+// parseSeconds reads a whole number of seconds written in decimal digits,
+// with an optional leading "-" so that negative values get the bounds
+// message rather than a syntax one.
+func parseSeconds(raw string) (int64, error) {
+	digits := strings.TrimPrefix(raw, "-")
+	if digits == "" || len(digits) > 18 || strings.ContainsFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) {
+		return 0, fmt.Errorf("expiresIn %s is not a whole number of seconds", quote(raw))
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("expiresIn %s is not a whole number of seconds", quote(raw))
+	}
+	return n, nil
+}
+
+// checkContentType accepts a media type "type/subtype" with optional
+// parameters, printable ASCII only.
+func checkContentType(ct string) error {
+	if ct == "" || len(ct) > maxContentType {
+		return fmt.Errorf("want 1 to %d bytes", maxContentType)
+	}
+	if strings.ContainsFunc(ct, func(r rune) bool { return r < 0x20 || r > 0x7E }) {
+		return errors.New("want printable ASCII")
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || !strings.Contains(mt, "/") {
+		return fmt.Errorf("%s is not a media type", quote(ct))
+	}
+	return nil
+}
+
+// checkChecksum accepts the standard base64 of 32 bytes.
+func checkChecksum(s string) error {
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil || len(b) != 32 {
+		return errors.New("want the base64 of a SHA-256 digest (44 characters)")
+	}
+	return nil
+}
+
+// parseUpload reads the POST /uploads body: a JSON object with exactly the
+// fields key, contentType and maxBytes (maxBytes optional), each at most
+// once, spelled exactly, and nothing after the object.
+func parseUpload(ev events.APIGatewayProxyRequest) (request, error) {
+	r := request{op: opUpload, method: http.MethodPut, delivery: deliveryS3}
+	if err := checkJSONContentType(ev); err != nil {
+		return r, err
+	}
+	body, err := readBody(ev)
+	if err != nil {
+		return r, err
+	}
+
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return r, errors.New("body must be a JSON object")
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return r, errors.New("body is not valid JSON")
+		}
+		name, _ := tok.(string)
+		if seen[name] {
+			return r, fmt.Errorf("field %s appears twice", quote(name))
+		}
+		seen[name] = true
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return r, errors.New("body is not valid JSON")
+		}
+		switch name {
+		case fieldKey:
+			if r.key, err = jsonString(raw); err != nil {
+				return r, fmt.Errorf("field key: %w", err)
+			}
+		case fieldContentType:
+			if r.contentType, err = jsonString(raw); err != nil {
+				return r, fmt.Errorf("field contentType: %w", err)
+			}
+		case fieldMaxBytes:
+			if r.maxBytes, err = jsonInt(raw); err != nil {
+				return r, fmt.Errorf("field maxBytes: %w", err)
+			}
+			r.hasMaxBytes = true
+		default:
+			return r, fmt.Errorf("unknown field %s (want key, contentType, maxBytes)", quote(name))
+		}
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return r, errors.New("body is not valid JSON")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return r, errors.New("unexpected data after the JSON object")
+	}
+
+	if !seen[fieldKey] {
+		return r, errors.New("missing field key")
+	}
+	if !seen[fieldContentType] {
+		return r, errors.New("missing field contentType")
+	}
+	if err := checkContentType(r.contentType); err != nil {
+		return r, fmt.Errorf("field contentType: %w", err)
+	}
+	return r, nil
+}
+
+// checkJSONContentType wants Content-Type application/json, with at most a
+// charset parameter of utf-8.
+func checkJSONContentType(ev events.APIGatewayProxyRequest) error {
+	vals := headerValues(ev, "Content-Type")
+	if len(vals) != 1 {
+		return errors.New("want exactly one Content-Type: application/json")
+	}
+	mt, params, err := mime.ParseMediaType(vals[0])
+	if err != nil || mt != "application/json" {
+		return errors.New("want Content-Type: application/json")
+	}
+	for name, val := range params {
+		if name != "charset" || !strings.EqualFold(val, "utf-8") {
+			return errors.New("want Content-Type: application/json (charset utf-8 at most)")
+		}
+	}
+	return nil
+}
+
+// readBody returns the body, decoding base64 when API Gateway encoded it,
+// and refuses one over MaxBodyBytes or not in UTF-8.
+func readBody(ev events.APIGatewayProxyRequest) ([]byte, error) {
+	tooBig := fmt.Errorf("body is larger than %d bytes", MaxBodyBytes)
+	var body []byte
+	if ev.IsBase64Encoded {
+		if len(ev.Body) > base64.StdEncoding.EncodedLen(MaxBodyBytes) {
+			return nil, tooBig
+		}
+		b, err := base64.StdEncoding.DecodeString(ev.Body)
+		if err != nil {
+			return nil, errors.New("body is not valid base64")
+		}
+		body = b
+	} else {
+		body = []byte(ev.Body)
+	}
+	if len(body) > MaxBodyBytes {
+		return nil, tooBig
+	}
+	if !utf8.Valid(body) {
+		// encoding/json would quietly turn bad bytes into U+FFFD.
+		return nil, errors.New("body is not valid UTF-8")
+	}
+	return body, nil
+}
+
+// jsonString decodes a JSON string (not null, not a number).
+func jsonString(raw json.RawMessage) (string, error) {
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", errors.New("want a string")
+	}
+	return s, nil
+}
+
+// jsonInt decodes a JSON integer (no fraction, exponent, string or null).
+func jsonInt(raw json.RawMessage) (int64, error) {
+	n, err := strconv.ParseInt(string(raw), 10, 64)
+	if err != nil {
+		return 0, errors.New("want a whole number")
+	}
+	return n, nil
+}
+
+// headerValues returns every value of the named header, matched without
+// regard to case, from the multi-value map when present.
+func headerValues(ev events.APIGatewayProxyRequest, name string) []string {
+	var vals []string
+	for k, vs := range ev.MultiValueHeaders {
+		if strings.EqualFold(k, name) {
+			vals = append(vals, vs...)
+		}
+	}
+	if vals != nil {
+		return vals
+	}
+	for k, v := range ev.Headers {
+		if strings.EqualFold(k, name) {
+			vals = append(vals, v)
+		}
+	}
+	return vals
+}
+
+// quote quotes a caller's value for a message, cut to a readable length.
+func quote(s string) string {
+	const limit = 64
+	if len(s) > limit {
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return strconv.Quote(s[:cut]) + "..."
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,69 @@
+// Command presign is the presign Lambda: it wires configuration, the S3
+// signer and, when configured, the CloudFront signer into api.Handler.
+// All logic lives in the packages beside it.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/securestore/securestore/lambdas/presign/api"
+	"github.com/securestore/securestore/lambdas/presign/cdnsign"
+	"github.com/securestore/securestore/lambdas/presign/signer"
+)
+
+// initTimeout bounds the AWS calls made at init (Lambda allows 10 s).
+const initTimeout = 8 * time.Second
+
+func main() {
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	h, err := setup(logger)
+	if err != nil {
+		logger.Error("presign: init failed", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+	lambda.Start(h.Handle)
+}
+
+// setup builds the handler from the environment. The CDN private key is
+// read from Secrets Manager once, here, and kept in memory.
+func setup(logger *slog.Logger) (*api.Handler, error) {
+	cfg, err := api.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), initTimeout)
+	defer cancel()
+
+	client, err := signer.ClientFromEnv(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("S3 client: %w", err)
+	}
+	deps := api.Deps{
+		Presigner: signer.New(client, cfg.Bucket),
+		Logger:    logger,
+	}
+	if cfg.CDN != nil {
+		awsCfg, err := config.LoadDefaultConfig(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("AWS config: %w", err)
+		}
+		key, err := cdnsign.LoadKey(ctx, secretsmanager.NewFromConfig(awsCfg), cfg.CDN.PrivateKeySecretARN)
+		if err != nil {
+			return nil, fmt.Errorf("CDN signing key: %w", err)
+		}
+		s, err := cdnsign.New(cfg.CDN.Domain, cfg.CDN.KeyPairID, key)
+		if err != nil {
+			return nil, fmt.Errorf("CDN signer: %w", err)
+		}
+		deps.CDN = s
+	}
+	return api.New(cfg, deps)
+}
