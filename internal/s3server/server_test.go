@@ -3,6 +3,8 @@ package s3server
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"io"
 	"mime/multipart"
@@ -38,6 +40,7 @@ func TestServer(t *testing.T) {
 	t.Run("Start", testStart)
 	t.Run("PresignedGET", testPresignedGET)
 	t.Run("PresignedPUT", testPresignedPUT)
+	t.Run("PresignedDELETE", testPresignedDELETE)
 	t.Run("PresignedPOST", testPresignedPOST)
 	t.Run("UnsignedAndWrongKey", testUnsignedAndWrongKey)
 }
@@ -210,6 +213,68 @@ func testPresignedGET(t *testing.T) {
 	}
 }
 
+func testPresignedDELETE(t *testing.T) {
+	s, bucket := server(t)
+	const key = "users/bob/old.txt"
+	put(t, key, "old")
+	presign := func(t *testing.T) string {
+		p, err := s3.NewPresignClient(s.Client()).PresignDeleteObject(t.Context(), &s3.DeleteObjectInput{Bucket: &bucket, Key: aws.String(key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.URL
+	}
+	exists := func(t *testing.T) bool {
+		_, err := s.Client().HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: &bucket, Key: aws.String(key)})
+		var nf *types.NotFound
+		if err != nil && !errors.As(err, &nf) {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	cases := []struct {
+		name       string
+		url        func(t *testing.T) string
+		wantCode   int
+		wantExists bool
+	}{
+		{"one signature character changed", func(t *testing.T) string { return tamper(t, presign(t)) }, 403, true},
+		{"valid URL deletes", presign, 204, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := http.DefaultClient.Do(newRequest(t, http.MethodDelete, tc.url(t), nil, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = resp.Body.Close()
+			if got := exists(t); resp.StatusCode != tc.wantCode || got != tc.wantExists {
+				t.Fatalf("status %d (want %d), object exists %v (want %v)", resp.StatusCode, tc.wantCode, got, tc.wantExists)
+			}
+		})
+	}
+}
+
+// withChecksum presigns a PUT of key whose x-amz-checksum-sha256 is that of
+// promised, and sends body with the signed headers.
+func withChecksum(t *testing.T, key, promised, body string) *http.Request {
+	t.Helper()
+	s, bucket := server(t)
+	sum := sha256.Sum256([]byte(promised))
+	p, err := s3.NewPresignClient(s.Client()).PresignPutObject(t.Context(), &s3.PutObjectInput{
+		Bucket: &bucket, Key: aws.String(key), ChecksumSHA256: aws.String(base64.StdEncoding.EncodeToString(sum[:])),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.SignedHeader.Get("X-Amz-Checksum-Sha256") == "" {
+		t.Fatalf("checksum not among the signed headers: %v", p.SignedHeader)
+	}
+	h := p.SignedHeader.Clone()
+	h.Del("Host")
+	return newRequest(t, http.MethodPut, p.URL, strings.NewReader(body), h)
+}
+
 func testPresignedPUT(t *testing.T) {
 	s, bucket := server(t)
 	presign := func(t *testing.T, key string, opts ...func(*s3.PresignOptions)) (string, http.Header) {
@@ -247,6 +312,12 @@ func testPresignedPUT(t *testing.T) {
 			})
 			return send(t, u, h, "text/plain")
 		}, wantCode: 403, wantErr: "AccessDenied", absentKey: "up/expired.txt"},
+		{name: "body other than the signed SHA-256 checksum", req: func(t *testing.T) *http.Request {
+			return withChecksum(t, "up/checksum-bad.txt", "the promised body", "another body")
+		}, wantCode: 400, wantErr: "XAmzContentChecksumMismatch", absentKey: "up/checksum-bad.txt"},
+		{name: "body matching the signed SHA-256 checksum: stored", req: func(t *testing.T) *http.Request {
+			return withChecksum(t, "up/checksum-ok.txt", "the promised body", "the promised body")
+		}, wantCode: 200},
 		{name: "signed content type sent: stored", req: func(t *testing.T) *http.Request {
 			u, h := presign(t, "up/ok.txt")
 			return send(t, u, h, "text/plain")
@@ -362,6 +433,14 @@ func testUnsignedAndWrongKey(t *testing.T) {
 			}
 			return newRequest(t, http.MethodGet, p.URL, nil, nil)
 		}, wantCode: 403, wantErr: "SignatureDoesNotMatch"},
+		{name: "URL signed for another region", req: func(t *testing.T) *http.Request {
+			c := s.Client(func(o *s3.Options) { o.Region = "eu-west-1" })
+			p, err := s3.NewPresignClient(c).PresignGetObject(t.Context(), &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("private.txt")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return newRequest(t, http.MethodGet, p.URL, nil, nil)
+		}, wantCode: 400, wantErr: "AuthorizationHeaderMalformed"},
 	})
 }
 
