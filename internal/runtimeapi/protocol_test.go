@@ -3,6 +3,7 @@ package runtimeapi
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -361,5 +362,50 @@ func TestNew_RejectsNegativeSettings(t *testing.T) {
 			_ = s.Close()
 			t.Errorf("New(%+v) succeeded, want an error", *cfg)
 		}
+	}
+}
+
+// trailerBody sets the error trailers once the body has been read, as
+// aws-lambda-go does when reading a streamed response fails part way.
+type trailerBody struct {
+	r       io.Reader
+	trailer http.Header
+	errBody string
+}
+
+func (b *trailerBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		b.trailer.Set(HeaderFunctionErrorType, "ReadError")
+		b.trailer.Set(HeaderFunctionErrorBody, base64.StdEncoding.EncodeToString([]byte(b.errBody)))
+	}
+	return n, err
+}
+
+func TestResponse_ErrorTrailersMakeAFunctionError(t *testing.T) {
+	s := Start(t, nil)
+	rt := newRawRuntime(t, s)
+	done := invokeAsync(s, Request{Payload: []byte(`{}`)})
+	id := rt.next().header.Get(HeaderRequestID)
+
+	trailer := http.Header{HeaderFunctionErrorType: nil, HeaderFunctionErrorBody: nil}
+	body := &trailerBody{r: strings.NewReader("partial"), trailer: trailer, errBody: `{"errorMessage":"disk gone","errorType":"ReadError"}`}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, rt.base+"invocation/"+id+"/response", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Trailer = trailer
+	req.ContentLength = -1 // chunked, so that trailers can follow
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("status %d, want 202", resp.StatusCode)
+	}
+	o := <-done
+	if o.err != nil || o.res.Error == nil || o.res.Error.Type != "ReadError" || o.res.Error.Message != "disk gone" || o.res.Body != nil {
+		t.Fatalf("Do = %+v (error %+v), %v; want the ReadError from the trailers", o.res, o.res.Error, o.err)
 	}
 }
