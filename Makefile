@@ -10,8 +10,10 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export CDK_DISABLE_VERSION_CHECK := 1
 CDK := npx --no-install cdk
 FUZZTIME ?= 10s
+# The short fuzz run that is part of make test, per target.
+TEST_FUZZTIME ?= 3s
 
-.PHONY: all deps synth test test-update fuzz lint diff deploy destroy clean
+.PHONY: all deps tools synth test test-update fuzz e2e bench lint diff deploy destroy clean
 
 all: synth test
 
@@ -25,15 +27,20 @@ node_modules/.installed: package.json package-lock.json
 deps: node_modules/.installed
 	$(GO) mod download
 
+## tools: build the MinIO test server once per pinned version (cached in ~/.cache/securestore)
+tools:
+	$(GO) run ./internal/s3server/install
+
 ## synth: synthesize the app with cdk.json's defaults into cdk.out (fails on any unsuppressed cdk-nag finding)
 synth: deps
 	$(CDK) synth --quiet $(CDK_ARGS)
 	# cdk-nag's Serverless pack is not in cdk-nag-go: run it over the templates (tools/nag-serverless).
 	node tools/nag-serverless/check.cjs cdk.out/assembly-*/*.template.json > cdk.out/nag-serverless.jsonl || { grep -v '"kind":"suppressed"' cdk.out/nag-serverless.jsonl; exit 1; }
 
-## test: every test: units, constructs, snapshots and policy gates, examples
-test: deps
+## test: every test: units, constructs, snapshots and policy gates, examples, end to end, then a short fuzz run
+test: deps tools
 	$(GO) test ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
 ## test-update: rewrite the golden templates (review the diff before committing)
 test-update: deps
