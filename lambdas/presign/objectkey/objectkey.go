@@ -165,3 +165,33 @@ func unhex(c byte) (byte, bool) {
 	}
 	return 0, false
 }
+
+// Escape returns key as it appears in a URL path, the way S3 and the AWS SDKs
+// write it: every byte except the RFC 3986 unreserved characters
+// (A-Z a-z 0-9 - . _ ~) and "/" is percent-encoded, upper-case hex.
+func Escape(key string) string {
+	const hex = "0123456789ABCDEF"
+	n := 0
+	for i := 0; i < len(key); i++ {
+		if !unreservedOrSlash(key[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return key
+	}
+	b := make([]byte, 0, len(key)+2*n)
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if unreservedOrSlash(c) {
+			b = append(b, c)
+			continue
+		}
+		b = append(b, '%', hex[c>>4], hex[c&15])
+	}
+	return string(b)
+}
+
+func unreservedOrSlash(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' || c == '/'
+}

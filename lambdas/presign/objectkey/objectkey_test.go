@@ -128,3 +128,19 @@ func FuzzValidate(f *testing.F) {
 		}
 	})
 }
+
+func TestEscape(t *testing.T) {
+	cases := map[string]string{
+		"users/u/report.pdf":  "users/u/report.pdf",
+		"a b+c&d=e?f#g":       "a%20b%2Bc%26d%3De%3Ff%23g",
+		"ünï/日本":              "%C3%BCn%C3%AF/%E6%97%A5%E6%9C%AC",
+		"%41-_.~":             "%2541-_.~",
+		"x:y@z;(1)!$'*,":      "x%3Ay%40z%3B%281%29%21%24%27%2A%2C",
+		"tier-1/sub/dir/file": "tier-1/sub/dir/file",
+	}
+	for in, want := range cases {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

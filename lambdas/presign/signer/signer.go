@@ -29,6 +29,8 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/securestore/securestore/lambdas/presign/objectkey"
 )
 
 // MaxExpires is the longest expiry SigV4 query authentication allows.
@@ -188,7 +190,7 @@ func (s *S3) Presign(ctx context.Context, r Request) (URL, error) {
 	if err != nil {
 		return URL{}, fmt.Errorf("signer: credentials: %w", err)
 	}
-	escaped := s.objectsPath + "/" + escapeKey(r.Key)
+	escaped := s.objectsPath + "/" + objectkey.Escape(r.Key)
 	req := &http.Request{
 		Method: r.Method,
 		URL: &url.URL{
@@ -308,26 +310,6 @@ func joinProblems(problems []string) error {
 func isSHA256(b64 string) bool {
 	raw, err := base64.StdEncoding.DecodeString(b64)
 	return err == nil && len(raw) == 32
-}
-
-// escapeKey escapes an object key for the URL path the way S3 and the SDK
-// do: every byte but the RFC 3986 unreserved characters and "/" is
-// percent-encoded.
-func escapeKey(key string) string {
-	var b strings.Builder
-	b.Grow(len(key) + len(key)/4)
-	const hex = "0123456789ABCDEF"
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
-	}
-	return b.String()
 }
 
 // ClientFromEnv builds the S3 client from the standard AWS configuration
