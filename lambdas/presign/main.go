@@ -46,10 +46,11 @@ func setup(logger *slog.Logger) (*api.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("S3 client: %w", err)
 	}
-	deps := api.Deps{
-		Presigner: signer.New(client, cfg.Bucket),
-		Logger:    logger,
+	s3Signer, err := signer.New(client, cfg.Bucket)
+	if err != nil {
+		return nil, fmt.Errorf("S3 signer: %w", err)
 	}
+	deps := api.Deps{Presigner: s3Signer, Logger: logger}
 	if cfg.CDN != nil {
 		awsCfg, err := config.LoadDefaultConfig(ctx)
 		if err != nil {

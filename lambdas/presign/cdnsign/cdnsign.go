@@ -29,7 +29,6 @@ import (
 type Signer struct {
 	domain string
 	url    *sign.URLSigner
-	now    func() time.Time
 }
 
 // New returns a Signer for the distribution at domain (a host name such as
@@ -49,7 +48,7 @@ func New(domain, keyPairID string, key crypto.Signer) (*Signer, error) {
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("cdnsign: %s", strings.Join(problems, "; "))
 	}
-	return &Signer{domain: domain, url: sign.NewURLSigner(keyPairID, key), now: time.Now}, nil
+	return &Signer{domain: domain, url: sign.NewURLSigner(keyPairID, key)}, nil
 }
 
 // URL returns the unsigned URL of objectKey on the distribution, escaped
@@ -60,13 +59,14 @@ func (s *Signer) URL(objectKey string) string {
 }
 
 // Sign returns a signed URL for objectKey valid until expires (canned
-// policy: Expires, Signature and Key-Pair-Id query parameters).
+// policy: Expires, Signature and Key-Pair-Id query parameters). The caller
+// bounds the expiry; only a missing one is refused.
 func (s *Signer) Sign(objectKey string, expires time.Time) (string, error) {
 	if objectKey == "" {
 		return "", errors.New("cdnsign: empty object key")
 	}
-	if !expires.After(s.now()) {
-		return "", fmt.Errorf("cdnsign: expiry %s is not in the future", expires.UTC().Format(time.RFC3339))
+	if expires.Unix() <= 0 {
+		return "", fmt.Errorf("cdnsign: no expiry (received %s)", expires.UTC().Format(time.RFC3339))
 	}
 	signed, err := s.url.Sign(s.URL(objectKey), expires)
 	if err != nil {

@@ -165,8 +165,8 @@ func TestNewAndSign_RejectBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Sign("k", time.Now().Add(-time.Second)); err == nil {
-		t.Error("Sign with a past expiry succeeded")
+	if _, err := s.Sign("k", time.Time{}); err == nil {
+		t.Error("Sign without an expiry succeeded")
 	}
 	if _, err := s.Sign("", time.Now().Add(time.Minute)); err == nil {
 		t.Error("Sign with an empty key succeeded")
