@@ -31,8 +31,12 @@ func BenchmarkHandle(b *testing.B) {
 		Region:      "us-east-1",
 		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(testAccessKey, testSecret, "")),
 	})
+	s, err := signer.New(client, benchBucket)
+	if err != nil {
+		b.Fatal(err)
+	}
 	h, err := api.New(api.Config{Bucket: benchBucket, Rules: testRules, MaxTTL: 300 * time.Second, MaxUploadBytes: testMaxUpload},
-		api.Deps{Presigner: signer.New(client, benchBucket), Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+		api.Deps{Presigner: s, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -111,11 +111,11 @@ func TestNew_Refuses(t *testing.T) {
 		want string
 	}{
 		{"no presigner", good, api.Deps{}, "no Presigner"},
-		{"CDN without a signer", func() api.Config { c := good; c.CDN = &api.CDNConfig{}; return c }(), api.Deps{Presigner: realS3()}, "no CDN URL signer"},
-		{"no rules", func() api.Config { c := good; c.Rules = nil; return c }(), api.Deps{Presigner: realS3()}, "Rules"},
-		{"fractional TTL", func() api.Config { c := good; c.MaxTTL = 1500 * time.Millisecond; return c }(), api.Deps{Presigner: realS3()}, "MaxTTL"},
-		{"no upload limit", func() api.Config { c := good; c.MaxUploadBytes = 0; return c }(), api.Deps{Presigner: realS3()}, "MaxUploadBytes"},
-		{"bad origin", func() api.Config { c := good; c.AllowedOrigins = []string{"*"}; return c }(), api.Deps{Presigner: realS3()}, "AllowedOrigins"},
+		{"CDN without a signer", func() api.Config { c := good; c.CDN = &api.CDNConfig{}; return c }(), api.Deps{Presigner: realS3(t)}, "no CDN URL signer"},
+		{"no rules", func() api.Config { c := good; c.Rules = nil; return c }(), api.Deps{Presigner: realS3(t)}, "Rules"},
+		{"fractional TTL", func() api.Config { c := good; c.MaxTTL = 1500 * time.Millisecond; return c }(), api.Deps{Presigner: realS3(t)}, "MaxTTL"},
+		{"no upload limit", func() api.Config { c := good; c.MaxUploadBytes = 0; return c }(), api.Deps{Presigner: realS3(t)}, "MaxUploadBytes"},
+		{"bad origin", func() api.Config { c := good; c.AllowedOrigins = []string{"*"}; return c }(), api.Deps{Presigner: realS3(t)}, "AllowedOrigins"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -55,7 +55,7 @@ func TestHandle_Presign(t *testing.T) {
 		{name: "tier-2 member may not delete tier-2", query: map[string]string{"key": "tier-2/b.txt", "method": "DELETE"}, claims: t2, status: 403},
 		{name: "owner reads home", query: map[string]string{"key": home + "notes.txt"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
 		{name: "owner writes home", query: map[string]string{"key": home + "notes.txt", "method": "PUT", "contentType": "text/plain; charset=utf-8"}, claims: none, status: 200, method: "PUT", headers: map[string]string{"Content-Type": "text/plain; charset=utf-8"}, ttl: 300 * time.Second},
-		{name: "owner writes home with checksum", query: map[string]string{"key": home + "empty.bin", "method": "PUT", "contentType": "application/octet-stream", "checksumSha256": sha256OfEmpty}, claims: t1, status: 200, method: "PUT", headers: map[string]string{"Content-Type": "application/octet-stream", "x-amz-checksum-sha256": sha256OfEmpty}, ttl: 300 * time.Second},
+		{name: "owner writes home with checksum", query: map[string]string{"key": home + "empty.bin", "method": "PUT", "contentType": "application/octet-stream", "checksumSha256": sha256OfEmpty}, claims: t1, status: 200, method: "PUT", headers: map[string]string{"Content-Type": "application/octet-stream", signer.HeaderChecksumSHA256: sha256OfEmpty}, ttl: 300 * time.Second},
 		{name: "owner deletes home", query: map[string]string{"key": home + "notes.txt", "method": "DELETE"}, claims: none, status: 200, method: "DELETE", headers: map[string]string{}, ttl: 300 * time.Second},
 		{name: "combining mark on a dot is an ordinary name in one's home", query: map[string]string{"key": home + ".\u0301./x"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
 		{name: "harmless escape %20 is an ordinary name", query: map[string]string{"key": home + "a%20b"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
@@ -451,9 +451,13 @@ func TestHandle_SignerFailure(t *testing.T) {
 			return aws.Credentials{}, errors.New("no credentials in this test")
 		}),
 	})
+	s, err := signer.New(client, testBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var log bytes.Buffer
 	h, err := api.New(api.Config{Bucket: testBucket, Rules: testRules, MaxTTL: 300 * time.Second, MaxUploadBytes: 1 << 20}, api.Deps{
-		Presigner: signer.New(client, testBucket),
+		Presigner: s,
 		Logger:    slog.New(slog.NewJSONHandler(&log, nil)),
 	})
 	if err != nil {

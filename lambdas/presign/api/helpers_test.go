@@ -37,8 +37,9 @@ const (
 	bob           = "0f7b2a6e-2222-4c1e-9d2a-bob000000002"
 )
 
-// testNow is the handler's fixed clock (used for CDN expiry).
-var testNow = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
+// testNow is the handler's fixed clock (used for CDN expiry). cdnsign
+// refuses an expiry in the past, so it is the time the tests started.
+var testNow = time.Now().UTC().Truncate(time.Second)
 
 // testRules are the default tiered rules the construct ships.
 var testRules = access.Tiered([]string{"tier-1", "tier-2"})
@@ -71,12 +72,17 @@ func (c *countingCDN) Sign(key string, expires time.Time) (string, error) {
 }
 
 // realS3 is the real signer over an offline client with static credentials.
-func realS3() *signer.S3 {
+func realS3(t testing.TB) *signer.S3 {
+	t.Helper()
 	client := s3.New(s3.Options{
 		Region:      "eu-west-1",
 		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(testAccessKey, testSecret, "")),
 	})
-	return signer.New(client, testBucket)
+	s, err := signer.New(client, testBucket)
+	if err != nil {
+		t.Fatalf("signer.New: %v", err)
+	}
+	return s
 }
 
 var (
@@ -126,7 +132,7 @@ func newFixture(t testing.TB, opts ...fixtureOpt) *fixture {
 		o(&cfg)
 	}
 	f := &fixture{
-		s3:  &counting{Presigner: realS3()},
+		s3:  &counting{Presigner: realS3(t)},
 		cdn: &countingCDN{URLSigner: realCDN(t)},
 		log: &bytes.Buffer{},
 	}
