@@ -29,6 +29,7 @@ type Process struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
 	err  error         // exit error, set before done closes
+	rss  int64         // peak resident set size in bytes, set before done closes
 
 	stopOnce sync.Once
 }
@@ -150,11 +151,16 @@ func (s *Server) launch(binary string, env map[string]string, logDir string) (*P
 	go func() {
 		werr := cmd.Wait()
 		_ = logFile.Close()
+		var rss int64
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = ru.Maxrss * 1024 // Linux reports kilobytes
+		}
 		if werr == nil {
 			werr = errors.New("exit status 0")
 		}
 		s.mu.Lock()
 		p.err = werr
+		p.rss = rss
 		if s.proc == p {
 			s.exitErr = fmt.Errorf("%w: %v", ErrRuntimeExited, werr)
 			s.gen++
@@ -166,6 +172,17 @@ func (s *Server) launch(binary string, env map[string]string, logDir string) (*P
 		s.mu.Unlock()
 	}()
 	return p, nil
+}
+
+// PeakRSS is the process's peak resident set size in bytes, as the kernel
+// accounted it (getrusage ru_maxrss), and false while it is running.
+func (p *Process) PeakRSS() (int64, bool) {
+	select {
+	case <-p.done:
+		return p.rss, true
+	default:
+		return 0, false
+	}
 }
 
 // Stop ends the process: SIGTERM to its process group, then SIGKILL if it

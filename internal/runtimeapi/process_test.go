@@ -416,3 +416,22 @@ func TestBuild_ProducesTheDeployedKindOfBinary(t *testing.T) {
 		t.Errorf("Build of a missing package = %v, want go build's complaint", err)
 	}
 }
+
+func TestEmpty_PeakRSSKnownOnceExited(t *testing.T) {
+	s := Start(t, nil)
+	p := s.Launch(t, testFunction(t, "empty"), nil)
+	if res, err := s.Invoke(t.Context(), []byte(`{}`)); err != nil || res.Error != nil {
+		t.Fatalf("Invoke = %+v, %v", res, err)
+	}
+	if _, ok := p.PeakRSS(); ok {
+		t.Fatal("PeakRSS known while the process runs")
+	}
+	if err := p.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	rss, ok := p.PeakRSS()
+	// A Go binary maps at least its runtime; no process fits in 64 KiB or needs 1 GiB here.
+	if !ok || rss < 64<<10 || rss > 1<<30 {
+		t.Errorf("PeakRSS = %d, %v; want a plausible size once exited", rss, ok)
+	}
+}
