@@ -1,0 +1,364 @@
+// Package e2e runs the presign function end to end on this machine: the real
+// bootstrap binary as its own process, driven through the Lambda Runtime
+// API (internal/runtimeapi plays the Lambda service), signing for a real
+// MinIO server (internal/s3server) that checks every signature, expiry,
+// signed header and POST policy. `make e2e` runs it verbosely, so each step
+// is printed.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/securestore/securestore/internal/runtimeapi"
+	"github.com/securestore/securestore/internal/s3server"
+	"github.com/securestore/securestore/lambdas/presign/access"
+)
+
+const (
+	presignPkg     = "github.com/securestore/securestore/lambdas/presign"
+	maxUploadBytes = 1024
+	alice          = "7d3f6c1e-2b4a-4e8f-9c0d-1a2b3c4d5e6f" // a tier-1 member
+	bob            = "0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d" // a tier-2 member
+)
+
+// function is the presign bootstrap running against a MinIO bucket.
+type function struct {
+	srv    *runtimeapi.Server
+	s3     *s3server.Server
+	bucket string
+	client *s3.Client
+	http   *http.Client
+}
+
+func start(t *testing.T) *function {
+	t.Helper()
+	minio := s3server.Start(t)
+	bucket := minio.Bucket(t, "securestore-e2e")
+	bin := runtimeapi.BuildForTest(t, presignPkg, runtime.GOARCH)
+	rules, err := json.Marshal(access.Tiered([]string{"tier-1", "tier-2"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := minio.Env()
+	env["BUCKET_NAME"] = bucket
+	env["ACCESS_RULES"] = string(rules)
+	env["URL_TTL_SECONDS"] = "300"
+	env["MAX_UPLOAD_BYTES"] = fmt.Sprint(maxUploadBytes)
+	srv := runtimeapi.Start(t, &runtimeapi.Config{FunctionName: "securestore-presign", MemoryMB: 256, Timeout: 10 * time.Second})
+	srv.Launch(t, bin, env)
+	t.Logf("presign bootstrap %s running against MinIO %s, bucket %s", bin, minio.Endpoint, bucket)
+	return &function{srv: srv, s3: minio, bucket: bucket, client: minio.Client(), http: &http.Client{Timeout: 10 * time.Second}}
+}
+
+// event is an API Gateway REST proxy event as the Cognito authorizer
+// passes it on.
+func event(method, resource string, query map[string]string, body string, sub string, groups ...string) events.APIGatewayProxyRequest {
+	claims := map[string]any{"sub": sub, "email": sub[:8] + "@example.com", "token_use": "id"}
+	if len(groups) > 0 {
+		claims["cognito:groups"] = strings.Join(groups, ",")
+	}
+	return events.APIGatewayProxyRequest{
+		Resource: resource, Path: resource, HTTPMethod: method,
+		Headers:               map[string]string{"Content-Type": "application/json"},
+		QueryStringParameters: query,
+		Body:                  body,
+		RequestContext: events.APIGatewayProxyRequestContext{
+			RequestID: fmt.Sprintf("e2e-%d", time.Now().UnixNano()), Stage: "prod", HTTPMethod: method, ResourcePath: resource,
+			Authorizer: map[string]any{"claims": claims},
+		},
+	}
+}
+
+// call invokes the function through the Runtime API and decodes the proxy response.
+func (f *function) call(t *testing.T, ev events.APIGatewayProxyRequest) (int, map[string]any) {
+	t.Helper()
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.srv.Invoke(t.Context(), payload)
+	if err != nil {
+		t.Fatalf("invoke: %v", err)
+	}
+	if res.Error != nil {
+		t.Fatalf("function error: %v", res.Error)
+	}
+	var resp events.APIGatewayProxyResponse
+	if err := json.Unmarshal(res.Body, &resp); err != nil {
+		t.Fatalf("response %s: %v", res.Body, err)
+	}
+	var body map[string]any
+	if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
+		t.Fatalf("body %s: %v", resp.Body, err)
+	}
+	return resp.StatusCode, body
+}
+
+// presign asks for a URL and fails the test unless it gets one.
+func (f *function) presign(t *testing.T, query map[string]string, sub string, groups ...string) (string, map[string]string) {
+	t.Helper()
+	status, body := f.call(t, event(http.MethodGet, "/presign", query, "", sub, groups...))
+	if status != http.StatusOK {
+		t.Fatalf("presign %v: %d %v", query, status, body)
+	}
+	headers := map[string]string{}
+	if h, ok := body["headers"].(map[string]any); ok {
+		for k, v := range h {
+			headers[k] = v.(string)
+		}
+	}
+	return body["url"].(string), headers
+}
+
+func (f *function) do(t *testing.T, method, rawURL string, headers map[string]string, body []byte) (int, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, rawURL, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := f.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// exists asks MinIO directly, with the root credentials, whether key exists.
+func (f *function) exists(t *testing.T, key string) bool {
+	t.Helper()
+	_, err := f.client.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(f.bucket), Key: aws.String(key)})
+	var nf *types.NotFound
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &nf):
+		return false
+	default:
+		t.Fatalf("HeadObject %s: %v", key, err)
+		return false
+	}
+}
+
+func checksum(b []byte) string {
+	sum := sha256.Sum256(b)
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// TestE2E_PresignedRoundTrip is the flow a newcomer watches with `make e2e`:
+// sign in (claims), get a PUT URL, upload, get a GET URL, download, delete.
+func TestE2E_PresignedRoundTrip(t *testing.T) {
+	f := start(t)
+	key := "users/" + alice + "/notes/hello.txt"
+	content := []byte("hello from securestore\n")
+
+	putURL, headers := f.presign(t, map[string]string{"key": key, "method": "PUT", "contentType": "text/plain", "checksumSha256": checksum(content)}, alice, "tier-1")
+	t.Logf("1. PUT URL for %s, client must send %v", key, headers)
+	if headers["Content-Type"] != "text/plain" || headers["X-Amz-Checksum-Sha256"] != checksum(content) {
+		t.Fatalf("headers = %v, want Content-Type and x-amz-checksum-sha256", headers)
+	}
+	if status, body := f.do(t, http.MethodPut, putURL, headers, content); status != http.StatusOK {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	t.Log("2. uploaded with the presigned PUT: 200")
+
+	getURL, _ := f.presign(t, map[string]string{"key": key}, alice, "tier-1")
+	status, got := f.do(t, http.MethodGet, getURL, nil, nil)
+	if status != http.StatusOK || got != string(content) {
+		t.Fatalf("download: %d %q", status, got)
+	}
+	t.Logf("3. downloaded with the presigned GET: 200, %d bytes, content matches", len(got))
+
+	delURL, _ := f.presign(t, map[string]string{"key": key, "method": "DELETE"}, alice, "tier-1")
+	if status, body := f.do(t, http.MethodDelete, delURL, nil, nil); status != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", status, body)
+	}
+	if f.exists(t, key) {
+		t.Fatal("object still exists after the presigned DELETE")
+	}
+	t.Log("4. deleted with the presigned DELETE: 204, object gone")
+}
+
+// TestE2E_PresignedPost uploads through the POST form and shows the
+// content-length-range holding.
+func TestE2E_PresignedPost(t *testing.T) {
+	f := start(t)
+	post := func(key string, size int) (int, string) {
+		body := fmt.Sprintf(`{"key":%q,"contentType":"application/octet-stream","maxBytes":%d}`, key, maxUploadBytes)
+		status, form := f.call(t, event(http.MethodPost, "/uploads", nil, body, alice, "tier-1"))
+		if status != http.StatusOK {
+			t.Fatalf("POST /uploads: %d %v", status, form)
+		}
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for k, v := range form["fields"].(map[string]any) {
+			if err := mw.WriteField(k, v.(string)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fw, err := mw.CreateFormFile("file", "blob.bin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write(bytes.Repeat([]byte{'x'}, size)); err != nil {
+			t.Fatal(err)
+		}
+		if err := mw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return f.do(t, http.MethodPost, form["url"].(string), map[string]string{"Content-Type": mw.FormDataContentType()}, buf.Bytes())
+	}
+
+	ok := "users/" + alice + "/uploads/fits.bin"
+	if status, body := post(ok, maxUploadBytes); status != http.StatusNoContent && status != http.StatusOK && status != http.StatusCreated {
+		t.Fatalf("POST of %d bytes: %d %s", maxUploadBytes, status, body)
+	}
+	if !f.exists(t, ok) {
+		t.Fatal("the POSTed object is missing")
+	}
+	t.Logf("presigned POST of %d bytes (the limit): accepted, stored", maxUploadBytes)
+
+	big := "users/" + alice + "/uploads/too-big.bin"
+	status, body := post(big, maxUploadBytes+1)
+	if status != http.StatusBadRequest || !strings.Contains(body, "EntityTooLarge") {
+		t.Fatalf("POST of %d bytes: %d %s, want 400 EntityTooLarge", maxUploadBytes+1, status, body)
+	}
+	if f.exists(t, big) {
+		t.Fatal("the oversized POST was stored")
+	}
+	t.Logf("presigned POST of %d bytes: refused by the server (400 EntityTooLarge), nothing stored", maxUploadBytes+1)
+}
+
+// TestE2E_ServerRefusesAbuse shows that the URLs the function signs are
+// worth exactly what they say: the S3 server refuses every variation.
+func TestE2E_ServerRefusesAbuse(t *testing.T) {
+	f := start(t)
+	home := "users/" + alice + "/"
+	content := []byte("original")
+	putURL, headers := f.presign(t, map[string]string{"key": home + "a.txt", "method": "PUT", "contentType": "text/plain"}, alice)
+	if status, body := f.do(t, http.MethodPut, putURL, headers, content); status != http.StatusOK {
+		t.Fatalf("setup upload: %d %s", status, body)
+	}
+
+	t.Run("tampered signature", func(t *testing.T) {
+		u, _ := f.presign(t, map[string]string{"key": home + "a.txt"}, alice)
+		parsed, _ := url.Parse(u)
+		q := parsed.Query()
+		sig := []byte(q.Get("X-Amz-Signature"))
+		sig[0] = map[bool]byte{true: 'a', false: 'b'}[sig[0] != 'a']
+		q.Set("X-Amz-Signature", string(sig))
+		parsed.RawQuery = q.Encode()
+		if status, _ := f.do(t, http.MethodGet, parsed.String(), nil, nil); status != http.StatusForbidden {
+			t.Errorf("tampered GET: %d, want 403", status)
+		}
+	})
+	t.Run("URL reused for another key", func(t *testing.T) {
+		u, h := f.presign(t, map[string]string{"key": home + "b.txt", "method": "PUT", "contentType": "text/plain"}, alice)
+		other := strings.Replace(u, "/b.txt?", "/c.txt?", 1)
+		if status, _ := f.do(t, http.MethodPut, other, h, content); status != http.StatusForbidden {
+			t.Errorf("PUT to another key: %d, want 403", status)
+		}
+		if f.exists(t, home+"c.txt") || f.exists(t, home+"b.txt") {
+			t.Error("a refused PUT wrote an object")
+		}
+	})
+	t.Run("PUT with another content type", func(t *testing.T) {
+		u, h := f.presign(t, map[string]string{"key": home + "d.txt", "method": "PUT", "contentType": "text/plain"}, alice)
+		h["Content-Type"] = "text/html"
+		if status, _ := f.do(t, http.MethodPut, u, h, []byte("<script>")); status != http.StatusForbidden {
+			t.Errorf("PUT as text/html: %d, want 403", status)
+		}
+		if f.exists(t, home+"d.txt") {
+			t.Error("a refused PUT wrote an object")
+		}
+	})
+	t.Run("PUT with another body than the signed checksum", func(t *testing.T) {
+		u, h := f.presign(t, map[string]string{"key": home + "e.txt", "method": "PUT", "contentType": "text/plain", "checksumSha256": checksum([]byte("expected"))}, alice)
+		if status, _ := f.do(t, http.MethodPut, u, h, []byte("tampered")); status < 400 || status > 499 {
+			t.Errorf("PUT with another body: %d, want 4xx", status)
+		}
+		if f.exists(t, home+"e.txt") {
+			t.Error("a refused PUT wrote an object")
+		}
+	})
+	t.Run("URL used with another method", func(t *testing.T) {
+		u, _ := f.presign(t, map[string]string{"key": home + "a.txt"}, alice)
+		if status, _ := f.do(t, http.MethodDelete, u, nil, nil); status != http.StatusForbidden {
+			t.Errorf("DELETE with a GET URL: %d, want 403", status)
+		}
+		if !f.exists(t, home+"a.txt") {
+			t.Error("a refused DELETE removed the object")
+		}
+	})
+	t.Run("expired URL", func(t *testing.T) {
+		u, h := f.presign(t, map[string]string{"key": home + "late.txt", "method": "PUT", "contentType": "text/plain", "expiresIn": "1"}, alice)
+		time.Sleep(2100 * time.Millisecond) // the shortest expiry the API grants is one second
+		if status, _ := f.do(t, http.MethodPut, u, h, content); status != http.StatusForbidden {
+			t.Errorf("expired PUT: %d, want 403", status)
+		}
+		if f.exists(t, home+"late.txt") {
+			t.Error("an expired PUT wrote an object")
+		}
+	})
+}
+
+// TestE2E_FunctionRefusesWithoutSigning shows refusals that never reach S3:
+// the function answers 403 or 400 JSON and signs nothing.
+func TestE2E_FunctionRefusesWithoutSigning(t *testing.T) {
+	f := start(t)
+	cases := []struct {
+		name   string
+		query  map[string]string
+		sub    string
+		groups []string
+		want   int
+	}{
+		{"another user's home", map[string]string{"key": "users/" + bob + "/secret.txt"}, alice, []string{"tier-1"}, http.StatusForbidden},
+		{"tier-1 member reads tier-2", map[string]string{"key": "tier-2/plan.pdf"}, alice, []string{"tier-1"}, http.StatusForbidden},
+		{"tier-10 is not tier-1", map[string]string{"key": "tier-10/plan.pdf"}, alice, []string{"tier-1"}, http.StatusForbidden},
+		{"write to a tier", map[string]string{"key": "tier-1/x", "method": "PUT", "contentType": "text/plain"}, bob, []string{"tier-2"}, http.StatusForbidden},
+		{"path traversal", map[string]string{"key": "users/" + alice + "/../" + bob + "/x"}, alice, nil, http.StatusBadRequest},
+		{"expiry over the maximum", map[string]string{"key": "users/" + alice + "/x", "expiresIn": "301"}, alice, nil, http.StatusBadRequest},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := f.call(t, event(http.MethodGet, "/presign", tc.query, "", tc.sub, tc.groups...))
+			if status != tc.want || body["message"] == "" || body["url"] != nil {
+				t.Errorf("%v: %d %v, want %d with a message and no URL", tc.query, status, body, tc.want)
+			}
+			t.Logf("%s: %d %q", tc.name, status, body["message"])
+		})
+	}
+	// A tier-2 member does read tier-1 (the tiered rule), and the URL works
+	// once the object exists.
+	if _, err := f.client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(f.bucket), Key: aws.String("tier-1/welcome.txt"), Body: strings.NewReader("hi")}); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := f.presign(t, map[string]string{"key": "tier-1/welcome.txt"}, bob, "tier-2")
+	if status, got := f.do(t, http.MethodGet, u, nil, nil); status != http.StatusOK || got != "hi" {
+		t.Errorf("tier-2 member reading tier-1: %d %q", status, got)
+	}
+}
