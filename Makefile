@@ -56,6 +56,14 @@ fuzz:
 	  done; \
 	done
 
+## e2e: the presign function end to end (real bootstrap, Lambda Runtime API, MinIO), each step printed
+e2e: tools
+	$(GO) test -count=1 -v -run 'TestE2E' ./lambdas/presign/e2e
+
+## bench: benchmarks against their baselines in one run; writes BENCHMARKS.md
+bench: deps tools
+	$(GO) run ./tools/bench -o BENCHMARKS.md
+
 ## lint: gofmt, go vet, staticcheck, and go mod tidy leaving no diff
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }

@@ -55,17 +55,11 @@ func run(out string, count int, benchtime string, synthRuns int, skipSynth bool)
 	r := &report{Date: time.Now().UTC(), Command: "make bench (go run ./tools/bench " + strings.Join(os.Args[1:], " ") + ")"}
 	r.Machine = machine()
 
-	step("Go benchmarks (presign)")
-	presign, err := goBench(count, benchtime, "./lambdas/presign/...")
-	if err != nil {
+	step("Go benchmarks (presign, handler, cold start)")
+	var err error
+	if r.Go, err = goBench(count, benchtime, "./lambdas/presign/..."); err != nil {
 		return err
 	}
-	step("Go benchmarks (cold start)")
-	cold, err := goBench(count, "20x", "./internal/runtimeapi/...")
-	if err != nil {
-		return err
-	}
-	r.Go = append(presign, cold...)
 
 	step("botocore baseline")
 	if r.Botocore, err = script("python3", "tools/bench/botocore_presign.py", "--rounds", strconv.Itoa(count)); err != nil {
