@@ -481,3 +481,19 @@ func TestHandle_SignerFailure(t *testing.T) {
 		}
 	}
 }
+
+func TestHandle_NoCORSWithoutOrigins(t *testing.T) {
+	f := newFixture(t, func(c *api.Config) { c.AllowedOrigins = nil })
+	ev := getEvent(t, map[string]string{"key": "tier-1/a"}, claims(alice, "tier-1"))
+	ev.Headers["Origin"] = "https://app.example.com"
+	ev.MultiValueHeaders["Origin"] = []string{"https://app.example.com"}
+	resp, _ := f.h.Handle(context.Background(), ev)
+	if resp.StatusCode != 200 {
+		t.Fatalf("status = %d", resp.StatusCode)
+	}
+	for _, h := range []string{"Access-Control-Allow-Origin", "Vary"} {
+		if v, ok := resp.Headers[h]; ok {
+			t.Errorf("%s = %q, want no such header", h, v)
+		}
+	}
+}
