@@ -12,7 +12,9 @@
 package config
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"math"
@@ -158,8 +160,12 @@ var Keys = []Key{
 			}
 			return nil
 		})},
-	{Name: "cdnPublicKeyPem", Kind: String, Default: "", Doc: "PEM public key of the CloudFront trusted key group that signs viewer URLs; required unless cdnUnsafePublicReads is true.",
-		set: str(func(c *Config, v string) error { c.CDNPublicKeyPem = v; return nil })},
+	{Name: "cdnPublicKeyPem", Kind: String, Default: "", Doc: "Public key of the CloudFront trusted key group that signs viewer URLs: PEM, or its base64 body on one line (the CDK CLI's `-c` keeps only the first line of a value); required unless cdnUnsafePublicReads is true.",
+		set: str(func(c *Config, v string) error {
+			pemText, err := publicKeyPEM(v)
+			c.CDNPublicKeyPem = pemText
+			return err
+		})},
 	{Name: "cdnPrivateKeySecretArn", Kind: String, Default: "", Doc: "Secrets Manager ARN of the matching private key; when set, the presign API can return CloudFront signed URLs (`delivery=cdn`).",
 		set: str(func(c *Config, v string) error {
 			c.CDNPrivateKeySecretArn = v
@@ -354,6 +360,27 @@ func (c *Config) cdnCheck() []error {
 			"deploy the stack to us-east-1 (CloudFront is global; the data stays in the bucket's region only if you bring your own bucket), or set cdnEnabled to false", c.Region))
 	}
 	return errs
+}
+
+// publicKeyPEM returns v as PEM: v itself when it is PEM text, else v read
+// as the base64 DER body of a public key (what is left of a PEM without its
+// armour lines and line breaks), wrapped into PEM.
+func publicKeyPEM(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	if strings.HasPrefix(v, "-----BEGIN") {
+		if !strings.Contains(v, "\n") {
+			return "", fmt.Errorf("must be a whole PEM public key, received only %q: the CDK CLI keeps only the first line of a -c value, so pass the base64 body on one line: -c cdnPublicKeyPem=$(grep -v -- ----- key.pub.pem | tr -d '\\n')", v)
+		}
+		return v + "\n", nil
+	}
+	der, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return "", fmt.Errorf("must be a PEM public key or its base64 body on one line, received %q", v)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})), nil
 }
 
 func keyNames() string {

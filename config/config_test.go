@@ -100,7 +100,7 @@ func TestParse_RejectsWithKeyName(t *testing.T) {
 		{"bad list element", map[string]any{"tiers": []any{"tier-1", 3.0}}, []string{`"tiers"`, "element 1"}},
 		{"bad tier", map[string]any{"tiers": "Tier One"}, []string{`"tiers"`, `"Tier One"`}},
 		{"unsigned writes", map[string]any{"cdnUnsafePublicReads": true, "cdnAccess": "read,write"}, []string{`"cdnUnsafePublicReads"`, "always need a signed URL"}},
-		{"unsigned with a key", map[string]any{"cdnUnsafePublicReads": true, "cdnPublicKeyPem": "-----BEGIN PUBLIC KEY-----"}, []string{`"cdnPublicKeyPem"`, "must be empty"}},
+		{"unsigned with a key", map[string]any{"cdnUnsafePublicReads": true, "cdnPublicKeyPem": "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"}, []string{`"cdnPublicKeyPem"`, "must be empty"}},
 		{"domain without certificate", map[string]any{"cdnDomainNames": "files.example.com"}, []string{`"cdnCertificateArn"`, "required with cdnDomainNames"}},
 		{"certificate without domain", map[string]any{"cdnCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}, []string{`"cdnDomainNames"`}},
 		{"both geo lists", map[string]any{"cdnGeoAllow": "DE", "cdnGeoDeny": "FR"}, []string{`"cdnGeoDeny"`, "not with cdnGeoAllow"}},
@@ -145,6 +145,36 @@ func TestKeys_EveryKeyDocumentedAndDefaultParses(t *testing.T) {
 		seen[k.Name] = true
 		if Ignored(k.Name) {
 			t.Errorf("key %q would be ignored as a CDK key", k.Name)
+		}
+	}
+}
+
+func TestParse_ViewerKeyAsPEMOrOneLine(t *testing.T) {
+	pemText, err := os.ReadFile("../constructs/privatecdn/testdata/viewer_rsa2048.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(string(pemText)), "\n") {
+		if !strings.HasPrefix(line, "-----") {
+			body.WriteString(line)
+		}
+	}
+	for name, v := range map[string]string{"PEM": string(pemText), "one-line body": body.String()} {
+		c, err := Parse(map[string]any{"cdnPublicKeyPem": v})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if c.CDNPublicKeyPem != string(pemText) {
+			t.Errorf("%s: cdnPublicKeyPem = %q, want the PEM %q", name, c.CDNPublicKeyPem, pemText)
+		}
+	}
+	for name, v := range map[string]string{
+		"first line only (what -c keeps)": "-----BEGIN PUBLIC KEY-----",
+		"not base64":                      "not a key!",
+	} {
+		if _, err := Parse(map[string]any{"cdnPublicKeyPem": v}); err == nil || !strings.Contains(err.Error(), `"cdnPublicKeyPem"`) {
+			t.Errorf("%s: Parse = %v, want an error naming cdnPublicKeyPem", name, err)
 		}
 	}
 }
