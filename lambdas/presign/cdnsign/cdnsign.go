@@ -2,15 +2,19 @@
 // served by one distribution, with a private key read once from Secrets
 // Manager.
 //
-// Only RSA keys are supported: the SDK's signer hashes the policy with SHA-1,
-// which is what CloudFront verifies for RSA key pairs. Give the distribution's
-// key group an RSA 2048 public key for the presign API (an ECDSA key in the
-// group can still serve other signers).
+// Keys: CloudFront accepts RSA 2048 and ECDSA P-256 key pairs for signed
+// URLs, and with no Hash-Algorithm parameter it verifies a SHA-1 digest of
+// the policy for both. The SDK's URLSigner (feature/cloudfront/sign v1.9.16)
+// hashes with SHA-1 and signs through crypto.Signer, so both key types work
+// as they are: RSA gives a PKCS #1 v1.5 signature, ECDSA an ASN.1 DER one.
 package cdnsign
 
 import (
+	"bytes"
 	"context"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
@@ -25,52 +29,107 @@ import (
 	"github.com/securestore/securestore/lambdas/presign/objectkey"
 )
 
+// ErrKey is wrapped by every error about a key that CloudFront cannot use
+// or that is not a usable private key.
+var ErrKey = errors.New("unusable CloudFront signing key")
+
 // Signer signs URLs of one distribution with one key pair.
 type Signer struct {
 	domain string
 	url    *sign.URLSigner
+	now    func() time.Time
+}
+
+// Option configures a Signer.
+type Option func(*Signer)
+
+// WithClock sets the clock against which Sign refuses expiries that have
+// already passed (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(s *Signer) { s.now = now }
 }
 
 // New returns a Signer for the distribution at domain (a host name such as
-// d111111abcdef8.cloudfront.net or files.example.com, without scheme or
-// path), whose key group holds the public key with id keyPairID.
-func New(domain, keyPairID string, key crypto.Signer) (*Signer, error) {
+// d111111abcdef8.cloudfront.net or files.example.com, without scheme, port
+// or path), whose key group holds the public key with id keyPairID. key is
+// the matching private key: RSA 2048 or ECDSA P-256.
+func New(domain, keyPairID string, key crypto.Signer, opts ...Option) (*Signer, error) {
 	var problems []string
-	if domain == "" || strings.ContainsAny(domain, "/:?#@ ") || strings.ToLower(domain) != domain {
+	if domain == "" || strings.ContainsAny(domain, "/:?#@ \\%") || strings.ToLower(domain) != domain ||
+		strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
 		problems = append(problems, fmt.Sprintf("domain must be a lower-case host name without scheme, port or path, received %q", domain))
 	}
-	if keyPairID == "" || strings.ContainsAny(keyPairID, " /?&=") {
-		problems = append(problems, fmt.Sprintf("key pair id must be the CloudFront public key id, received %q", keyPairID))
+	if !isKeyPairID(keyPairID) {
+		problems = append(problems, fmt.Sprintf("key pair id must be the CloudFront public key id (upper-case letters and digits), received %q", keyPairID))
 	}
-	if _, ok := key.(*rsa.PrivateKey); !ok {
-		problems = append(problems, fmt.Sprintf("key must be an RSA private key, received %T", key))
+	if err := checkKey(key); err != nil {
+		problems = append(problems, err.Error())
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("cdnsign: %s", strings.Join(problems, "; "))
 	}
-	return &Signer{domain: domain, url: sign.NewURLSigner(keyPairID, key)}, nil
+	s := &Signer{domain: domain, url: sign.NewURLSigner(keyPairID, key), now: time.Now}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s, nil
+}
+
+func isKeyPairID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !('A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkKey accepts exactly the private keys CloudFront verifies signed URLs
+// with: RSA 2048 and ECDSA P-256.
+func checkKey(key crypto.Signer) error {
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		if n := k.N.BitLen(); n != 2048 {
+			return fmt.Errorf("%w: CloudFront takes RSA 2048 keys, received RSA %d", ErrKey, n)
+		}
+	case *ecdsa.PrivateKey:
+		if k.Curve != elliptic.P256() {
+			return fmt.Errorf("%w: CloudFront takes ECDSA keys on P-256 only, received %s", ErrKey, k.Curve.Params().Name)
+		}
+	case nil:
+		return fmt.Errorf("%w: no key", ErrKey)
+	default:
+		return fmt.Errorf("%w: key must be RSA 2048 or ECDSA P-256, received %T", ErrKey, key)
+	}
+	return nil
 }
 
 // URL returns the unsigned URL of objectKey on the distribution, escaped
-// as S3 presigned URLs are (objectkey.Escape), so that the URL a viewer
-// sends is exactly the resource the signature covers.
+// as S3 presigned URLs are (objectkey.Escape: every byte outside
+// A-Z a-z 0-9 - . _ ~ / percent-encoded, so each path segment is escaped and
+// the slashes between them kept), so that the URL a viewer sends is exactly
+// the resource the signature covers.
 func (s *Signer) URL(objectKey string) string {
 	return "https://" + s.domain + "/" + objectkey.Escape(objectKey)
 }
 
 // Sign returns a signed URL for objectKey valid until expires (canned
 // policy: Expires, Signature and Key-Pair-Id query parameters). The caller
-// bounds the expiry; only a missing one is refused.
+// bounds how far ahead expires may be; an expiry that is not after the
+// signer's clock is refused.
 func (s *Signer) Sign(objectKey string, expires time.Time) (string, error) {
 	if objectKey == "" {
 		return "", errors.New("cdnsign: empty object key")
 	}
-	if expires.Unix() <= 0 {
-		return "", fmt.Errorf("cdnsign: no expiry (received %s)", expires.UTC().Format(time.RFC3339))
+	if now := s.now(); !expires.After(now) {
+		return "", fmt.Errorf("cdnsign: expiry %s is not after now (%s)", expires.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
 	signed, err := s.url.Sign(s.URL(objectKey), expires)
 	if err != nil {
-		return "", fmt.Errorf("cdnsign: sign: %w", err)
+		return "", fmt.Errorf("cdnsign: sign %q: %w", objectKey, err)
 	}
 	return signed, nil
 }
@@ -81,14 +140,20 @@ type SecretGetter interface {
 	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
 }
 
-// LoadKey reads the PEM RSA private key (PKCS #1 or PKCS #8) stored as the
-// SecretString of the secret secretARN.
+var _ SecretGetter = (*secretsmanager.Client)(nil)
+
+// LoadKey reads the PEM private key stored as the SecretString of the secret
+// secretARN (one GetSecretValue call; keep the result) and parses it with
+// ParseKey.
 func LoadKey(ctx context.Context, api SecretGetter, secretARN string) (crypto.Signer, error) {
+	if secretARN == "" {
+		return nil, errors.New("cdnsign: no secret ARN for the CloudFront signing key")
+	}
 	out, err := api.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &secretARN})
 	if err != nil {
 		return nil, fmt.Errorf("cdnsign: read secret %s: %w", secretARN, err)
 	}
-	if out.SecretString == nil || *out.SecretString == "" {
+	if out == nil || out.SecretString == nil || strings.TrimSpace(*out.SecretString) == "" {
 		return nil, fmt.Errorf("cdnsign: secret %s has no SecretString (store the PEM text, not binary)", secretARN)
 	}
 	key, err := ParseKey([]byte(*out.SecretString))
@@ -98,36 +163,43 @@ func LoadKey(ctx context.Context, api SecretGetter, secretARN string) (crypto.Si
 	return key, nil
 }
 
-// ParseKey parses a PEM RSA private key, PKCS #1 ("RSA PRIVATE KEY") or
-// PKCS #8 ("PRIVATE KEY").
+// ParseKey parses an unencrypted PEM private key that CloudFront can verify
+// signatures of: RSA 2048 as PKCS #1 ("RSA PRIVATE KEY") or PKCS #8
+// ("PRIVATE KEY"), ECDSA P-256 as SEC 1 ("EC PRIVATE KEY") or PKCS #8.
+// Every error wraps ErrKey.
 func ParseKey(pemText []byte) (crypto.Signer, error) {
-	block, _ := pem.Decode(pemText)
+	block, _ := pem.Decode(bytes.TrimSpace(pemText))
 	if block == nil {
-		return nil, errors.New("not PEM: expected -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----")
+		return nil, fmt.Errorf("%w: not PEM: expected -----BEGIN PRIVATE KEY----- (or RSA/EC PRIVATE KEY)", ErrKey)
 	}
 	if strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") || block.Type == "ENCRYPTED PRIVATE KEY" {
-		return nil, errors.New("the PEM key is encrypted: store it unencrypted (Secrets Manager encrypts it with KMS)")
+		return nil, fmt.Errorf("%w: the PEM key is encrypted: store it unencrypted (Secrets Manager encrypts it with KMS)", ErrKey)
 	}
+	var (
+		key any
+		err error
+	)
 	switch block.Type {
 	case "RSA PRIVATE KEY":
-		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("parse PKCS #1 key: %w", err)
-		}
-		return k, nil
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(block.Bytes)
 	case "PRIVATE KEY":
-		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("parse PKCS #8 key: %w", err)
-		}
-		rk, ok := k.(*rsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("the key is %T: the presign API signs CloudFront URLs with RSA keys only", k)
-		}
-		return rk, nil
-	case "PUBLIC KEY", "RSA PUBLIC KEY":
-		return nil, errors.New("this is a public key: the secret must hold the private half")
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE":
+		return nil, fmt.Errorf("%w: this is a %s: the secret must hold the private key", ErrKey, strings.ToLower(block.Type))
 	default:
-		return nil, fmt.Errorf("PEM block %q is not a private key", block.Type)
+		return nil, fmt.Errorf("%w: PEM block %q is not a private key", ErrKey, block.Type)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: parse %s: %v", ErrKey, block.Type, err)
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("%w: key must be RSA 2048 or ECDSA P-256, received %T", ErrKey, key)
+	}
+	if err := checkKey(signer); err != nil {
+		return nil, err
+	}
+	return signer, nil
 }

@@ -14,8 +14,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,13 +30,32 @@ const (
 	testKeyID  = "K2JCJMDEHXQW5F"
 )
 
-var testKey = func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
+// testNow is the signers' clock in these tests.
+var testNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+func clock() time.Time { return testNow }
+
+var (
+	keysOnce sync.Once
+	rsaKey   *rsa.PrivateKey
+	ecKey    *ecdsa.PrivateKey
+	keysErr  error
+)
+
+// testKeys are an RSA 2048 and an ECDSA P-256 key generated once per run.
+func testKeys(t testing.TB) (*rsa.PrivateKey, *ecdsa.PrivateKey) {
+	t.Helper()
+	keysOnce.Do(func() {
+		if rsaKey, keysErr = rsa.GenerateKey(rand.Reader, 2048); keysErr != nil {
+			return
+		}
+		ecKey, keysErr = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	})
+	if keysErr != nil {
+		t.Fatal(keysErr)
 	}
-	return k
-}()
+	return rsaKey, ecKey
+}
 
 // cloudFrontBase64 undoes CloudFront's URL-safe base64 ('-' for '+', '_'
 // for '=', '~' for '/').
@@ -41,208 +63,370 @@ func cloudFrontBase64(s string) ([]byte, error) {
 	return base64.StdEncoding.DecodeString(strings.NewReplacer("-", "+", "_", "=", "~", "/").Replace(s))
 }
 
-// verify checks a signed URL the way CloudFront does for a canned policy:
-// rebuild the policy from the URL and its Expires, and verify the RSA
-// SHA-1 signature with the public key.
-func verify(t *testing.T, signed string, pub *rsa.PublicKey) (resource string, expires int64) {
+// cannedPolicy is the policy CloudFront rebuilds from a canned-policy URL.
+func cannedPolicy(resource string, expires int64) []byte {
+	return fmt.Appendf(nil, `{"Statement":[{"Resource":"%s","Condition":{"DateLessThan":{"AWS:EpochTime":%d}}}]}`, resource, expires)
+}
+
+// verifyPolicy checks sig over policy the way CloudFront does with no
+// Hash-Algorithm parameter: SHA-1, then RSA PKCS #1 v1.5 or ECDSA (ASN.1).
+func verifyPolicy(pub crypto.PublicKey, policy, sig []byte) error {
+	digest := sha1.Sum(policy)
+	switch p := pub.(type) {
+	case *rsa.PublicKey:
+		return rsa.VerifyPKCS1v15(p, crypto.SHA1, digest[:], sig)
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(p, digest[:], sig) {
+			return errors.New("ECDSA signature does not verify")
+		}
+		return nil
+	}
+	return fmt.Errorf("no verifier for %T", pub)
+}
+
+// verify checks a signed URL as CloudFront does for a canned policy:
+// rebuild the policy from the URL and its Expires, verify the signature with
+// the public key. It returns the resource and expiry the URL carries.
+func verify(t *testing.T, signed string, pub crypto.PublicKey) (resource string, expires int64) {
 	t.Helper()
 	u, err := url.Parse(signed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	q := u.Query()
-	if q.Get("Key-Pair-Id") != testKeyID {
-		t.Errorf("Key-Pair-Id = %q", q.Get("Key-Pair-Id"))
+	if len(q) != 3 || q.Get("Key-Pair-Id") != testKeyID {
+		t.Errorf("query = %v, want exactly Expires, Signature and Key-Pair-Id=%s", q, testKeyID)
 	}
 	expires, err = strconv.ParseInt(q.Get("Expires"), 10, 64)
 	if err != nil {
 		t.Fatalf("Expires %q: %v", q.Get("Expires"), err)
 	}
-	sig, err := cloudFrontBase64(q.Get("Signature"))
+	raw := q.Get("Signature")
+	if strings.ContainsAny(raw, "+=/") {
+		t.Errorf("Signature %q is not CloudFront's URL-safe base64", raw)
+	}
+	sig, err := cloudFrontBase64(raw)
 	if err != nil {
 		t.Fatalf("Signature: %v", err)
 	}
-	resource = strings.SplitN(signed, "?", 2)[0]
-	policy := fmt.Sprintf(`{"Statement":[{"Resource":"%s","Condition":{"DateLessThan":{"AWS:EpochTime":%d}}}]}`, resource, expires)
-	digest := sha1.Sum([]byte(policy))
-	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA1, digest[:], sig); err != nil {
-		t.Errorf("signature does not verify for policy %s: %v", policy, err)
+	resource, _, _ = strings.Cut(signed, "?")
+	if err := verifyPolicy(pub, cannedPolicy(resource, expires), sig); err != nil {
+		t.Errorf("signature does not verify for resource %s, expiry %d: %v", resource, expires, err)
 	}
 	return resource, expires
 }
 
 func TestSign_VerifiesAgainstThePublicKey(t *testing.T) {
-	s, err := New(testDomain, testKeyID, testKey)
-	if err != nil {
-		t.Fatal(err)
+	rk, ek := testKeys(t)
+	exp := testNow.Add(5 * time.Minute)
+	paths := []struct{ key, wantPath string }{
+		{"tier-1/report.pdf", "/tier-1/report.pdf"},
+		{"users/u/a b+c&d=e?f#g.txt", "/users/u/a%20b%2Bc%26d%3De%3Ff%23g.txt"},
+		{"users/u/日本語/ünïcødé.txt", "/users/u/%E6%97%A5%E6%9C%AC%E8%AA%9E/%C3%BCn%C3%AFc%C3%B8d%C3%A9.txt"},
+		{"users/u/%41 already escaped~_.x", "/users/u/%2541%20already%20escaped~_.x"},
+		{"users/u/quote\"back\\slash", "/users/u/quote%22back%5Cslash"},
 	}
-	exp := time.Now().Add(5 * time.Minute).Truncate(time.Second)
-	for key, wantPath := range map[string]string{
-		"tier-1/report.pdf":       "/tier-1/report.pdf",
-		"users/u/a b+c&d.txt":     "/users/u/a%20b%2Bc%26d.txt",
-		"users/u/日本語/ünïcødé.txt": "/users/u/%E6%97%A5%E6%9C%AC%E8%AA%9E/%C3%BCn%C3%AFc%C3%B8d%C3%A9.txt",
-	} {
-		t.Run(key, func(t *testing.T) {
-			signed, err := s.Sign(key, exp)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resource, expires := verify(t, signed, &testKey.PublicKey)
-			if resource != "https://"+testDomain+wantPath {
-				t.Errorf("resource = %s, want https://%s%s", resource, testDomain, wantPath)
-			}
-			if expires != exp.Unix() {
-				t.Errorf("Expires = %d, want %d", expires, exp.Unix())
-			}
-		})
-	}
-}
-
-func TestSign_TamperingBreaksTheSignature(t *testing.T) {
-	s, err := New(testDomain, testKeyID, testKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exp := time.Now().Add(time.Minute)
-	signed, err := s.Sign("users/u/a.txt", exp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(signed)
-	q := u.Query()
-	sig, _ := cloudFrontBase64(q.Get("Signature"))
-	for name, check := range map[string]func() error{
-		"other object": func() error {
-			p := fmt.Sprintf(`{"Statement":[{"Resource":"https://%s/users/v/a.txt","Condition":{"DateLessThan":{"AWS:EpochTime":%s}}}]}`, testDomain, q.Get("Expires"))
-			d := sha1.Sum([]byte(p))
-			return rsa.VerifyPKCS1v15(&testKey.PublicKey, crypto.SHA1, d[:], sig)
-		},
-		"later expiry": func() error {
-			p := fmt.Sprintf(`{"Statement":[{"Resource":"https://%s/users/u/a.txt","Condition":{"DateLessThan":{"AWS:EpochTime":%d}}}]}`, testDomain, exp.Unix()+3600)
-			d := sha1.Sum([]byte(p))
-			return rsa.VerifyPKCS1v15(&testKey.PublicKey, crypto.SHA1, d[:], sig)
-		},
-		"other key": func() error {
-			p := fmt.Sprintf(`{"Statement":[{"Resource":"https://%s/users/u/a.txt","Condition":{"DateLessThan":{"AWS:EpochTime":%s}}}]}`, testDomain, q.Get("Expires"))
-			d := sha1.Sum([]byte(p))
-			return rsa.VerifyPKCS1v15(&other.PublicKey, crypto.SHA1, d[:], sig)
-		},
-	} {
-		if check() == nil {
-			t.Errorf("%s: the signature still verifies", name)
+	for _, kt := range []struct {
+		name string
+		key  crypto.Signer
+	}{{"RSA 2048", rk}, {"ECDSA P-256", ek}} {
+		s, err := New(testDomain, testKeyID, kt.key, WithClock(clock))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			t.Run(kt.name+"/"+p.key, func(t *testing.T) {
+				signed, err := s.Sign(p.key, exp)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resource, expires := verify(t, signed, kt.key.Public())
+				if want := "https://" + testDomain + p.wantPath; resource != want {
+					t.Errorf("resource = %s, want %s", resource, want)
+				}
+				if expires != exp.Unix() {
+					t.Errorf("Expires = %d, want %d", expires, exp.Unix())
+				}
+			})
 		}
 	}
 }
 
-func TestNewAndSign_RejectBadInput(t *testing.T) {
-	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// TestSign_SignatureCoversResourceExpiryAndKey: the same signature must not
+// verify for another object, a later expiry, or under another key.
+func TestSign_SignatureCoversResourceExpiryAndKey(t *testing.T) {
+	rk, ek := testKeys(t)
+	otherRSA, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, tc := range map[string]struct {
-		domain, id string
-		key        crypto.Signer
-		want       string
+	otherEC, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kt := range []struct {
+		name        string
+		key         crypto.Signer
+		other       crypto.PublicKey
+		otherFamily crypto.PublicKey
+	}{{"RSA", rk, &otherRSA.PublicKey, ek.Public()}, {"ECDSA", ek, &otherEC.PublicKey, rk.Public()}} {
+		s, err := New(testDomain, testKeyID, kt.key, WithClock(clock))
+		if err != nil {
+			t.Fatal(err)
+		}
+		exp := testNow.Add(time.Minute)
+		signed, err := s.Sign("users/u/a.txt", exp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, _ := url.Parse(signed)
+		sig, err := cloudFrontBase64(u.Query().Get("Signature"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resource := "https://" + testDomain + "/users/u/a.txt"
+		if err := verifyPolicy(kt.key.Public(), cannedPolicy(resource, exp.Unix()), sig); err != nil {
+			t.Fatalf("%s: the untampered policy does not verify: %v", kt.name, err)
+		}
+		for name, tc := range map[string]struct {
+			pub    crypto.PublicKey
+			policy []byte
+		}{
+			"other object":     {kt.key.Public(), cannedPolicy("https://"+testDomain+"/users/v/a.txt", exp.Unix())},
+			"other domain":     {kt.key.Public(), cannedPolicy("https://d2.cloudfront.net/users/u/a.txt", exp.Unix())},
+			"later expiry":     {kt.key.Public(), cannedPolicy(resource, exp.Unix()+3600)},
+			"other key":        {kt.other, cannedPolicy(resource, exp.Unix())},
+			"other key family": {kt.otherFamily, cannedPolicy(resource, exp.Unix())},
+		} {
+			if verifyPolicy(tc.pub, tc.policy, sig) == nil {
+				t.Errorf("%s, %s: the signature still verifies", kt.name, name)
+			}
+		}
+	}
+}
+
+func TestNew_RejectsBadInput(t *testing.T) {
+	rk, ek := testKeys(t)
+	small, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p384, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, domain, id string
+		key              crypto.Signer
+		want             string
 	}{
-		"scheme in domain": {"https://" + testDomain, testKeyID, testKey, "host name"},
-		"path in domain":   {testDomain + "/x", testKeyID, testKey, "host name"},
-		"upper case":       {"D1.cloudfront.net", testKeyID, testKey, "host name"},
-		"empty domain":     {"", testKeyID, testKey, "host name"},
-		"empty key id":     {testDomain, "", testKey, "key pair id"},
-		"ECDSA key":        {testDomain, testKeyID, ec, "RSA"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			if _, err := New(tc.domain, tc.id, tc.key); err == nil || !strings.Contains(err.Error(), tc.want) {
+		{"scheme in domain", "https://" + testDomain, testKeyID, rk, "host name"},
+		{"path in domain", testDomain + "/x", testKeyID, rk, "host name"},
+		{"port in domain", testDomain + ":443", testKeyID, rk, "host name"},
+		{"upper case domain", "D1.cloudfront.net", testKeyID, rk, "host name"},
+		{"trailing dot", testDomain + ".", testKeyID, rk, "host name"},
+		{"empty domain", "", testKeyID, rk, "host name"},
+		{"empty key pair id", testDomain, "", rk, "key pair id"},
+		{"key pair id with query characters", testDomain, "K2&x=1", rk, "key pair id"},
+		{"lower-case key pair id", testDomain, "k2jcjmdehxqw5f", ek, "key pair id"},
+		{"no key", testDomain, testKeyID, nil, "no key"},
+		{"RSA 1024", testDomain, testKeyID, small, "RSA 1024"},
+		{"ECDSA P-384", testDomain, testKeyID, p384, "P-384"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := New(tc.domain, tc.id, tc.key)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("New = %v, want an error mentioning %q", err, tc.want)
+			}
+			if s != nil {
+				t.Error("New returned a Signer with its error")
 			}
 		})
 	}
-	s, err := New(testDomain, testKeyID, testKey)
+}
+
+func TestSign_RejectsBadInput(t *testing.T) {
+	rk, _ := testKeys(t)
+	s, err := New(testDomain, testKeyID, rk, WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Sign("k", time.Time{}); err == nil {
-		t.Error("Sign without an expiry succeeded")
+	cases := []struct {
+		name    string
+		key     string
+		expires time.Time
+		want    string
+	}{
+		{"empty object key", "", testNow.Add(time.Minute), "empty object key"},
+		{"expiry in the past", "k", testNow.Add(-time.Second), "not after now"},
+		{"expiry now", "k", testNow, "not after now"},
+		{"no expiry", "k", time.Time{}, "not after now"},
 	}
-	if _, err := s.Sign("", time.Now().Add(time.Minute)); err == nil {
-		t.Error("Sign with an empty key succeeded")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			signed, err := s.Sign(tc.key, tc.expires)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Sign = %v, want an error mentioning %q", err, tc.want)
+			}
+			if signed != "" {
+				t.Errorf("a URL was signed: %s", signed)
+			}
+		})
 	}
 }
 
-// secrets is Secrets Manager's GetSecretValue over a map: the API boundary
-// LoadKey is written against (no Secrets Manager runs here).
-type secrets map[string]*string
+// secrets is Secrets Manager's GetSecretValue over a map, the API boundary
+// LoadKey is written against (no Secrets Manager runs here): a missing id
+// fails as the service does, and each call is counted.
+type secrets struct {
+	values map[string]*string
+	calls  int
+}
 
-func (s secrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
-	v, ok := s[*in.SecretId]
+func (s *secrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+	s.calls++
+	v, ok := s.values[*in.SecretId]
 	if !ok {
 		return nil, errors.New("ResourceNotFoundException: Secrets Manager can't find the specified secret")
 	}
-	return &secretsmanager.GetSecretValueOutput{SecretString: v}, nil
+	return &secretsmanager.GetSecretValueOutput{ARN: in.SecretId, SecretString: v}, nil
 }
 
-func pemOf(t *testing.T, typ string, der []byte) *string {
-	t.Helper()
+func pemText(typ string, der []byte) *string {
 	s := string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}))
 	return &s
 }
 
-func TestLoadKey(t *testing.T) {
-	pkcs8, err := x509.MarshalPKCS8PrivateKey(testKey)
+func str(s string) *string { return &s }
+
+// committed reads a public key committed for the CDN construct's tests.
+func committed(t *testing.T, name string) *string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "constructs", "privatecdn", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	ecDER, _ := x509.MarshalPKCS8PrivateKey(ec)
-	pubDER, _ := x509.MarshalPKIXPublicKey(&testKey.PublicKey)
-	empty := ""
-	notPEM := "hunter2"
-	encrypted := string(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: []byte{1, 2, 3}}))
-	store := secrets{
-		"pkcs1":     pemOf(t, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(testKey)),
-		"pkcs8":     pemOf(t, "PRIVATE KEY", pkcs8),
-		"ecdsa":     pemOf(t, "PRIVATE KEY", ecDER),
-		"public":    pemOf(t, "PUBLIC KEY", pubDER),
-		"binary":    nil,
-		"empty":     &empty,
-		"not pem":   &notPEM,
-		"encrypted": &encrypted,
+	return str(string(b))
+}
+
+func TestLoadKey_ParsesEveryAcceptedForm(t *testing.T) {
+	rk, ek := testKeys(t)
+	rsaPKCS8, err := x509.MarshalPKCS8PrivateKey(rk)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, name := range []string{"pkcs1", "pkcs8"} {
-		t.Run(name, func(t *testing.T) {
-			key, err := LoadKey(context.Background(), store, name)
+	ecPKCS8, err := x509.MarshalPKCS8PrivateKey(ek)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecSEC1, err := x509.MarshalECPrivateKey(ek)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &secrets{values: map[string]*string{
+		"rsa-pkcs1": pemText("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rk)),
+		"rsa-pkcs8": pemText("PRIVATE KEY", rsaPKCS8),
+		"ec-pkcs8":  pemText("PRIVATE KEY", ecPKCS8),
+		"ec-sec1":   pemText("EC PRIVATE KEY", ecSEC1),
+		"rsa-crlf":  str(strings.ReplaceAll(*pemText("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rk)), "\n", "\r\n")),
+		"ec-padded": str("\n\n  " + *pemText("EC PRIVATE KEY", ecSEC1) + "\n"),
+	}}
+	cases := []struct {
+		secret string
+		pub    crypto.PublicKey
+	}{
+		{"rsa-pkcs1", rk.Public()}, {"rsa-pkcs8", rk.Public()}, {"rsa-crlf", rk.Public()},
+		{"ec-pkcs8", ek.Public()}, {"ec-sec1", ek.Public()}, {"ec-padded", ek.Public()},
+	}
+	for _, tc := range cases {
+		t.Run(tc.secret, func(t *testing.T) {
+			before := store.calls
+			key, err := LoadKey(context.Background(), store, tc.secret)
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := New(testDomain, testKeyID, key)
+			if store.calls != before+1 {
+				t.Errorf("LoadKey made %d calls, want 1", store.calls-before)
+			}
+			s, err := New(testDomain, testKeyID, key, WithClock(clock))
 			if err != nil {
 				t.Fatal(err)
 			}
-			signed, err := s.Sign("users/u/a.txt", time.Now().Add(time.Minute))
+			signed, err := s.Sign("users/u/a.txt", testNow.Add(time.Minute))
 			if err != nil {
 				t.Fatal(err)
 			}
-			verify(t, signed, &testKey.PublicKey)
+			verify(t, signed, tc.pub)
 		})
 	}
-	for name, want := range map[string]string{
-		"missing":   "can't find",
-		"ecdsa":     "RSA keys only",
-		"public":    "public key",
-		"binary":    "no SecretString",
-		"empty":     "no SecretString",
-		"not pem":   "not PEM",
-		"encrypted": "encrypted",
-	} {
-		t.Run(name, func(t *testing.T) {
-			_, err := LoadKey(context.Background(), store, name)
-			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), name) {
-				t.Errorf("LoadKey = %v, want an error naming the secret and mentioning %q", err, want)
+}
+
+func TestLoadKey_ExplainsUnusableSecrets(t *testing.T) {
+	_, ek := testKeys(t)
+	small, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p384, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p384DER, err := x509.MarshalECPrivateKey(p384)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecDER, err := x509.MarshalECPrivateKey(ek)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacyEncrypted := str("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00000000000000000000000000000000\n\nAAAA\n-----END RSA PRIVATE KEY-----\n")
+	store := &secrets{values: map[string]*string{
+		"binary":          nil,
+		"empty":           str(""),
+		"blank":           str(" \n"),
+		"not pem":         str("hunter2"),
+		"rsa public":      committed(t, "viewer_rsa2048.pem"),
+		"ec public":       committed(t, "viewer_ecp256.pem"),
+		"pkcs8 encrypted": pemText("ENCRYPTED PRIVATE KEY", []byte{1, 2, 3}),
+		"pem encrypted":   legacyEncrypted,
+		"rsa 1024":        pemText("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(small)),
+		"ec p384":         pemText("EC PRIVATE KEY", p384DER),
+		"garbled":         pemText("EC PRIVATE KEY", ecDER[:len(ecDER)/2]),
+		"mislabelled":     pemText("RSA PRIVATE KEY", ecDER),
+		"certificate":     pemText("CERTIFICATE", []byte{1}),
+	}}
+	cases := []struct{ secret, want string }{
+		{"missing", "can't find"},
+		{"binary", "no SecretString"},
+		{"empty", "no SecretString"},
+		{"blank", "no SecretString"},
+		{"not pem", "not PEM"},
+		{"rsa public", "public key"},
+		{"ec public", "public key"},
+		{"pkcs8 encrypted", "encrypted"},
+		{"pem encrypted", "encrypted"},
+		{"rsa 1024", "RSA 1024"},
+		{"ec p384", "P-384"},
+		{"garbled", "parse EC PRIVATE KEY"},
+		{"mislabelled", "parse RSA PRIVATE KEY"},
+		{"certificate", "certificate"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.secret, func(t *testing.T) {
+			key, err := LoadKey(context.Background(), store, tc.secret)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.secret) {
+				t.Errorf("LoadKey = %v, want an error naming the secret and mentioning %q", err, tc.want)
+			}
+			if key != nil {
+				t.Errorf("LoadKey returned a key with its error")
+			}
+			if tc.secret != "missing" && !errors.Is(err, ErrKey) && !strings.Contains(err.Error(), "SecretString") {
+				t.Errorf("LoadKey = %v, want ErrKey", err)
 			}
 		})
+	}
+	if _, err := LoadKey(context.Background(), store, ""); err == nil {
+		t.Error("LoadKey with no ARN succeeded")
 	}
 }
