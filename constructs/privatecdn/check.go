@@ -12,7 +12,6 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
-	"golang.org/x/text/language"
 
 	"github.com/securestore/securestore/internal/validate"
 )
@@ -26,8 +25,26 @@ var (
 	domainNamePattern     = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`)
 	originPattern         = regexp.MustCompile(`^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://localhost(:\d{1,5})?)$`)
 	regionalDomainPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\.s3\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$`)
-	countryPattern        = regexp.MustCompile(`^[A-Z]{2}$`)
 )
+
+// countryCodes are the 249 officially assigned ISO 3166-1 alpha-2 codes, the
+// locations CloudFront's geo restriction accepts. Reserved and withdrawn
+// codes (UK, EU, UN, SU, YU, AN, FX, ...) and user-assigned ones (XK) are not
+// among them.
+var countryCodes = func() map[string]bool {
+	const assigned = `AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
+		CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR
+		GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP
+		KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT
+		MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW
+		SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ
+		UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW`
+	set := map[string]bool{}
+	for _, c := range strings.Fields(assigned) {
+		set[c] = true
+	}
+	return set
+}()
 
 // check validates p, collecting every problem, and panics once with a
 // *validate.Error if there is any. It returns the effective access levels.
@@ -177,20 +194,22 @@ func checkCountries(problems *validate.Problems, prop string, codes []string) {
 
 // isCountry reports whether code is an assigned ISO 3166-1 alpha-2 code.
 func isCountry(code string) bool {
-	if !countryPattern.MatchString(code) {
-		return false
-	}
-	r, err := language.ParseRegion(code)
-	// ParseRegion maps deprecated codes (such as "UK") to their successors;
-	// accept only the canonical code itself.
-	return err == nil && r.IsCountry() && r.String() == code
+	return countryCodes[code]
 }
+
+const notPEM = "is not PEM: expected \"-----BEGIN PUBLIC KEY-----\" ... \"-----END PUBLIC KEY-----\" with nothing before it"
 
 // checkPublicKey explains what is wrong with a PEM public key, or returns "".
 func checkPublicKey(text string) string {
-	block, rest := pem.Decode([]byte(strings.TrimSpace(text)))
+	trimmed := strings.TrimSpace(text)
+	// pem.Decode skips any text before the block, which would then reach the
+	// template (and CDK's own check, whose error repeats it): refuse it.
+	if !strings.HasPrefix(trimmed, "-----BEGIN ") {
+		return notPEM
+	}
+	block, rest := pem.Decode([]byte(trimmed))
 	if block == nil {
-		return "is not PEM: expected \"-----BEGIN PUBLIC KEY-----\" ... \"-----END PUBLIC KEY-----\""
+		return notPEM
 	}
 	if block.Type != "PUBLIC KEY" {
 		if strings.Contains(block.Type, "PRIVATE") {

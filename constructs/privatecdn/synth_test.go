@@ -23,7 +23,8 @@ const (
 )
 
 // fixture is one synthesized configuration: the stack, its bucket and
-// distribution, and the template.
+// distribution, the template, and the cloud assembly directory it was
+// synthesized into.
 type fixture struct {
 	stack    awscdk.Stack
 	bucket   *privatebucket.PrivateBucket
@@ -31,6 +32,8 @@ type fixture struct {
 	template assertions.Template
 	json     []byte
 	raw      map[string]any
+	// outdir is the app's cloud assembly directory (shared by the three stacks).
+	outdir string
 }
 
 var (
@@ -51,7 +54,7 @@ func readPEM(t testing.TB, name string) string {
 // stacks: the default configuration (read only, signed viewers,
 // environment-agnostic), the maximal one (read, write, delete, CORS, custom
 // domain, WAF, geo allow list, two keys, pinned to us-east-1), and one with
-// unsigned public reads and no access logs.
+// unsigned public reads, no access logs and a geo deny list.
 func fixtures(t testing.TB) (def, max, unsigned *fixture) {
 	t.Helper()
 	synthOnce.Do(func() {
@@ -92,6 +95,7 @@ func fixtures(t testing.TB) (def, max, unsigned *fixture) {
 		p3.LogBucket = nil
 		p3.UnsafeAllowUnsignedReads = jsii.Bool(true)
 		p3.UnsafeDisableAccessLogs = jsii.Bool(true)
+		p3.GeoDenyList = []string{"KP", "RU"}
 		d3 := New(s3, jsii.String("CDN"), p3)
 
 		defaultFx = load(t, s1, b1, d1)
@@ -115,7 +119,7 @@ func load(t testing.TB, s awscdk.Stack, b *privatebucket.PrivateBucket, d *Distr
 	if err := json.Unmarshal(data, &raw); err != nil {
 		t.Fatalf("unmarshal template: %v", err)
 	}
-	return &fixture{stack: s, bucket: b, cdn: d, template: tmpl, json: data, raw: raw}
+	return &fixture{stack: s, bucket: b, cdn: d, template: tmpl, json: data, raw: raw, outdir: *awscdk.Stage_Of(s).Outdir()}
 }
 
 // resolve turns a token into the CloudFormation value it stands for in fx's stack.
