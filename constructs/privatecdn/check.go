@@ -222,6 +222,9 @@ func checkPublicKey(text string) string {
 	}
 	key, err := x509.ParsePKIXPublicKey(block.Bytes)
 	if err != nil {
+		if isPrivateKey(block.Bytes) {
+			return "holds a private key under a PUBLIC KEY header: give the PUBLIC key; the private key must never enter the template"
+		}
 		return fmt.Sprintf("is not a valid public key: %v", err)
 	}
 	switch k := key.(type) {
@@ -237,6 +240,19 @@ func checkPublicKey(text string) string {
 		return fmt.Sprintf("is a %T; CloudFront accepts RSA 2048 or ECDSA P-256", key)
 	}
 	return ""
+}
+
+// isPrivateKey reports whether der parses as a private key in any of the
+// encodings openssl writes.
+func isPrivateKey(der []byte) bool {
+	if _, err := x509.ParsePKCS8PrivateKey(der); err == nil {
+		return true
+	}
+	if _, err := x509.ParsePKCS1PrivateKey(der); err == nil {
+		return true
+	}
+	_, err := x509.ParseECPrivateKey(der)
+	return err == nil
 }
 
 // owned reports whether r is defined in this app (it has a CloudFormation

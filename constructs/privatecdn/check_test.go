@@ -166,6 +166,9 @@ func TestNew_RefusesInvalidPropsNamingTheProp(t *testing.T) {
 			"ViewerPublicKeyPems", []string{"element 0", "not PEM"}},
 		{"private key given as public key", nil, func(p *Props, _ awscdk.Stack) { p.ViewerPublicKeyPems = []string{rsaPEM, keys.pkcs8Private} },
 			"ViewerPublicKeyPems", []string{"element 1", "PUBLIC key"}},
+		{"private key body under a PUBLIC KEY header", nil, func(p *Props, _ awscdk.Stack) {
+			p.ViewerPublicKeyPems = []string{strings.ReplaceAll(keys.pkcs8Private, "PRIVATE KEY", "PUBLIC KEY")}
+		}, "ViewerPublicKeyPems", []string{"element 0", "private key"}},
 		{"EC private key", nil, func(p *Props, _ awscdk.Stack) { p.ViewerPublicKeyPems = []string{keys.ecPrivate} },
 			"ViewerPublicKeyPems", []string{"element 0", "PUBLIC key"}},
 		{"private key after the public key", nil, func(p *Props, _ awscdk.Stack) { p.ViewerPublicKeyPems = []string{rsaPEM + keys.pkcs8Private} },
