@@ -70,7 +70,7 @@ func configContexts() map[string]map[string]any {
 
 func init() {
 	// The maximal environment is not in cdk.json, so it brings its own
-	// viewer key (a test key whose private half is in the privatecdn tests).
+	// viewer key (a public test key; no private half is kept anywhere).
 	pemText, err := os.ReadFile("../constructs/privatecdn/testdata/viewer_ecp256.pem")
 	if err != nil {
 		panic(err)
