@@ -11,7 +11,7 @@ export CDK_DISABLE_VERSION_CHECK := 1
 CDK := npx --no-install cdk
 FUZZTIME ?= 10s
 # The short fuzz run that is part of make test, per target.
-TEST_FUZZTIME ?= 3s
+TEST_FUZZTIME ?= 5s
 
 .PHONY: all deps tools synth test test-update fuzz e2e bench lint diff deploy destroy clean
 
