@@ -4,12 +4,20 @@
 // Single-object URLs are signed with SigV4 query authentication directly
 // (the SDK's v4.Signer over a request built here), not through the S3
 // client's presign middleware stack: the result is the URL the SDK's
-// PresignClient produces (the tests compare them byte for byte), at a
-// fraction of the cost. POST forms go through the SDK's PresignPostObject.
+// PresignClient produces (the tests compare them byte for byte in every
+// addressing style, partition and endpoint option), at a quarter of the
+// cost. Where the object lives comes from the client's own endpoint
+// resolver, asked once in New. Buckets whose endpoint needs more than plain
+// SigV4 for "s3" (S3 Express, Multi-Region Access Points, endpoint headers)
+// are signed by the SDK's PresignClient instead. POST forms always go
+// through the SDK's PresignPostObject.
 //
 // Headers that a signature covers are never hoisted into the query string:
 // a PUT's Content-Type and x-amz-checksum-sha256 stay signed headers, so the
-// uploader must send exactly those values, and URL.Headers lists them.
+// uploader must send exactly those values, and URL.Headers lists them. The
+// SDK adds no checksum of its own to presigned PUTs (PresignPutObject in
+// s3 v1.114.8 forces RequestChecksumCalculation WhenRequired, and
+// ClientFromEnv sets it on the client too), so a plain curl PUT works.
 package signer
 
 import (
@@ -29,6 +37,8 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	smithyauth "github.com/aws/smithy-go/auth"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/securestore/securestore/lambdas/presign/objectkey"
 )
@@ -53,6 +63,9 @@ const HeaderChecksumSHA256 = "X-Amz-Checksum-Sha256"
 // operations are the S3 operation names the SDK marks its presigned URLs
 // with (x-id), kept so that a URL from here equals the SDK's.
 var operations = map[string]string{MethodGet: "GetObject", MethodPut: "PutObject", MethodDelete: "DeleteObject"}
+
+// amzDate is the layout of X-Amz-Date.
+const amzDate = "20060102T150405Z"
 
 // ErrInvalid is wrapped by every error about a Request or PostRequest.
 var ErrInvalid = errors.New("invalid presign request")
@@ -108,14 +121,18 @@ type Post struct {
 
 // S3 presigns requests for one bucket.
 type S3 struct {
-	bucket      string
-	region      string
-	creds       aws.CredentialsProvider
-	endpoint    *url.URL // scheme and host of the service endpoint
-	pathStyle   bool     // bucket in the path instead of the host
-	v4          *v4.Signer
-	presign     *s3.PresignClient
-	now         func() time.Time
+	bucket  string
+	region  string // signing region
+	creds   aws.CredentialsProvider
+	v4      *v4.Signer
+	presign *s3.PresignClient
+	now     func() time.Time
+	// direct is true when single-object URLs are signed here on v4.Signer;
+	// false when the bucket's endpoint needs more than plain SigV4 for the
+	// "s3" service (SigV4a, S3 Express, endpoint headers, a legacy endpoint
+	// resolver), and the SDK's PresignClient signs them.
+	direct      bool
+	scheme      string
 	objectsHost string // host of object URLs
 	objectsPath string // path prefix of object URLs: "" or "/<bucket>"
 }
@@ -124,13 +141,16 @@ type S3 struct {
 type Option func(*S3)
 
 // WithClock sets the clock that stamps single-object signatures (default
-// time.Now); POST policies are stamped by the SDK's clock.
+// time.Now). POST policies, and the URLs of buckets the SDK signs itself,
+// are stamped by the SDK's clock.
 func WithClock(now func() time.Time) Option {
 	return func(s *S3) { s.now = now }
 }
 
-// New returns a presigner for bucket that signs with client's credentials,
-// region, endpoint and addressing style.
+// New returns a presigner for bucket that signs with client's credentials
+// and region, at the endpoint the client's own endpoint resolver gives for
+// bucket (so the addressing style, a custom endpoint, FIPS, dual-stack,
+// acceleration and the partition's domain are the SDK's).
 func New(client *s3.Client, bucket string, opts ...Option) (*S3, error) {
 	o := client.Options()
 	if bucket == "" {
@@ -142,11 +162,15 @@ func New(client *s3.Client, bucket string, opts ...Option) (*S3, error) {
 	if o.Credentials == nil {
 		return nil, fmt.Errorf("signer: the S3 client has no credentials")
 	}
+	creds := o.Credentials
+	if !aws.IsCredentialsProvider(creds, (*aws.CredentialsCache)(nil)) {
+		// Retrieve is called on every signature: never fetch each time.
+		creds = aws.NewCredentialsCache(creds)
+	}
 	s := &S3{
-		bucket:    bucket,
-		region:    o.Region,
-		creds:     o.Credentials,
-		pathStyle: o.UsePathStyle || strings.Contains(bucket, "."),
+		bucket: bucket,
+		region: o.Region,
+		creds:  creds,
 		v4: v4.NewSigner(func(so *v4.SignerOptions) {
 			so.DisableURIPathEscaping = true
 			so.DisableHeaderHoisting = true
@@ -154,28 +178,63 @@ func New(client *s3.Client, bucket string, opts ...Option) (*S3, error) {
 		presign: s3.NewPresignClient(client),
 		now:     time.Now,
 	}
-	if o.BaseEndpoint != nil && *o.BaseEndpoint != "" {
-		u, err := url.Parse(*o.BaseEndpoint)
-		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-			return nil, fmt.Errorf("signer: S3 endpoint %q is not an http(s) URL", *o.BaseEndpoint)
-		}
-		s.endpoint = &url.URL{Scheme: u.Scheme, Host: u.Host}
-	} else {
-		suffix := "amazonaws.com"
-		if strings.HasPrefix(s.region, "cn-") {
-			suffix = "amazonaws.com.cn"
-		}
-		s.endpoint = &url.URL{Scheme: "https", Host: "s3." + s.region + "." + suffix}
-	}
 	for _, opt := range opts {
 		opt(s)
 	}
-	if s.pathStyle {
-		s.objectsHost, s.objectsPath = s.endpoint.Host, "/"+bucket
-	} else {
-		s.objectsHost = bucket + "." + s.endpoint.Host
+	if err := s.resolveEndpoint(o); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// resolveEndpoint asks the client's endpoint resolver, with the parameters
+// the SDK binds for an object operation on the bucket, where the bucket's
+// objects are and how requests to them are signed. The result does not
+// depend on the object key.
+func (s *S3) resolveEndpoint(o s3.Options) error {
+	//lint:ignore SA1019 a client configured with the deprecated resolver is signed by the SDK, which honours it.
+	if o.EndpointResolver != nil || strings.Contains(o.Region, "fips") || o.EndpointResolverV2 == nil {
+		return nil
+	}
+	params := s3.EndpointParameters{
+		Bucket:                         aws.String(s.bucket),
+		Region:                         aws.String(o.Region),
+		UseFIPS:                        aws.Bool(o.EndpointOptions.UseFIPSEndpoint == aws.FIPSEndpointStateEnabled),
+		UseDualStack:                   aws.Bool(o.EndpointOptions.UseDualStackEndpoint == aws.DualStackEndpointStateEnabled),
+		Endpoint:                       o.BaseEndpoint,
+		ForcePathStyle:                 aws.Bool(o.UsePathStyle),
+		Accelerate:                     aws.Bool(o.UseAccelerate),
+		DisableMultiRegionAccessPoints: aws.Bool(o.DisableMultiRegionAccessPoints),
+		UseArnRegion:                   aws.Bool(o.UseARNRegion),
+		DisableS3ExpressSessionAuth:    o.DisableS3ExpressSessionAuth,
+	}
+	endpoint, err := o.EndpointResolverV2.ResolveEndpoint(context.Background(), params)
+	if err != nil {
+		return fmt.Errorf("signer: S3 endpoint for bucket %q: %w", s.bucket, err)
+	}
+	u := endpoint.URI
+	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("signer: S3 endpoint %q for bucket %q is not an http(s) URL", u.String(), s.bucket)
+	}
+	if len(endpoint.Headers) > 0 || u.RawQuery != "" {
+		return nil
+	}
+	if schemes, ok := smithyauth.GetAuthOptions(&endpoint.Properties); ok && len(schemes) > 0 {
+		first := schemes[0]
+		// Endpoint rules name schemes "sigv4", "sigv4a", "sigv4-s3express".
+		if first.SchemeID != "sigv4" && first.SchemeID != smithyauth.SchemeIDSigV4 {
+			return nil
+		}
+		if name, ok := smithyhttp.GetSigV4SigningName(&first.SignerProperties); ok && name != "s3" {
+			return nil
+		}
+		if region, ok := smithyhttp.GetSigV4SigningRegion(&first.SignerProperties); ok && region != "" {
+			s.region = region
+		}
+	}
+	s.direct = true
+	s.scheme, s.objectsHost, s.objectsPath = u.Scheme, u.Host, strings.TrimSuffix(u.Path, "/")
+	return nil
 }
 
 // Bucket is the bucket the presigner signs for.
@@ -186,6 +245,9 @@ func (s *S3) Presign(ctx context.Context, r Request) (URL, error) {
 	if err := r.check(); err != nil {
 		return URL{}, err
 	}
+	if !s.direct {
+		return s.presignSDK(ctx, r)
+	}
 	creds, err := s.creds.Retrieve(ctx)
 	if err != nil {
 		return URL{}, fmt.Errorf("signer: credentials: %w", err)
@@ -194,7 +256,7 @@ func (s *S3) Presign(ctx context.Context, r Request) (URL, error) {
 	req := &http.Request{
 		Method: r.Method,
 		URL: &url.URL{
-			Scheme:   s.endpoint.Scheme,
+			Scheme:   s.scheme,
 			Host:     s.objectsHost,
 			Path:     s.objectsPath + "/" + r.Key,
 			RawPath:  escaped,
@@ -214,15 +276,58 @@ func (s *S3) Presign(ctx context.Context, r Request) (URL, error) {
 	if err != nil {
 		return URL{}, fmt.Errorf("signer: presign %s: %w", r.Method, err)
 	}
-	out := URL{URL: signed, Method: r.Method, ExpiresAt: now.Add(r.Expires).Truncate(time.Second)}
-	out.Headers = make(map[string]string, len(headers))
-	for name, values := range headers {
+	return URL{URL: signed, Method: r.Method, Headers: clientHeaders(headers), ExpiresAt: now.Add(r.Expires).Truncate(time.Second)}, nil
+}
+
+// presignSDK presigns r with the SDK's PresignClient, for buckets whose
+// endpoint needs more than plain SigV4.
+func (s *S3) presignSDK(ctx context.Context, r Request) (URL, error) {
+	expires := func(o *s3.PresignOptions) { o.Expires = r.Expires }
+	var (
+		req *v4.PresignedHTTPRequest
+		err error
+	)
+	switch r.Method {
+	case MethodGet:
+		req, err = s.presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(r.Key)}, expires)
+	case MethodDelete:
+		req, err = s.presign.PresignDeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(r.Key)}, expires)
+	case MethodPut:
+		in := &s3.PutObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(r.Key), ContentType: aws.String(r.ContentType)}
+		if r.ChecksumSHA256 != "" {
+			in.ChecksumSHA256 = aws.String(r.ChecksumSHA256)
+		}
+		req, err = s.presign.PresignPutObject(ctx, in, expires)
+	}
+	if err != nil {
+		return URL{}, fmt.Errorf("signer: presign %s: %w", r.Method, err)
+	}
+	headers := clientHeaders(req.SignedHeader)
+	if r.ChecksumSHA256 != "" && headers[HeaderChecksumSHA256] != r.ChecksumSHA256 {
+		// SigV4a hoists it into the query, where S3 does not promise to
+		// check it against the body.
+		return URL{}, fmt.Errorf("signer: presign %s: the SDK does not sign %s as a header for bucket %q", r.Method, HeaderChecksumSHA256, s.bucket)
+	}
+	signedAt := time.Now().UTC()
+	if u, err := url.Parse(req.URL); err == nil {
+		if t, err := time.Parse(amzDate, u.Query().Get("X-Amz-Date")); err == nil {
+			signedAt = t
+		}
+	}
+	return URL{URL: req.URL, Method: req.Method, Headers: headers, ExpiresAt: signedAt.Add(r.Expires).Truncate(time.Second)}, nil
+}
+
+// clientHeaders are the signed headers a client must send itself: all but
+// Host, which its HTTP stack derives from the URL.
+func clientHeaders(signed http.Header) map[string]string {
+	out := make(map[string]string, len(signed))
+	for name, values := range signed {
 		if strings.EqualFold(name, "Host") {
 			continue
 		}
-		out.Headers[http.CanonicalHeaderKey(name)] = strings.Join(values, ",")
+		out[http.CanonicalHeaderKey(name)] = strings.Join(values, ",")
 	}
-	return out, nil
+	return out
 }
 
 // PresignPost returns a presigned POST form for r: its policy fixes the
@@ -232,8 +337,6 @@ func (s *S3) PresignPost(ctx context.Context, r PostRequest) (Post, error) {
 	if err := r.check(); err != nil {
 		return Post{}, err
 	}
-	// The SDK stamps the policy with its own clock.
-	now := time.Now().UTC()
 	res, err := s.presign.PresignPostObject(ctx, &s3.PutObjectInput{
 		Bucket:      aws.String(s.bucket),
 		Key:         aws.String(r.Key),
@@ -253,7 +356,13 @@ func (s *S3) PresignPost(ctx context.Context, r PostRequest) (Post, error) {
 		fields[k] = v
 	}
 	fields["Content-Type"] = r.ContentType
-	return Post{URL: res.URL, Fields: fields, ExpiresAt: now.Add(r.Expires).Truncate(time.Second)}, nil
+	// The SDK stamps the policy with its own clock: its expiration is the
+	// X-Amz-Date field plus r.Expires.
+	signedAt, err := time.Parse(amzDate, fields["X-Amz-Date"])
+	if err != nil {
+		return Post{}, fmt.Errorf("signer: presign POST: the SDK's X-Amz-Date field %q: %w", fields["X-Amz-Date"], err)
+	}
+	return Post{URL: res.URL, Fields: fields, ExpiresAt: signedAt.Add(r.Expires)}, nil
 }
 
 func (r Request) check() error {

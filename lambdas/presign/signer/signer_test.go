@@ -2,7 +2,10 @@ package signer
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -51,8 +54,8 @@ func (f fixedTime) PresignHTTP(ctx context.Context, creds aws.Credentials, r *ht
 	return f.s.PresignHTTP(ctx, creds, r, payloadHash, service, region, testTime, optFns...)
 }
 
-// sdkPresign presigns r with the SDK's own PresignClient.
-func sdkPresign(t *testing.T, client *s3.Client, r Request) string {
+// sdkPresign presigns r for bucket with the SDK's own PresignClient.
+func sdkPresign(t *testing.T, client *s3.Client, bucket string, r Request) string {
 	t.Helper()
 	pc := s3.NewPresignClient(client, func(o *s3.PresignOptions) {
 		o.Presigner = fixedTime{v4.NewSigner(func(so *v4.SignerOptions) { so.DisableURIPathEscaping = true })}
@@ -65,11 +68,11 @@ func sdkPresign(t *testing.T, client *s3.Client, r Request) string {
 	ctx := context.Background()
 	switch r.Method {
 	case MethodGet:
-		req, err = pc.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(testBucket), Key: aws.String(r.Key)})
+		req, err = pc.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key)})
 	case MethodDelete:
-		req, err = pc.PresignDeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(testBucket), Key: aws.String(r.Key)})
+		req, err = pc.PresignDeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key)})
 	case MethodPut:
-		in := &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String(r.Key), ContentType: aws.String(r.ContentType)}
+		in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key), ContentType: aws.String(r.ContentType)}
 		if r.ChecksumSHA256 != "" {
 			in.ChecksumSHA256 = aws.String(r.ChecksumSHA256)
 		}
@@ -81,8 +84,37 @@ func sdkPresign(t *testing.T, client *s3.Client, r Request) string {
 	return req.URL
 }
 
+// configurations are the client set-ups the fast path must sign exactly as
+// the SDK does, with the host the SDK's endpoint rules give.
+var configurations = []struct {
+	name     string
+	bucket   string
+	opts     []func(*s3.Options)
+	wantHost string
+}{
+	{"virtual-hosted", testBucket, nil, testBucket + ".s3.eu-west-1.amazonaws.com"},
+	{"path style", testBucket, []func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}, "s3.eu-west-1.amazonaws.com"},
+	{"dotted bucket", "my.dotted.bucket", nil, "s3.eu-west-1.amazonaws.com"},
+	{"local endpoint", testBucket, []func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true; o.BaseEndpoint = aws.String("http://127.0.0.1:9000") }}, "127.0.0.1:9000"},
+	{"local endpoint, virtual-hosted", testBucket, []func(*s3.Options){func(o *s3.Options) { o.BaseEndpoint = aws.String("http://minio.local:9000") }}, testBucket + ".minio.local:9000"},
+	{"session token", testBucket, []func(*s3.Options){func(o *s3.Options) {
+		o.Credentials = credentials.NewStaticCredentialsProvider("ASIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "IQoJb3JpZ2luX2VjE/+token==")
+	}}, testBucket + ".s3.eu-west-1.amazonaws.com"},
+	{"FIPS", testBucket, []func(*s3.Options){func(o *s3.Options) {
+		o.Region = "us-east-1"
+		o.EndpointOptions.UseFIPSEndpoint = aws.FIPSEndpointStateEnabled
+	}}, testBucket + ".s3-fips.us-east-1.amazonaws.com"},
+	{"dual-stack", testBucket, []func(*s3.Options){func(o *s3.Options) { o.EndpointOptions.UseDualStackEndpoint = aws.DualStackEndpointStateEnabled }}, testBucket + ".s3.dualstack.eu-west-1.amazonaws.com"},
+	{"accelerate", testBucket, []func(*s3.Options){func(o *s3.Options) { o.UseAccelerate = true }}, testBucket + ".s3-accelerate.amazonaws.com"},
+	{"China", testBucket, []func(*s3.Options){func(o *s3.Options) { o.Region = "cn-north-1" }}, testBucket + ".s3.cn-north-1.amazonaws.com.cn"},
+	{"GovCloud", testBucket, []func(*s3.Options){func(o *s3.Options) { o.Region = "us-gov-west-1" }}, testBucket + ".s3.us-gov-west-1.amazonaws.com"},
+	{"ISO partition", testBucket, []func(*s3.Options){func(o *s3.Options) { o.Region = "us-iso-east-1" }}, testBucket + ".s3.us-iso-east-1.c2s.ic.gov"},
+	{"access point ARN in its region", "arn:aws:s3:us-west-2:123456789012:accesspoint/myap", []func(*s3.Options){func(o *s3.Options) { o.UseARNRegion = true }},
+		"myap-123456789012.s3-accesspoint.us-west-2.amazonaws.com"},
+}
+
 // TestPresign_SameURLAsTheSDK pins the fast path to the SDK's PresignClient:
-// same request, same time, same URL.
+// same request, same time, same URL, in every configuration.
 func TestPresign_SameURLAsTheSDK(t *testing.T) {
 	keys := []string{
 		"users/0f1e2d3c/report.pdf",
@@ -90,12 +122,14 @@ func TestPresign_SameURLAsTheSDK(t *testing.T) {
 		"users/u/ünïcødé/日本語.txt",
 		"users/u/%41-already%20escaped~_.x",
 	}
-	styles := map[string][]func(*s3.Options){
-		"virtual-hosted": nil,
-		"path-style":     {func(o *s3.Options) { o.UsePathStyle = true }},
-		"local endpoint": {func(o *s3.Options) { o.UsePathStyle = true; o.BaseEndpoint = aws.String("http://127.0.0.1:9000") }},
-	}
-	for style, opts := range styles {
+	for _, c := range configurations {
+		s, err := New(testClient(c.opts...), c.bucket, WithClock(func() time.Time { return testTime }))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !s.direct {
+			t.Errorf("%s: not signed on the fast path", c.name)
+		}
 		for _, key := range keys {
 			for _, r := range []Request{
 				{Method: MethodGet, Key: key, Expires: 300 * time.Second},
@@ -103,17 +137,113 @@ func TestPresign_SameURLAsTheSDK(t *testing.T) {
 				{Method: MethodPut, Key: key, ContentType: "application/pdf", Expires: 300 * time.Second},
 				{Method: MethodPut, Key: key, ContentType: "text/plain; charset=utf-8", ChecksumSHA256: testChecksum, Expires: 120 * time.Second},
 			} {
-				t.Run(style+"/"+r.Method+"/"+key, func(t *testing.T) {
-					got, err := testSigner(t, opts...).Presign(context.Background(), r)
+				t.Run(c.name+"/"+r.Method+"/"+key, func(t *testing.T) {
+					got, err := s.Presign(context.Background(), r)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if want := sdkPresign(t, testClient(opts...), r); got.URL != want {
+					if want := sdkPresign(t, testClient(c.opts...), c.bucket, r); got.URL != want {
 						t.Errorf("URL differs from the SDK's\n got %s\nwant %s", got.URL, want)
+					}
+					u, err := url.Parse(got.URL)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if u.Host != c.wantHost {
+						t.Errorf("host = %s, want %s", u.Host, c.wantHost)
 					}
 				})
 			}
 		}
+	}
+}
+
+// TestPresign_SDKSignsWhatTheFastPathDoesNot: buckets whose endpoint needs
+// more than SigV4 for "s3" go through the SDK's PresignClient; the URL's
+// signature is recomputed here from the same inputs and time.
+func TestPresign_SDKSignsWhatTheFastPathDoesNot(t *testing.T) {
+	const express = "mybucket--usw2-az1--x-s3"
+	client := testClient(func(o *s3.Options) { o.Region = "us-west-2"; o.DisableS3ExpressSessionAuth = aws.Bool(true) })
+	s, err := New(client, express)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.direct {
+		t.Fatal("an S3 Express bucket went to the fast path")
+	}
+	for _, r := range []Request{
+		{Method: MethodGet, Key: "users/u/a b.txt", Expires: time.Minute},
+		{Method: MethodPut, Key: "users/u/a b.txt", ContentType: "image/png", ChecksumSHA256: testChecksum, Expires: 2 * time.Minute},
+	} {
+		t.Run(r.Method, func(t *testing.T) {
+			got, err := s.Presign(context.Background(), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, err := url.Parse(got.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := u.Query()
+			signedAt, err := time.Parse("20060102T150405Z", q.Get("X-Amz-Date"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := signedAt.Add(r.Expires); !got.ExpiresAt.Equal(want) {
+				t.Errorf("ExpiresAt = %s, want %s", got.ExpiresAt, want)
+			}
+			// Rebuild the request without its signature and sign it again.
+			sig := q.Get("X-Amz-Signature")
+			for _, p := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature"} {
+				q.Del(p)
+			}
+			u.RawQuery = q.Encode()
+			req := &http.Request{Method: r.Method, URL: u, Host: u.Host, Header: http.Header{}}
+			for k, v := range got.Headers {
+				req.Header.Set(k, v)
+			}
+			creds, err := client.Options().Credentials.Retrieve(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, _, err := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true }).
+				PresignHTTP(context.Background(), creds, req, UnsignedPayload, "s3express", "us-west-2", signedAt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			au, _ := url.Parse(again)
+			if au.Query().Get("X-Amz-Signature") != sig {
+				t.Errorf("signature %s does not recompute (%s) from %s with headers %v", sig, au.Query().Get("X-Amz-Signature"), got.URL, got.Headers)
+			}
+			signed := strings.Split(au.Query().Get("X-Amz-SignedHeaders"), ";")
+			if len(signed) != len(got.Headers)+1 {
+				t.Errorf("signed headers %v, Headers %v", signed, got.Headers)
+			}
+		})
+	}
+}
+
+// TestPresign_RefusesAnUnsignedChecksum: through a Multi-Region Access Point
+// the SDK signs with SigV4a, which moves the checksum into the query, where
+// S3 does not promise to check it: no URL rather than a weaker one.
+func TestPresign_RefusesAnUnsignedChecksum(t *testing.T) {
+	s, err := New(testClient(), "arn:aws:s3::123456789012:accesspoint:mfzwi23gnjvgw.mrap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.direct {
+		t.Fatal("a Multi-Region Access Point went to the fast path")
+	}
+	u, err := s.Presign(context.Background(), Request{Method: MethodPut, Key: "k", ContentType: "a/b", ChecksumSHA256: testChecksum, Expires: time.Minute})
+	if err == nil || !strings.Contains(err.Error(), HeaderChecksumSHA256) {
+		t.Errorf("Presign = %+v, %v; want an error about the checksum header", u, err)
+	}
+	get, err := s.Presign(context.Background(), Request{Method: MethodGet, Key: "k", Expires: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(get.URL, "X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256") {
+		t.Errorf("GET through a Multi-Region Access Point is not SigV4a: %s", get.URL)
 	}
 }
 
@@ -260,53 +390,102 @@ func TestNew_RejectsUnusableClients(t *testing.T) {
 	}
 }
 
+func hmacSHA256(key []byte, data string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(data))
+	return m.Sum(nil)
+}
+
 // TestPresignPost_PolicyFixesKeyTypeAndSize decodes the policy S3 will
-// enforce and checks each condition.
+// enforce, checks each condition and the expiration, and recomputes the
+// policy's SigV4 signature from the secret key.
 func TestPresignPost_PolicyFixesKeyTypeAndSize(t *testing.T) {
+	const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	cases := []struct {
+		name string
+		r    PostRequest
+	}{
+		{"photo", PostRequest{Key: "users/u/photo.jpg", ContentType: "image/jpeg", MaxBytes: 5 << 20, Expires: 5 * time.Minute}},
+		{"one byte, odd key", PostRequest{Key: "tier-1/a b+c&d=\"e\".txt", ContentType: "text/plain; charset=utf-8", MaxBytes: 1, Expires: time.Second}},
+		{"a week", PostRequest{Key: "users/u/big.bin", ContentType: "application/octet-stream", MaxBytes: 5 << 30, Expires: MaxExpires}},
+	}
 	s := testSigner(t)
-	p, err := s.PresignPost(context.Background(), PostRequest{Key: "users/u/photo.jpg", ContentType: "image/jpeg", MaxBytes: 5 << 20, Expires: 5 * time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Fields["key"] != "users/u/photo.jpg" || p.Fields["Content-Type"] != "image/jpeg" {
-		t.Errorf("fields = %v", p.Fields)
-	}
-	for _, f := range []string{"policy", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Algorithm", "X-Amz-Date"} {
-		if p.Fields[f] == "" {
-			t.Errorf("field %s missing: %v", f, p.Fields)
-		}
-	}
-	raw, err := base64.StdEncoding.DecodeString(p.Fields["policy"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var policy struct {
-		Expiration string `json:"expiration"`
-		Conditions []any  `json:"conditions"`
-	}
-	if err := json.Unmarshal(raw, &policy); err != nil {
-		t.Fatalf("policy %s: %v", raw, err)
-	}
-	text := string(raw)
-	for _, want := range []string{
-		`["content-length-range",1,5242880]`,
-		`{"Content-Type":"image/jpeg"}`,
-		`{"bucket":"` + testBucket + `"}`,
-		`{"key":"users/u/photo.jpg"}`,
-	} {
-		if !strings.Contains(strings.ReplaceAll(text, " ", ""), want) {
-			t.Errorf("policy %s lacks %s", text, want)
-		}
-	}
-	exp, err := time.Parse(time.RFC3339, policy.Expiration)
-	if err != nil {
-		t.Fatalf("expiration %q: %v", policy.Expiration, err)
-	}
-	if d := time.Until(exp); d < 4*time.Minute || d > 6*time.Minute {
-		t.Errorf("policy expires %s after signing, want about 5 min", d)
-	}
-	if !strings.HasPrefix(p.URL, "https://"+testBucket+".s3.eu-west-1.amazonaws.com") {
-		t.Errorf("URL = %s", p.URL)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := s.PresignPost(context.Background(), tc.r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Fields["key"] != tc.r.Key || p.Fields["Content-Type"] != tc.r.ContentType {
+				t.Errorf("fields = %v", p.Fields)
+			}
+			for _, f := range []string{"policy", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Algorithm", "X-Amz-Date"} {
+				if p.Fields[f] == "" {
+					t.Errorf("field %s missing: %v", f, p.Fields)
+				}
+			}
+			raw, err := base64.StdEncoding.DecodeString(p.Fields["policy"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var policy struct {
+				Expiration string            `json:"expiration"`
+				Conditions []json.RawMessage `json:"conditions"`
+			}
+			if err := json.Unmarshal(raw, &policy); err != nil {
+				t.Fatalf("policy %s: %v", raw, err)
+			}
+			conditions := map[string]bool{}
+			for _, c := range policy.Conditions {
+				var v any
+				if err := json.Unmarshal(c, &v); err != nil {
+					t.Fatal(err)
+				}
+				canon, _ := json.Marshal(v)
+				conditions[string(canon)] = true
+			}
+			for _, want := range []any{
+				[]any{"content-length-range", 1, tc.r.MaxBytes},
+				map[string]string{"Content-Type": tc.r.ContentType},
+				map[string]string{"bucket": testBucket},
+				map[string]string{"key": tc.r.Key},
+			} {
+				canon, _ := json.Marshal(want)
+				if !conditions[string(canon)] {
+					t.Errorf("policy %s lacks %s", raw, canon)
+				}
+			}
+			for c := range conditions {
+				if strings.Contains(c, "starts-with") {
+					t.Errorf("policy has a prefix condition %s", c)
+				}
+			}
+			exp, err := time.Parse(time.RFC3339, policy.Expiration)
+			if err != nil {
+				t.Fatalf("expiration %q: %v", policy.Expiration, err)
+			}
+			signedAt, err := time.Parse("20060102T150405Z", p.Fields["X-Amz-Date"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !exp.Equal(signedAt.Add(tc.r.Expires)) || !p.ExpiresAt.Equal(exp) {
+				t.Errorf("policy expires %s, ExpiresAt %s, want both %s", exp, p.ExpiresAt, signedAt.Add(tc.r.Expires))
+			}
+			day := signedAt.Format("20060102")
+			if want := "AKIAIOSFODNN7EXAMPLE/" + day + "/eu-west-1/s3/aws4_request"; p.Fields["X-Amz-Credential"] != want {
+				t.Errorf("X-Amz-Credential = %s, want %s", p.Fields["X-Amz-Credential"], want)
+			}
+			key := hmacSHA256([]byte("AWS4"+secret), day)
+			key = hmacSHA256(key, "eu-west-1")
+			key = hmacSHA256(key, "s3")
+			key = hmacSHA256(key, "aws4_request")
+			if want := hex.EncodeToString(hmacSHA256(key, p.Fields["policy"])); p.Fields["X-Amz-Signature"] != want {
+				t.Errorf("X-Amz-Signature = %s, recomputed %s", p.Fields["X-Amz-Signature"], want)
+			}
+			if !strings.HasPrefix(p.URL, "https://"+testBucket+".s3.eu-west-1.amazonaws.com") {
+				t.Errorf("URL = %s", p.URL)
+			}
+		})
 	}
 }
 
@@ -326,31 +505,89 @@ func TestPresignPost_RejectsBadRequests(t *testing.T) {
 }
 
 func TestClientFromEnv_EndpointAndPathStyle(t *testing.T) {
+	cases := []struct {
+		name, endpoint, pathStyle string
+		wantPrefix                string
+	}{
+		{"AWS", "", "", "https://" + testBucket + ".s3.us-east-1.amazonaws.com/k?"},
+		{"AWS, path style", "", "true", "https://s3.us-east-1.amazonaws.com/" + testBucket + "/k?"},
+		{"local server, path style", "http://127.0.0.1:9000", "true", "http://127.0.0.1:9000/" + testBucket + "/k?"},
+		{"local server, virtual-hosted", "http://minio.local:9000", "false", "http://" + testBucket + ".minio.local:9000/k?"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("AWS_REGION", "us-east-1")
+			t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+			t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+			t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+			t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+			t.Setenv("AWS_ENDPOINT_URL", "")
+			t.Setenv("AWS_ENDPOINT_URL_S3", tc.endpoint)
+			t.Setenv("S3_FORCE_PATH_STYLE", tc.pathStyle)
+			client, err := ClientFromEnv(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := client.Options().RequestChecksumCalculation; got != aws.RequestChecksumCalculationWhenRequired {
+				t.Errorf("RequestChecksumCalculation = %v, want WhenRequired", got)
+			}
+			s, err := New(client, testBucket)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, err := s.Presign(context.Background(), Request{Method: MethodGet, Key: "k", Expires: time.Minute})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(u.URL, tc.wantPrefix) {
+				t.Errorf("URL = %s, want prefix %s", u.URL, tc.wantPrefix)
+			}
+			p, err := s.PresignPost(context.Background(), PostRequest{Key: "k", ContentType: "a/b", MaxBytes: 1, Expires: time.Minute})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.TrimSuffix(tc.wantPrefix, "k?"); strings.TrimSuffix(p.URL, "/")+"/" != want {
+				t.Errorf("POST URL = %s, want %s", p.URL, want)
+			}
+		})
+	}
+}
+
+func TestClientFromEnv_RejectsABadPathStyle(t *testing.T) {
 	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	t.Setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9000")
-	t.Setenv("S3_FORCE_PATH_STYLE", "true")
-	client, err := ClientFromEnv(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(client, testBucket)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := s.Presign(context.Background(), Request{Method: MethodGet, Key: "k", Expires: time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "http://127.0.0.1:9000/" + testBucket + "/k?"; !strings.HasPrefix(u.URL, want) {
-		t.Errorf("URL = %s, want prefix %s", u.URL, want)
-	}
-
 	t.Setenv("S3_FORCE_PATH_STYLE", "yes please")
 	if _, err := ClientFromEnv(context.Background()); err == nil || !strings.Contains(err.Error(), "S3_FORCE_PATH_STYLE") {
 		t.Errorf("ClientFromEnv with a bad S3_FORCE_PATH_STYLE = %v", err)
+	}
+}
+
+// countingCreds counts how often credentials are fetched.
+type countingCreds struct {
+	calls int
+	value aws.Credentials
+}
+
+func (c *countingCreds) Retrieve(context.Context) (aws.Credentials, error) {
+	c.calls++
+	return c.value, nil
+}
+
+// TestNew_CachesCredentials: a client built without a credentials cache
+// must not fetch credentials on every signature.
+func TestNew_CachesCredentials(t *testing.T) {
+	creds := &countingCreds{value: aws.Credentials{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "secret", Source: "test"}}
+	s, err := New(testClient(func(o *s3.Options) { o.Credentials = creds }), testBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := s.Presign(context.Background(), Request{Method: MethodGet, Key: "k", Expires: time.Minute}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if creds.calls != 1 {
+		t.Errorf("credentials fetched %d times for 3 signatures, want 1", creds.calls)
 	}
 }
