@@ -92,10 +92,16 @@ func isKeyPairID(id string) bool {
 func checkKey(key crypto.Signer) error {
 	switch k := key.(type) {
 	case *rsa.PrivateKey:
+		if k == nil || k.N == nil {
+			return fmt.Errorf("%w: no key", ErrKey)
+		}
 		if n := k.N.BitLen(); n != 2048 {
 			return fmt.Errorf("%w: CloudFront takes RSA 2048 keys, received RSA %d", ErrKey, n)
 		}
 	case *ecdsa.PrivateKey:
+		if k == nil || k.Curve == nil {
+			return fmt.Errorf("%w: no key", ErrKey)
+		}
 		if k.Curve != elliptic.P256() {
 			return fmt.Errorf("%w: CloudFront takes ECDSA keys on P-256 only, received %s", ErrKey, k.Curve.Params().Name)
 		}
@@ -146,6 +152,9 @@ var _ SecretGetter = (*secretsmanager.Client)(nil)
 // secretARN (one GetSecretValue call; keep the result) and parses it with
 // ParseKey.
 func LoadKey(ctx context.Context, api SecretGetter, secretARN string) (crypto.Signer, error) {
+	if api == nil {
+		return nil, errors.New("cdnsign: no Secrets Manager client")
+	}
 	if secretARN == "" {
 		return nil, errors.New("cdnsign: no secret ARN for the CloudFront signing key")
 	}

@@ -230,6 +230,8 @@ func TestNew_RejectsBadInput(t *testing.T) {
 		{"key pair id with query characters", testDomain, "K2&x=1", rk, "key pair id"},
 		{"lower-case key pair id", testDomain, "k2jcjmdehxqw5f", ek, "key pair id"},
 		{"no key", testDomain, testKeyID, nil, "no key"},
+		{"nil RSA key", testDomain, testKeyID, (*rsa.PrivateKey)(nil), "no key"},
+		{"nil ECDSA key", testDomain, testKeyID, (*ecdsa.PrivateKey)(nil), "no key"},
 		{"RSA 1024", testDomain, testKeyID, small, "RSA 1024"},
 		{"ECDSA P-384", testDomain, testKeyID, p384, "P-384"},
 	}
@@ -428,5 +430,8 @@ func TestLoadKey_ExplainsUnusableSecrets(t *testing.T) {
 	}
 	if _, err := LoadKey(context.Background(), store, ""); err == nil {
 		t.Error("LoadKey with no ARN succeeded")
+	}
+	if _, err := LoadKey(context.Background(), nil, "arn"); err == nil {
+		t.Error("LoadKey with no client succeeded")
 	}
 }

@@ -152,6 +152,9 @@ func WithClock(now func() time.Time) Option {
 // bucket (so the addressing style, a custom endpoint, FIPS, dual-stack,
 // acceleration and the partition's domain are the SDK's).
 func New(client *s3.Client, bucket string, opts ...Option) (*S3, error) {
+	if client == nil {
+		return nil, fmt.Errorf("signer: no S3 client")
+	}
 	o := client.Options()
 	if bucket == "" {
 		return nil, fmt.Errorf("signer: empty bucket name")

@@ -376,6 +376,7 @@ func TestNew_RejectsUnusableClients(t *testing.T) {
 		client *s3.Client
 		bucket string
 	}{
+		{"no client", nil, testBucket},
 		{"no bucket", testClient(), ""},
 		{"no region", testClient(func(o *s3.Options) { o.Region = "" }), testBucket},
 		{"no credentials", testClient(func(o *s3.Options) { o.Credentials = nil }), testBucket},
