@@ -176,6 +176,12 @@ const api = `{"Resources": {
       "Integration": {"Uri": {"Fn::Join": ["", ["arn:", {"Fn::GetAtt": ["ApiFn1", "Arn"]}]]}}}},
   "ApiDeploy1": {"Type": "AWS::ApiGateway::Deployment", "Metadata": {"aws:cdk:path": "S/Api/Resource/Deployment/Resource"},
     "DependsOn": ["ApiGet1", "ApiPresign1"], "Properties": {"RestApiId": {"Ref": "ApiRest1"}}},
+  "ApiRes4xx": {"Type": "AWS::ApiGateway::GatewayResponse", "Metadata": {"aws:cdk:path": "S/Api/Resource/Default4XX/Resource"},
+    "Properties": {"RestApiId": {"Ref": "ApiRest1"}}},
+  "ApiModel1": {"Type": "AWS::ApiGateway::Model", "Metadata": {"aws:cdk:path": "S/Api/UploadRequest/Resource"},
+    "Properties": {"RestApiId": {"Ref": "ApiRest1"}}},
+  "SharedPolicy1": {"Type": "AWS::IAM::Policy", "Metadata": {"aws:cdk:path": "S/Shared/Policy/Resource"},
+    "Properties": {"Roles": [{"Ref": "ApiRole1"}]}},
   "ApiStage1": {"Type": "AWS::ApiGateway::Stage", "Metadata": {"aws:cdk:path": "S/Api/Resource/DeploymentStage.prod/Resource"},
     "Properties": {"RestApiId": {"Ref": "ApiRest1"}, "DeploymentId": {"Ref": "ApiDeploy1"}}},
   "ApiAuth1": {"Type": "AWS::ApiGateway::Authorizer", "Metadata": {"aws:cdk:path": "S/Api/Authorizer/Resource"},
@@ -199,7 +205,9 @@ func TestFromTemplate_FoldsIntoOwner(t *testing.T) {
 		wantFolded []string
 		wantLabel  string
 	}{
-		{"ApiRest1", []string{"ApiDeploy1", "ApiGet1", "ApiPresign1"}, "RestApi\nApiGateway::RestApi\n+ 1 Deployment, 1 Method, 1 Resource"},
+		{"ApiRest1", []string{"ApiDeploy1", "ApiGet1", "ApiModel1", "ApiPresign1", "ApiRes4xx"}, "RestApi\nApiGateway::RestApi\n+ 1 Deployment, 1 GatewayResponse, 1 Method,\n1 Model, 1 Resource"},
+		// No drawn resource's construct holds it: it draws itself.
+		{"SharedPolicy1", nil, "Policy\nIAM::Policy"},
 		{"ApiRole1", []string{"ApiPolicy1"}, "Function/ServiceRole\nIAM::Role\n+ 1 Policy"},
 		{"ApiFn1", nil, "Function\nLambda::Function"},
 		{"ApiStage1", nil, "DeploymentStage.prod\nApiGateway::Stage"},
@@ -214,7 +222,7 @@ func TestFromTemplate_FoldsIntoOwner(t *testing.T) {
 			t.Errorf("%s: folded %v, label %q; want %v, %q", tc.id, n.Folded, n.Label, tc.wantFolded, tc.wantLabel)
 		}
 	}
-	for _, id := range []string{"ApiDeploy1", "ApiGet1", "ApiPresign1", "ApiPolicy1", "ApiPerm1"} {
+	for _, id := range []string{"ApiDeploy1", "ApiGet1", "ApiPresign1", "ApiRes4xx", "ApiModel1", "ApiPolicy1", "ApiPerm1"} {
 		if _, ok := g.Node(id); ok {
 			t.Errorf("%s is drawn, want it folded or hidden", id)
 		}
@@ -231,6 +239,7 @@ func TestFromTemplate_FoldsIntoOwner(t *testing.T) {
 		edge("ApiRole1", "DataBucket1"),
 		edge("ApiStage1", "ApiRest1"), // RestApiId, and DeploymentId through the folded deployment
 		edge("CdnDist1", "CdnGroup1"),
+		edge("SharedPolicy1", "ApiRole1"),
 		edge("actor:Client", "OpenApi1"),
 		edge("actor:Client (Cognito token)", "ApiRest1"),
 		edge("actor:Viewer", "OpenDist1"),
@@ -287,7 +296,7 @@ func TestDOT_Shape(t *testing.T) {
 		"rankdir=LR",
 		`subgraph "cluster_Api" {`,
 		`label="Api";`,
-		`"ApiRest1" [label="RestApi\nApiGateway::RestApi\n+ 1 Deployment, 1 Method, 1 Resource"`,
+		`"ApiRest1" [label="RestApi\nApiGateway::RestApi\n+ 1 Deployment, 1 GatewayResponse, 1 Method,\n1 Model, 1 Resource"`,
 		`"actor:Viewer (signed URL)" -> "CdnDist1";`,
 		`{ rank=source; "actor:Client"; "actor:Client (Cognito token)"; "actor:Viewer"; "actor:Viewer (signed URL)"; }`,
 	} {

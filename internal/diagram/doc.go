@@ -36,8 +36,9 @@
 //   - Hidden (no node, no edges): AWS::CDK::Metadata, which is bookkeeping,
 //     and AWS::Lambda::Permission, which only restates an edge the caller
 //     already draws (an API method's integration references its function).
-//   - Folded into their owner: AWS::IAM::Policy, AWS::ApiGateway::Resource,
-//     AWS::ApiGateway::Method and AWS::ApiGateway::Deployment. The owner is
+//   - Folded into their owner: AWS::IAM::Policy and, of API Gateway,
+//     Resource, Method, Deployment, GatewayResponse, Model and
+//     RequestValidator (an API's routes and settings). The owner is
 //     the nearest drawn resource whose construct path (without "Resource"
 //     and "Default" segments) is a prefix of the folded resource's: a role's
 //     DefaultPolicy folds into the role, a method into its REST API. Edges

@@ -105,6 +105,10 @@ var foldedTypes = map[string]bool{
 	"AWS::ApiGateway::Resource":   true,
 	"AWS::ApiGateway::Method":     true,
 	"AWS::ApiGateway::Deployment": true,
+	// An API's settings: they read as part of the API.
+	"AWS::ApiGateway::GatewayResponse":  true,
+	"AWS::ApiGateway::Model":            true,
+	"AWS::ApiGateway::RequestValidator": true,
 }
 
 // FromTemplate builds the architecture view of a synthesized template.
@@ -267,9 +271,16 @@ func label(r *resource, top string, below []string, folded []string, rs map[stri
 	for _, id := range folded {
 		count[baseType(rs[id].typ)]++
 	}
-	var parts []string
-	for _, t := range slices.Sorted(maps.Keys(count)) {
-		parts = append(parts, fmt.Sprintf("%d %s", count[t], t))
+	// Three kinds a line keeps a busy owner's box narrow.
+	text += "\n+ "
+	for i, t := range slices.Sorted(maps.Keys(count)) {
+		switch {
+		case i > 0 && i%3 == 0:
+			text += ",\n"
+		case i > 0:
+			text += ", "
+		}
+		text += fmt.Sprintf("%d %s", count[t], t)
 	}
-	return text + "\n+ " + strings.Join(parts, ", ")
+	return text
 }
