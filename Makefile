@@ -13,7 +13,7 @@ FUZZTIME ?= 10s
 # The short fuzz run that is part of make test, per target.
 TEST_FUZZTIME ?= 5s
 
-.PHONY: all deps tools synth test test-update fuzz e2e bench lint diff deploy destroy clean
+.PHONY: all deps tools synth test test-update diagram fuzz e2e bench lint diff deploy destroy clean
 
 all: synth test
 
@@ -42,10 +42,20 @@ test: deps tools
 	$(GO) test ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
-## test-update: rewrite the golden templates (review the diff before committing)
+## test-update: rewrite the golden templates, the README's configuration table and the diagram (review the diff before committing)
 test-update: deps
 	$(GO) test ./test -run TestSnapshots -update
 	$(GO) test ./config -run TestReadmeTableMatchesKeys -update-readme
+	$(MAKE) --no-print-directory diagram
+
+## diagram: docs/architecture.{dot,svg,png} from the dev template (the default snapshot); installs graphviz if dot is missing
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+diagram:
+	@command -v dot >/dev/null || { echo "dot not found: installing graphviz"; \
+	  if command -v apt-get >/dev/null; then $(SUDO) apt-get install -y graphviz; else brew install graphviz; fi; }
+	$(GO) run ./tools/diagram -o docs/architecture.dot test/testdata/default.template.json
+	dot -Tsvg -o docs/architecture.svg docs/architecture.dot
+	dot -Tpng -Gdpi=110 -o docs/architecture.png docs/architecture.dot
 
 ## fuzz: run each fuzz target for FUZZTIME
 fuzz:
