@@ -1,0 +1,232 @@
+package presignapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/lambdas/presign/access"
+)
+
+// MaxEnvironmentBytes is what Lambda allows for all environment variables
+// of a function together (names and values).
+const MaxEnvironmentBytes = 4096
+
+var (
+	webACLArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:([a-z]+)/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$`)
+	secretArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$`)
+	originPattern    = regexp.MustCompile(`^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://localhost(:\d{1,5})?)$`)
+	hostPattern      = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
+	keyPairIDPattern = regexp.MustCompile(`^[A-Z0-9]{1,128}$`)
+	// Cognito's group name pattern.
+	groupNamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
+)
+
+// check validates p, collecting every problem, and panics once with a
+// *validate.Error if there is any. It returns the props with defaults applied.
+func check(c constructs.Construct, p *Props) *settings {
+	problems := validate.For(*c.Node().Path())
+	s := &settings{
+		tiers:          p.Tiers,
+		ttlSeconds:     DefaultURLTTLSeconds,
+		maxUploadBytes: DefaultMaxUploadBytes,
+		rate:           DefaultThrottleRateLimit,
+		burst:          DefaultThrottleBurstLimit,
+		concurrency:    DefaultReservedConcurrency,
+		retention:      DefaultLogRetention,
+	}
+
+	if p.Bucket == nil {
+		problems.Addf("Bucket", "required: the privatebucket.PrivateBucket the function presigns for")
+	}
+
+	if s.tiers == nil {
+		s.tiers = DefaultTiers
+	}
+	for i, t := range s.tiers {
+		switch {
+		case t == "" || utf8.RuneCountInString(t) > 128 || !groupNamePattern.MatchString(t):
+			problems.Addf("Tiers", "element %d must be a Cognito group name of 1 to 128 letters, digits, symbols or punctuation, received %q", i, t)
+		case strings.ContainsAny(t, "/,[]"):
+			problems.Addf("Tiers", "element %d must not contain '/', ',', '[' or ']' (a tier is one key segment and a group name in the cognito:groups claim), received %q", i, t)
+		case slices.Contains(s.tiers[:i], t):
+			problems.Addf("Tiers", "element %d repeats %q", i, t)
+		}
+	}
+	if p.Rules != nil {
+		s.rules = slices.Clone(p.Rules)
+		if err := access.Validate(s.rules); err != nil {
+			problems.Addf("Rules", "%v", oneLine(err))
+		}
+		for _, r := range s.rules {
+			for _, g := range r.Groups {
+				if g != access.AnyCaller && !slices.Contains(s.tiers, g) {
+					awscdk.Annotations_Of(c).AddWarningV2(jsii.String("securestore:presignapi:groupNotCreated:"+g),
+						jsii.String(fmt.Sprintf("Rules name group %q, which is not one of Tiers %v: this construct does not create it", g, s.tiers)))
+				}
+			}
+		}
+	} else {
+		s.rules = access.Tiered(s.tiers)
+		if err := access.Validate(s.rules); err != nil {
+			problems.Addf("Tiers", "give invalid default rules: %v", oneLine(err))
+		}
+	}
+
+	if p.URLTTL != nil {
+		ms := *p.URLTTL.ToMilliseconds(nil)
+		if ms < 1000 || ms > MaxURLTTLSeconds*1000 || math.Mod(ms, 1000) != 0 {
+			problems.Addf("URLTTL", "must be whole seconds from 1 second to 7 days, received %s", *p.URLTTL.ToHumanString())
+		} else {
+			s.ttlSeconds = int64(ms / 1000)
+		}
+	}
+	if p.MaxUploadBytes != nil {
+		if v := *p.MaxUploadBytes; !whole(v) || v < 1 || v > MaxUploadLimit {
+			problems.Addf("MaxUploadBytes", "must be a whole number of bytes from 1 to %d (5 GiB), received %v", int64(MaxUploadLimit), v)
+		} else {
+			s.maxUploadBytes = int64(v)
+		}
+	}
+	if p.ThrottleRateLimit != nil {
+		if v := *p.ThrottleRateLimit; !(v > 0) || math.IsInf(v, 0) {
+			problems.Addf("ThrottleRateLimit", "must be more than 0 requests per second, received %v", v)
+		} else {
+			s.rate = v
+		}
+	}
+	if p.ThrottleBurstLimit != nil {
+		if v := *p.ThrottleBurstLimit; !whole(v) || v < 1 {
+			problems.Addf("ThrottleBurstLimit", "must be a whole number of requests, at least 1, received %v", v)
+		} else {
+			s.burst = v
+		}
+	}
+	if p.ReservedConcurrency != nil {
+		if v := *p.ReservedConcurrency; !whole(v) || v < 1 {
+			problems.Addf("ReservedConcurrency", "must be a whole number, at least 1 (0 would stop the function), received %v", v)
+		} else {
+			s.concurrency = v
+		}
+	}
+	if p.LogRetention != "" {
+		switch {
+		case p.LogRetention == awslogs.RetentionDays_INFINITE:
+			problems.Addf("LogRetention", "must be a finite retention, received INFINITE")
+		case !slices.Contains(retentionValues, p.LogRetention):
+			problems.Addf("LogRetention", "must be an awslogs.RetentionDays value, received %q", string(p.LogRetention))
+		default:
+			s.retention = p.LogRetention
+		}
+	}
+
+	for i, o := range p.CorsAllowedOrigins {
+		if !unresolved(o) && !originPattern.MatchString(o) {
+			problems.Addf("CorsAllowedOrigins", "element %d must be https://host[:port] (or http://localhost[:port]) without a path or wildcard, received %q", i, o)
+		} else if slices.Contains(p.CorsAllowedOrigins[:i], o) {
+			problems.Addf("CorsAllowedOrigins", "element %d repeats %q", i, o)
+		}
+	}
+
+	if validate.Literal(p.WebACLArn) {
+		arn := *p.WebACLArn
+		m := webACLArnPattern.FindStringSubmatch(arn)
+		region := awscdk.Stack_Of(c).Region()
+		switch {
+		case m == nil:
+			problems.Addf("WebACLArn", "must be a WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>), received %q", arn)
+		case m[2] != "regional":
+			problems.Addf("WebACLArn", "must be a web ACL of REGIONAL scope (\"regional/webacl/\"); a %s web ACL cannot protect an API Gateway stage, received %q", m[2], arn)
+		case validate.Literal(region) && m[1] != *region:
+			problems.Addf("WebACLArn", "must be in the stack's region %s (a regional web ACL protects resources of its own region only), received %q", *region, arn)
+		}
+	}
+
+	if d := p.CDN; d != nil {
+		if d.Domain == nil {
+			problems.Addf("CDN.Domain", "required: the distribution's domain name")
+		} else if validate.Literal(d.Domain) && (len(*d.Domain) > 253 || !hostPattern.MatchString(*d.Domain)) {
+			problems.Addf("CDN.Domain", "must be a lowercase domain name without scheme or path, such as d111111abcdef8.cloudfront.net, received %q", *d.Domain)
+		}
+		if d.KeyPairID == nil {
+			problems.Addf("CDN.KeyPairID", "required: the CloudFront public key id of the signing key")
+		} else if validate.Literal(d.KeyPairID) && !keyPairIDPattern.MatchString(*d.KeyPairID) {
+			problems.Addf("CDN.KeyPairID", "must be a CloudFront public key id (upper-case letters and digits), received %q", *d.KeyPairID)
+		}
+		if d.PrivateKeySecretArn == nil {
+			problems.Addf("CDN.PrivateKeySecretArn", "required: the Secrets Manager secret holding the PEM private key")
+		} else if validate.Literal(d.PrivateKeySecretArn) && !secretArnPattern.MatchString(*d.PrivateKeySecretArn) {
+			problems.Addf("CDN.PrivateKeySecretArn", "must be the complete ARN of a Secrets Manager secret, ending with the six-character suffix "+
+				"(arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf): the function may read exactly this ARN, received %q", *d.PrivateKeySecretArn)
+		}
+	}
+
+	if rules, err := json.Marshal(s.rules); err == nil {
+		// The bucket name may be a token; count it at the longest a name can be.
+		size := len(EnvBucket) + 63 + len(EnvAccessRules) + len(rules) + len(EnvURLTTL) + 6 + len(EnvMaxUploadBytes) + 10
+		if len(p.CorsAllowedOrigins) > 0 {
+			size += len(EnvAllowedOrigins) + len(strings.Join(p.CorsAllowedOrigins, ","))
+		}
+		if p.CDN != nil {
+			size += len(EnvCDNDomain) + 253 + len(EnvCDNKeyPairID) + 128 + len(EnvCDNKeySecretARN) + 2048
+		}
+		if size > MaxEnvironmentBytes {
+			problems.Addf("Rules", "encode to %d bytes of JSON, which with the rest of the function's environment may exceed Lambda's %d-byte limit (about %d bytes); use fewer or shorter rules",
+				len(rules), MaxEnvironmentBytes, size)
+		}
+	}
+
+	if p.ModuleDir != nil {
+		s.moduleDir = *p.ModuleDir
+	} else if dir, err := findModuleDir(); err != nil {
+		problems.Addf("ModuleDir", "not set, and the module could not be found from the current directory (%v): set it to the root of %s", err, ModulePath)
+	} else {
+		s.moduleDir = dir
+	}
+	if s.moduleDir != "" {
+		if why := checkModuleDir(s.moduleDir); why != "" {
+			problems.Addf("ModuleDir", "%s, received %q", why, s.moduleDir)
+		} else if abs, err := filepath.Abs(s.moduleDir); err == nil {
+			s.moduleDir = abs
+		}
+	}
+
+	problems.PanicIfAny()
+	return s
+}
+
+// retentionValues are the finite awslogs.RetentionDays values.
+var retentionValues = []awslogs.RetentionDays{
+	awslogs.RetentionDays_ONE_DAY, awslogs.RetentionDays_THREE_DAYS, awslogs.RetentionDays_FIVE_DAYS,
+	awslogs.RetentionDays_ONE_WEEK, awslogs.RetentionDays_TWO_WEEKS, awslogs.RetentionDays_ONE_MONTH,
+	awslogs.RetentionDays_TWO_MONTHS, awslogs.RetentionDays_THREE_MONTHS, awslogs.RetentionDays_FOUR_MONTHS,
+	awslogs.RetentionDays_FIVE_MONTHS, awslogs.RetentionDays_SIX_MONTHS, awslogs.RetentionDays_ONE_YEAR,
+	awslogs.RetentionDays_THIRTEEN_MONTHS, awslogs.RetentionDays_EIGHTEEN_MONTHS, awslogs.RetentionDays_TWO_YEARS,
+	awslogs.RetentionDays_THREE_YEARS, awslogs.RetentionDays_FIVE_YEARS, awslogs.RetentionDays_SIX_YEARS,
+	awslogs.RetentionDays_SEVEN_YEARS, awslogs.RetentionDays_EIGHT_YEARS, awslogs.RetentionDays_NINE_YEARS,
+	awslogs.RetentionDays_TEN_YEARS,
+}
+
+func whole(v float64) bool {
+	return !math.IsNaN(v) && !math.IsInf(v, 0) && v == math.Trunc(v)
+}
+
+func unresolved(s string) bool {
+	return *awscdk.Token_IsUnresolved(s)
+}
+
+// oneLine joins a multi-line error (errors.Join) with "; ".
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}

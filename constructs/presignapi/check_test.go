@@ -1,0 +1,177 @@
+package presignapi
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/lambdas/presign/access"
+)
+
+// newInvalid builds the construct with props from mod (Bucket preset) in a
+// stack pinned to eu-west-1 and returns the *validate.Error it panics with.
+func newInvalid(t *testing.T, mod func(p *Props)) (verr *validate.Error) {
+	t.Helper()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := awscdk.NewStack(app, jsii.String("S"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String(testAccount), Region: jsii.String(testRegion)},
+	})
+	p := &Props{Bucket: privatebucket.New(stack, jsii.String("Bucket"), nil)}
+	mod(p)
+	defer func() {
+		r := recover()
+		err, _ := r.(error)
+		if !errors.As(err, &verr) {
+			t.Fatalf("recovered %v (%T), want a *validate.Error", r, r)
+		}
+	}()
+	New(stack, jsii.String("Presign"), p)
+	return nil
+}
+
+func TestNew_RefusesInvalidProps(t *testing.T) {
+	cases := []struct {
+		name string
+		mod  func(p *Props)
+		prop string // the problem line starts with it
+		want string // and contains this
+	}{
+		{"no bucket", func(p *Props) { p.Bucket = nil }, "Bucket", "required"},
+		{"empty tier", func(p *Props) { p.Tiers = []string{"tier-1", ""} }, "Tiers", `element 1`},
+		{"tier with slash", func(p *Props) { p.Tiers = []string{"a/b"} }, "Tiers", `"a/b"`},
+		{"tier repeated", func(p *Props) { p.Tiers = []string{"gold", "gold"} }, "Tiers", `repeats "gold"`},
+		{"tier with space", func(p *Props) { p.Tiers = []string{"top tier"} }, "Tiers", `"top tier"`},
+		{"rule prefix without slash", func(p *Props) {
+			p.Rules = []access.Rule{{Prefix: "reports", Groups: []string{"*"}, Methods: []string{"GET"}}}
+		}, "Rules", `rule 0: prefix "reports"`},
+		{"rule unknown method", func(p *Props) {
+			p.Rules = []access.Rule{{Prefix: "a/", Groups: []string{"*"}, Methods: []string{"POST"}}}
+		}, "Rules", `method "POST"`},
+		{"no rules", func(p *Props) { p.Rules = []access.Rule{} }, "Rules", "no rules"},
+		{"rules too large for the environment", func(p *Props) {
+			for i := range 60 {
+				p.Rules = append(p.Rules, access.Rule{Prefix: fmt.Sprintf("project-%03d/reports/", i), Groups: []string{"tier-1", "tier-2"}, Methods: []string{"GET", "PUT"}})
+			}
+		}, "Rules", "4096-byte limit"},
+		{"ttl zero", func(p *Props) { p.URLTTL = awscdk.Duration_Seconds(jsii.Number(0)) }, "URLTTL", "0 second"},
+		{"ttl over a week", func(p *Props) { p.URLTTL = awscdk.Duration_Days(jsii.Number(8)) }, "URLTTL", "8 days"},
+		{"ttl fraction", func(p *Props) { p.URLTTL = awscdk.Duration_Millis(jsii.Number(1500)) }, "URLTTL", "whole seconds"},
+		{"upload zero", func(p *Props) { p.MaxUploadBytes = jsii.Number(0) }, "MaxUploadBytes", "received 0"},
+		{"upload over 5 GiB", func(p *Props) { p.MaxUploadBytes = jsii.Number(6 << 30) }, "MaxUploadBytes", "received 6.442450944e+09"},
+		{"rate zero", func(p *Props) { p.ThrottleRateLimit = jsii.Number(0) }, "ThrottleRateLimit", "received 0"},
+		{"burst fraction", func(p *Props) { p.ThrottleBurstLimit = jsii.Number(1.5) }, "ThrottleBurstLimit", "received 1.5"},
+		{"concurrency zero", func(p *Props) { p.ReservedConcurrency = jsii.Number(0) }, "ReservedConcurrency", "received 0"},
+		{"retention infinite", func(p *Props) { p.LogRetention = awslogs.RetentionDays_INFINITE }, "LogRetention", "INFINITE"},
+		{"retention unknown", func(p *Props) { p.LogRetention = "FOREVER_AND_A_DAY" }, "LogRetention", "FOREVER_AND_A_DAY"},
+		{"origin wildcard", func(p *Props) { p.CorsAllowedOrigins = []string{"*"} }, "CorsAllowedOrigins", `received "*"`},
+		{"origin with path", func(p *Props) { p.CorsAllowedOrigins = []string{"https://app.example.com/"} }, "CorsAllowedOrigins", "element 0"},
+		{"web ACL of CloudFront scope", func(p *Props) {
+			p.WebACLArn = jsii.String("arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d")
+		}, "WebACLArn", "REGIONAL scope"},
+		{"web ACL in another region", func(p *Props) {
+			p.WebACLArn = jsii.String("arn:aws:wafv2:us-west-2:123456789012:regional/webacl/api/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d")
+		}, "WebACLArn", "region eu-west-1"},
+		{"web ACL not an ARN", func(p *Props) { p.WebACLArn = jsii.String("my-acl") }, "WebACLArn", `"my-acl"`},
+		{"CDN without key pair", func(p *Props) {
+			p.CDN = &CDNDelivery{Domain: jsii.String(testCDN), PrivateKeySecretArn: jsii.String(testSecret)}
+		}, "CDN.KeyPairID", "required"},
+		{"CDN domain with scheme", func(p *Props) {
+			p.CDN = &CDNDelivery{Domain: jsii.String("https://" + testCDN), KeyPairID: jsii.String(testKeyPair), PrivateKeySecretArn: jsii.String(testSecret)}
+		}, "CDN.Domain", "https://"},
+		{"CDN secret partial ARN", func(p *Props) {
+			p.CDN = &CDNDelivery{Domain: jsii.String(testCDN), KeyPairID: jsii.String(testKeyPair),
+				PrivateKeySecretArn: jsii.String("arn:aws:secretsmanager:eu-west-1:123456789012:secret:signing")}
+		}, "CDN.PrivateKeySecretArn", "six-character suffix"},
+		{"module dir elsewhere", func(p *Props) { p.ModuleDir = jsii.String("/nonexistent") }, "ModuleDir", "/nonexistent"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			verr := newInvalid(t, c.mod)
+			if verr.Path != "S/Presign" {
+				t.Errorf("error path %q, want S/Presign", verr.Path)
+			}
+			for _, line := range verr.Problems {
+				if strings.HasPrefix(line, c.prop+": ") && strings.Contains(line, c.want) {
+					return
+				}
+			}
+			t.Errorf("problems %q lack a %s line with %q", verr.Problems, c.prop, c.want)
+		})
+	}
+}
+
+func TestNew_ReportsEveryProblemAtOnce(t *testing.T) {
+	verr := newInvalid(t, func(p *Props) {
+		p.Bucket = nil
+		p.URLTTL = awscdk.Duration_Seconds(jsii.Number(0))
+		p.ReservedConcurrency = jsii.Number(-1)
+		p.CorsAllowedOrigins = []string{"*"}
+	})
+	var props []string
+	for _, line := range verr.Problems {
+		prop, _, _ := strings.Cut(line, ":")
+		props = append(props, prop)
+	}
+	if got := strings.Join(props, ","); got != "Bucket,URLTTL,ReservedConcurrency,CorsAllowedOrigins" {
+		t.Errorf("problems for %s, want every bad prop once", got)
+	}
+}
+
+func TestNew_WarnsAboutRuleGroupsItDoesNotCreate(t *testing.T) {
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack := awscdk.NewStack(app, jsii.String("S"), nil)
+	a := New(stack, jsii.String("Presign"), &Props{
+		Bucket: privatebucket.New(stack, jsii.String("Bucket"), nil),
+		Rules:  []access.Rule{{Prefix: "audit/", Groups: []string{"auditors"}, Methods: []string{"GET"}}},
+	})
+	var warnings []string
+	for _, m := range *a.Node().Metadata() {
+		if *m.Type == "aws:cdk:warning" {
+			warnings = append(warnings, fmt.Sprint(m.Data))
+		}
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], `"auditors"`) {
+		t.Errorf("warnings %q, want one naming group auditors", warnings)
+	}
+	if len(a.Groups) != len(DefaultTiers) {
+		t.Errorf("%d groups, want the %d default tiers", len(a.Groups), len(DefaultTiers))
+	}
+}
+
+func TestGrants(t *testing.T) {
+	rule := func(prefix string, methods ...string) access.Rule {
+		return access.Rule{Prefix: prefix, Groups: []string{"*"}, Methods: methods}
+	}
+	cases := []struct {
+		name  string
+		rules []access.Rule
+		want  []Grant
+	}{
+		{"default tiers", access.Tiered([]string{"tier-1", "tier-2"}), []Grant{
+			{"DELETE", "users/"}, {"GET", "tier-1/"}, {"GET", "tier-2/"}, {"GET", "users/"}, {"PUT", "users/"},
+		}},
+		{"narrower prefix of the same method is covered", []access.Rule{rule("a/", "GET"), rule("a/b/", "GET", "PUT")}, []Grant{
+			{"GET", "a/"}, {"PUT", "a/b/"},
+		}},
+		{"sibling with a longer name is not covered", []access.Rule{rule("tier-1/", "GET"), rule("tier-10/", "GET")}, []Grant{
+			{"GET", "tier-1/"}, {"GET", "tier-10/"},
+		}},
+		{"cut before the first {sub}", []access.Rule{rule("team/{sub}/inbox/", "PUT")}, []Grant{{"PUT", "team/"}}},
+		{"{sub} first means the whole bucket", []access.Rule{rule("{sub}/", "GET"), rule("x/", "GET")}, []Grant{{"GET", ""}}},
+		{"same prefix twice", []access.Rule{rule("a/", "GET"), rule("a/", "GET")}, []Grant{{"GET", "a/"}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Grants(c.rules); fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("Grants = %v, want %v", got, c.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,635 @@
+// Package presignapi provides securestore's presign API: a Cognito user pool
+// whose signed-in users call an API Gateway REST API with their ID token and
+// get a short-lived presigned URL for one object and one method from the
+// presign Lambda (lambdas/presign).
+//
+// # What it builds
+//
+//   - A user pool with no self sign-up, email sign-in, a 12-character
+//     password with every character class, TOTP MFA (optional by default,
+//     required with Props.MFARequired), email-only account recovery, threat
+//     protection enforced (Plus feature plan), deletion protection, retained;
+//     one group per tier; an app client for SRP and refresh tokens only, with
+//     no secret, one-hour ID and access tokens and one-day refresh tokens, and
+//     user-existence errors hidden.
+//   - A regional REST API, GET /presign and POST /uploads, each behind the
+//     Cognito authorizer, with request validation (the key query parameter;
+//     a JSON schema for the upload body), JSON access logs to a log group
+//     with retention, error-level execution logs without request or response
+//     data (a response carries a presigned URL, a bearer credential), X-Ray
+//     tracing, stage throttling, CORS for the configured origins (preflight
+//     and the DEFAULT_4XX and DEFAULT_5XX gateway responses) and an optional
+//     regional WAF web ACL.
+//   - The function: Go on provided.al2023 for arm64, built at synth by go
+//     build on the synthesizing machine (no Docker), reproducibly, with its
+//     asset hash taken from the binary; its own log group with retention,
+//     X-Ray active, reserved concurrency, and the environment of the presign
+//     Lambda contract.
+//   - The function's role: s3:GetObject, s3:PutObject and s3:DeleteObject on
+//     exactly the prefixes the access rules name, per method, through
+//     privatebucket's grants (the KMS side goes into the key policy with
+//     kms:ViaService); secretsmanager:GetSecretValue on the one CDN signing
+//     secret when CDN delivery is on; its own log group's streams; X-Ray.
+//     No AWS managed policy and no wildcard action.
+//
+// # Building the function
+//
+// The asset is the lambdas/presign directory of module
+// github.com/securestore/securestore, bundled by a Go implementation of
+// awscdk.ILocalBundling that runs
+//
+//	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -trimpath -buildvcs=false \
+//	    -tags lambda.norpc -ldflags "-s -w -buildid=" -o <out>/bootstrap ./lambdas/presign
+//
+// in the module's root. The root is Props.ModuleDir or, by default, what
+// `go list -m -f {{.Dir}} github.com/securestore/securestore` says in the
+// synthesizing process's directory: this repository here, the module cache
+// in another team's module that requires this one. Synth therefore needs the
+// Go toolchain, which a Go CDK app has anyway. The Docker image that CDK's
+// bundling options require is never used: a failed build fails synth.
+package presignapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/lambdas/presign/access"
+)
+
+// Defaults applied when the matching Props field is nil.
+const (
+	DefaultURLTTLSeconds       = 300
+	DefaultMaxUploadBytes      = 100 << 20
+	DefaultThrottleRateLimit   = 50
+	DefaultThrottleBurstLimit  = 100
+	DefaultReservedConcurrency = 10
+	DefaultLogRetention        = awslogs.RetentionDays_ONE_YEAR
+	// StageName is the API's one stage; the API URL ends with it.
+	StageName = "v1"
+)
+
+// DefaultTiers are the tiers (and Cognito groups) when Props.Tiers is nil.
+var DefaultTiers = []string{"tier-1", "tier-2"}
+
+// Limits of the props.
+const (
+	// MaxURLTTLSeconds is the longest lifetime SigV4 presigning allows (7 days).
+	MaxURLTTLSeconds = 7 * 24 * 3600
+	// MaxUploadLimit is the largest single PUT or POST S3 accepts (5 GiB).
+	MaxUploadLimit = 5 << 30
+)
+
+// Function settings.
+const (
+	FunctionMemoryMB       = 256
+	FunctionTimeoutSeconds = 10
+)
+
+// Token lifetimes of the app client.
+const (
+	IDTokenMinutes      = 60
+	AccessTokenMinutes  = 60
+	RefreshTokenMinutes = 24 * 60
+)
+
+// Names of the presign Lambda's environment variables (the contract in
+// ARCHITECTURE.md; lambdas/presign/api reads them).
+const (
+	EnvBucket          = "BUCKET_NAME"
+	EnvAccessRules     = "ACCESS_RULES"
+	EnvURLTTL          = "URL_TTL_SECONDS"
+	EnvMaxUploadBytes  = "MAX_UPLOAD_BYTES"
+	EnvCDNDomain       = "CDN_DOMAIN"
+	EnvCDNKeyPairID    = "CDN_KEY_PAIR_ID"
+	EnvCDNKeySecretARN = "CDN_PRIVATE_KEY_SECRET_ARN"
+	EnvAllowedOrigins  = "ALLOWED_ORIGINS"
+)
+
+// Props configures an API. Bucket is required; every other field has a
+// default.
+type Props struct {
+	// Bucket is the private bucket the function presigns for. Its role gets
+	// the rules' prefixes through Bucket's GrantRead, GrantWrite and
+	// GrantDelete (S3 in the role's policy, KMS in the key policy via S3
+	// only). Required.
+	Bucket *privatebucket.PrivateBucket
+	// Rules decide who may presign what (ACCESS_RULES). They are checked
+	// with access.Validate at synth.
+	// Default: - access.Tiered(Tiers): tier i's prefix readable by tiers i
+	// and above, and a private users/{sub}/ home for every signed-in user.
+	Rules []access.Rule
+	// Tiers are the tier names, lowest first. Each becomes a Cognito group
+	// (and, when Rules is nil, a key prefix "<tier>/"). A name is 1 to 128
+	// characters without whitespace, '/', ',', '[' or ']'.
+	// Default: - DefaultTiers ("tier-1", "tier-2").
+	Tiers []string
+	// URLTTL is both the default and the longest lifetime of a presigned
+	// URL (URL_TTL_SECONDS), whole seconds from 1 second to 7 days.
+	// Default: - 300 seconds.
+	URLTTL awscdk.Duration
+	// MaxUploadBytes is the largest object POST /uploads lets a caller send
+	// (MAX_UPLOAD_BYTES), 1 byte to 5 GiB.
+	// Default: - 100 MiB.
+	MaxUploadBytes *float64
+	// MFARequired makes TOTP MFA required for every user instead of optional.
+	// Default: - false: MFA (TOTP only, never SMS) is optional.
+	MFARequired *bool
+	// UnsafeDisableThreatProtection runs the user pool on the Essentials
+	// feature plan without threat protection (compromised-credential checks
+	// and adaptive authentication), to save the Plus plan's per-user price.
+	// Emits a synth warning.
+	// Default: - false: Plus plan, threat protection enforced (FULL_FUNCTION).
+	UnsafeDisableThreatProtection *bool
+	// ThrottleRateLimit is the stage's steady-state request rate (requests per second).
+	// Default: - 50.
+	ThrottleRateLimit *float64
+	// ThrottleBurstLimit is the stage's burst limit (requests), a whole number.
+	// Default: - 100.
+	ThrottleBurstLimit *float64
+	// CorsAllowedOrigins lets browsers on these origins (https://host[:port],
+	// or http://localhost[:port] for development) call the API: preflight,
+	// the gateway's own error responses and the function's answers carry
+	// CORS headers for them (ALLOWED_ORIGINS).
+	// Default: - no CORS; browsers on other origins cannot call the API.
+	CorsAllowedOrigins []string
+	// WebACLArn is a WAFv2 web ACL of REGIONAL scope in the stack's region
+	// (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>),
+	// associated with the API's stage.
+	// Default: - no web ACL.
+	WebACLArn *string
+	// LogRetention is how long the function's logs and the API's access
+	// logs are kept; INFINITE is refused.
+	// Default: - one year (RetentionDays_ONE_YEAR).
+	LogRetention awslogs.RetentionDays
+	// ReservedConcurrency is the function's reserved concurrency, a whole
+	// number of at least 1: a cap on what the API can cost and a share of
+	// the account's concurrency that other functions cannot take.
+	// Default: - 10.
+	ReservedConcurrency *float64
+	// CDN turns on delivery=cdn: CloudFront signed URLs signed with the
+	// private key in a Secrets Manager secret.
+	// Default: - nil: delivery=cdn is refused.
+	CDN *CDNDelivery
+	// CloudWatchRole creates the role API Gateway uses to write logs to
+	// CloudWatch and sets it in the region's API Gateway account settings
+	// (one setting per account and region, retained when the stack is
+	// deleted). Set it false where the account is already set up, for
+	// example by a platform team; without a role in the account settings
+	// the stage cannot log.
+	// Default: - true.
+	CloudWatchRole *bool
+	// ModuleDir is the root directory of module
+	// github.com/securestore/securestore, whose lambdas/presign is built.
+	// Default: - the output of `go list -m -f {{.Dir}} github.com/securestore/securestore` in the current directory.
+	ModuleDir *string
+}
+
+// CDNDelivery names the CloudFront distribution and the key that signs its
+// URLs. All fields are required.
+type CDNDelivery struct {
+	// Domain is the distribution's domain name, such as
+	// d111111abcdef8.cloudfront.net (CDN_DOMAIN); a token is fine
+	// (privatecdn.Distribution.Distribution.DistributionDomainName()).
+	Domain *string
+	// KeyPairID is the CloudFront public key id of the signing key
+	// (CDN_KEY_PAIR_ID); a token is fine (PublicKeys[i].PublicKeyId()).
+	KeyPairID *string
+	// PrivateKeySecretArn is the complete ARN (with its six-character
+	// suffix) of the Secrets Manager secret holding the PEM private key
+	// (CDN_PRIVATE_KEY_SECRET_ARN). The function may read this secret and no
+	// other. Encrypt the secret with the aws/secretsmanager key, or let the
+	// function's role decrypt with its key through Secrets Manager.
+	PrivateKeySecretArn *string
+}
+
+// LogGroups are the API's log groups.
+type LogGroups struct {
+	// Function holds the function's logs (child id "FunctionLogs").
+	Function awslogs.ILogGroup
+	// Access holds the API stage's JSON access logs (child id "AccessLogs").
+	Access awslogs.ILogGroup
+}
+
+// API is the presign API: user pool, REST API and function.
+type API struct {
+	constructs.Construct
+	// UserPool is the Cognito user pool (child id "UserPool").
+	UserPool awscognito.IUserPool
+	// UserPoolClient is the app client for SRP sign-in (child id "Client").
+	UserPoolClient awscognito.IUserPoolClient
+	// Groups are the tiers' Cognito groups, in Tiers order.
+	Groups []awscognito.CfnUserPoolGroup
+	// RestAPI is the REST API (child id "Resource").
+	RestAPI awsapigateway.RestApi
+	// Authorizer is the Cognito user pools authorizer on every method.
+	Authorizer awsapigateway.IAuthorizer
+	// Function is the presign function (child id "Function").
+	Function awslambda.IFunction
+	// Role is the function's role (child id "Role").
+	Role awsiam.IRole
+	// LogGroups are the function's and the stage's log groups.
+	LogGroups LogGroups
+	// URL is the stage's invoke URL, https://<id>.execute-api.<region>.<suffix>/v1/.
+	URL *string
+	// Rules are the effective access rules.
+	Rules []access.Rule
+}
+
+// New creates the presign API under scope. It panics with a
+// *validate.Error naming each invalid prop.
+func New(scope constructs.Construct, id *string, props *Props) *API {
+	c := constructs.NewConstruct(scope, id)
+	var p Props
+	if props != nil {
+		p = *props
+	}
+	s := check(c, &p)
+	a := &API{Construct: c, Rules: s.rules}
+
+	a.userPool(c, &p, s)
+	a.function(c, &p, s)
+	a.restAPI(c, &p, s)
+
+	awscdk.NewCfnOutput(c, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
+		Description: jsii.String("securestore presign API URL (GET presign, POST uploads)"),
+		Value:       a.URL,
+	})
+	awscdk.NewCfnOutput(c, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{
+		Description: jsii.String("securestore Cognito user pool id"),
+		Value:       a.UserPool.UserPoolId(),
+	})
+	awscdk.NewCfnOutput(c, jsii.String("UserPoolClientId"), &awscdk.CfnOutputProps{
+		Description: jsii.String("securestore Cognito app client id (SRP sign-in, no secret)"),
+		Value:       a.UserPoolClient.UserPoolClientId(),
+	})
+	return a
+}
+
+// settings are the props with defaults applied, as check returns them.
+type settings struct {
+	rules          []access.Rule
+	tiers          []string
+	ttlSeconds     int64
+	maxUploadBytes int64
+	rate, burst    float64
+	concurrency    float64
+	retention      awslogs.RetentionDays
+	moduleDir      string
+}
+
+func (a *API) userPool(c constructs.Construct, p *Props, s *settings) {
+	mfa := awscognito.Mfa_OPTIONAL
+	if isTrue(p.MFARequired) {
+		mfa = awscognito.Mfa_REQUIRED
+	}
+	poolProps := &awscognito.UserPoolProps{
+		SelfSignUpEnabled:   jsii.Bool(false),
+		SignInAliases:       &awscognito.SignInAliases{Email: jsii.Bool(true)},
+		SignInCaseSensitive: jsii.Bool(false),
+		AutoVerify:          &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
+		// A pending email change does not replace the verified address
+		// until the user proves the new one.
+		KeepOriginal: &awscognito.KeepOriginalAttrs{Email: jsii.Bool(true)},
+		PasswordPolicy: &awscognito.PasswordPolicy{
+			MinLength:            jsii.Number(12),
+			RequireLowercase:     jsii.Bool(true),
+			RequireUppercase:     jsii.Bool(true),
+			RequireDigits:        jsii.Bool(true),
+			RequireSymbols:       jsii.Bool(true),
+			TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
+		},
+		Mfa:                mfa,
+		MfaSecondFactor:    &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false), Email: jsii.Bool(false)},
+		AccountRecovery:    awscognito.AccountRecovery_EMAIL_ONLY,
+		DeletionProtection: jsii.Bool(true),
+		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
+	}
+	if isTrue(p.UnsafeDisableThreatProtection) {
+		poolProps.FeaturePlan = awscognito.FeaturePlan_ESSENTIALS
+		awscdk.Annotations_Of(c).AddWarningV2(jsii.String("securestore:presignapi:noThreatProtection"),
+			jsii.String("UnsafeDisableThreatProtection is set: the user pool does not check for compromised credentials nor block risky sign-ins"))
+	} else {
+		poolProps.FeaturePlan = awscognito.FeaturePlan_PLUS
+		poolProps.StandardThreatProtectionMode = awscognito.StandardThreatProtectionMode_FULL_FUNCTION
+	}
+	pool := awscognito.NewUserPool(c, jsii.String("UserPool"), poolProps)
+	a.UserPool = pool
+
+	groups := constructs.NewConstruct(c, jsii.String("Groups"))
+	for i, tier := range s.tiers {
+		a.Groups = append(a.Groups, awscognito.NewCfnUserPoolGroup(groups, jsii.String(tier), &awscognito.CfnUserPoolGroupProps{
+			UserPoolId:  pool.UserPoolId(),
+			GroupName:   jsii.String(tier),
+			Description: jsii.String(fmt.Sprintf("securestore tier %d of %d", i+1, len(s.tiers))),
+		}))
+	}
+
+	a.UserPoolClient = pool.AddClient(jsii.String("Client"), &awscognito.UserPoolClientOptions{
+		// SRP only; the refresh-token flow is always on.
+		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)},
+		GenerateSecret:             jsii.Bool(false),
+		DisableOAuth:               jsii.Bool(true),
+		SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
+		IdTokenValidity:            awscdk.Duration_Minutes(jsii.Number(IDTokenMinutes)),
+		AccessTokenValidity:        awscdk.Duration_Minutes(jsii.Number(AccessTokenMinutes)),
+		RefreshTokenValidity:       awscdk.Duration_Minutes(jsii.Number(RefreshTokenMinutes)),
+		AuthSessionValidity:        awscdk.Duration_Minutes(jsii.Number(3)),
+		EnableTokenRevocation:      jsii.Bool(true),
+		PreventUserExistenceErrors: jsii.Bool(true),
+	})
+}
+
+func (a *API) function(c constructs.Construct, p *Props, s *settings) {
+	logs := awslogs.NewLogGroup(c, jsii.String("FunctionLogs"), &awslogs.LogGroupProps{
+		Retention:     s.retention,
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	role := awsiam.NewRole(c, jsii.String("Role"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("securestore presign function: presigns for the access rules' prefixes only"),
+	})
+	// Instead of AWSLambdaBasicExecutionRole (logs:* on every log group):
+	// write streams of this function's log group only. The group exists
+	// (it is created here), so no logs:CreateLogGroup.
+	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("WriteOwnLogGroup"),
+		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
+		Resources: &[]*string{logs.LogGroupArn()},
+	}))
+	for _, g := range Grants(s.rules) {
+		switch g.Method {
+		case "GET":
+			p.Bucket.GrantRead(role, g.Prefix)
+		case "PUT":
+			p.Bucket.GrantWrite(role, g.Prefix)
+		case "DELETE":
+			p.Bucket.GrantDelete(role, g.Prefix)
+		}
+	}
+	if p.CDN != nil {
+		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("ReadCDNSigningKey"),
+			Actions:   jsii.Strings("secretsmanager:GetSecretValue"),
+			Resources: &[]*string{p.CDN.PrivateKeySecretArn},
+		}))
+	}
+	a.Role = role
+	a.LogGroups.Function = logs
+
+	rules, err := json.Marshal(s.rules)
+	if err != nil {
+		panic(fmt.Errorf("presignapi: encoding access rules: %w", err))
+	}
+	env := map[string]*string{
+		EnvBucket:         p.Bucket.BucketName,
+		EnvAccessRules:    jsii.String(string(rules)),
+		EnvURLTTL:         jsii.String(strconv.FormatInt(s.ttlSeconds, 10)),
+		EnvMaxUploadBytes: jsii.String(strconv.FormatInt(s.maxUploadBytes, 10)),
+	}
+	if p.CDN != nil {
+		env[EnvCDNDomain] = p.CDN.Domain
+		env[EnvCDNKeyPairID] = p.CDN.KeyPairID
+		env[EnvCDNKeySecretARN] = p.CDN.PrivateKeySecretArn
+	}
+	if len(p.CorsAllowedOrigins) > 0 {
+		env[EnvAllowedOrigins] = jsii.String(strings.Join(p.CorsAllowedOrigins, ","))
+	}
+
+	code := awslambda.Code_FromAsset(jsii.String(s.moduleDir+"/lambdas/presign"), &awss3assets.AssetOptions{
+		AssetHashType: awscdk.AssetHashType_OUTPUT,
+		DisplayName:   jsii.String("presign function (linux/arm64 bootstrap)"),
+		Bundling: &awscdk.BundlingOptions{
+			// Required by the API, never used: goBuild.TryBundle builds
+			// locally or fails synth, so CDK never falls back to Docker.
+			Image: awscdk.DockerImage_FromRegistry(jsii.String("public.ecr.aws/docker/library/golang:unused")),
+			Local: &goBuild{moduleDir: s.moduleDir},
+		},
+	})
+	fn := awslambda.NewFunction(c, jsii.String("Function"), &awslambda.FunctionProps{
+		Description:                  jsii.String("securestore presign: short-lived S3 (or CloudFront) URLs for signed-in users, by access rule"),
+		Runtime:                      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:                 awslambda.Architecture_ARM_64(),
+		Handler:                      jsii.String("bootstrap"),
+		Code:                         code,
+		MemorySize:                   jsii.Number(FunctionMemoryMB),
+		Timeout:                      awscdk.Duration_Seconds(jsii.Number(FunctionTimeoutSeconds)),
+		Role:                         role,
+		LogGroup:                     logs,
+		Tracing:                      awslambda.Tracing_ACTIVE,
+		ReservedConcurrentExecutions: jsii.Number(s.concurrency),
+		Environment:                  &env,
+	})
+	a.Function = fn
+}
+
+func (a *API) restAPI(c constructs.Construct, p *Props, s *settings) {
+	accessLogs := awslogs.NewLogGroup(c, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
+		Retention:     s.retention,
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	a.LogGroups.Access = accessLogs
+
+	authorizer := awsapigateway.NewCognitoUserPoolsAuthorizer(c, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
+		CognitoUserPools: &[]awscognito.IUserPool{a.UserPool},
+		AuthorizerName:   jsii.String("securestore-cognito"),
+	})
+	a.Authorizer = authorizer
+
+	cloudWatchRole := p.CloudWatchRole == nil || *p.CloudWatchRole
+	apiProps := &awsapigateway.RestApiProps{
+		Description:   jsii.String("securestore presign API: presigned URLs for Cognito users"),
+		EndpointTypes: &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
+		// Every method gets the authorizer unless it says otherwise; none
+		// here does (CORS preflight OPTIONS excepted: browsers send it
+		// without credentials).
+		DefaultMethodOptions: &awsapigateway.MethodOptions{
+			AuthorizationType: awsapigateway.AuthorizationType_COGNITO,
+			Authorizer:        authorizer,
+		},
+		CloudWatchRole: jsii.Bool(cloudWatchRole),
+		DeployOptions: &awsapigateway.StageOptions{
+			StageName:            jsii.String(StageName),
+			AccessLogDestination: awsapigateway.NewLogGroupLogDestination(accessLogs),
+			AccessLogFormat: awsapigateway.AccessLogFormat_JsonWithStandardFields(&awsapigateway.JsonWithStandardFieldProps{
+				Caller: jsii.Bool(true), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true), Protocol: jsii.Bool(true),
+				RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true), ResponseLength: jsii.Bool(true),
+				Status: jsii.Bool(true), User: jsii.Bool(true),
+			}),
+			TracingEnabled:       jsii.Bool(true),
+			ThrottlingRateLimit:  jsii.Number(s.rate),
+			ThrottlingBurstLimit: jsii.Number(s.burst),
+			// Errors only, and never request or response data: a response
+			// body holds a presigned URL.
+			LoggingLevel:     awsapigateway.MethodLoggingLevel_ERROR,
+			DataTraceEnabled: jsii.Bool(false),
+			MetricsEnabled:   jsii.Bool(true),
+		},
+	}
+	if cloudWatchRole {
+		// The role is the region's account setting, which other APIs use too.
+		apiProps.CloudWatchRoleRemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	}
+	if len(p.CorsAllowedOrigins) > 0 {
+		apiProps.DefaultCorsPreflightOptions = &awsapigateway.CorsOptions{
+			AllowOrigins: jsii.Strings(p.CorsAllowedOrigins...),
+			AllowMethods: jsii.Strings("GET", "POST", "OPTIONS"),
+			AllowHeaders: jsii.Strings("Authorization", "Content-Type"),
+			MaxAge:       awscdk.Duration_Minutes(jsii.Number(10)),
+		}
+	}
+	api := awsapigateway.NewRestApi(c, jsii.String("Resource"), apiProps)
+	// The URL is this construct's ApiUrl output; drop the library's
+	// unnamed duplicate.
+	api.Node().TryRemoveChild(jsii.String("Endpoint"))
+	a.RestAPI = api
+	a.URL = api.Url()
+
+	validator := api.AddRequestValidator(jsii.String("Validator"), &awsapigateway.RequestValidatorOptions{
+		RequestValidatorName:      jsii.String("parameters-and-body"),
+		ValidateRequestParameters: jsii.Bool(true),
+		ValidateRequestBody:       jsii.Bool(true),
+	})
+	integration := awsapigateway.NewLambdaIntegration(a.Function, &awsapigateway.LambdaIntegrationOptions{
+		Proxy:           jsii.Bool(true),
+		AllowTestInvoke: jsii.Bool(false),
+	})
+
+	api.Root().AddResource(jsii.String("presign"), nil).AddMethod(jsii.String("GET"), integration, &awsapigateway.MethodOptions{
+		RequestParameters: &map[string]*bool{"method.request.querystring.key": jsii.Bool(true)},
+		RequestValidator:  validator,
+	})
+	api.Root().AddResource(jsii.String("uploads"), nil).AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{
+		RequestModels:    &map[string]awsapigateway.IModel{"application/json": uploadModel(c, api, s)},
+		RequestValidator: validator,
+	})
+
+	if len(p.CorsAllowedOrigins) > 0 {
+		headers := corsGatewayHeaders(p.CorsAllowedOrigins)
+		api.AddGatewayResponse(jsii.String("Default4XX"), &awsapigateway.GatewayResponseOptions{
+			Type:            awsapigateway.ResponseType_DEFAULT_4XX(),
+			ResponseHeaders: &headers,
+		})
+		api.AddGatewayResponse(jsii.String("Default5XX"), &awsapigateway.GatewayResponseOptions{
+			Type:            awsapigateway.ResponseType_DEFAULT_5XX(),
+			ResponseHeaders: &headers,
+		})
+	}
+
+	if p.WebACLArn != nil {
+		assoc := awswafv2.NewCfnWebACLAssociation(c, jsii.String("WebACL"), &awswafv2.CfnWebACLAssociationProps{
+			ResourceArn: api.DeploymentStage().StageArn(),
+			WebAclArn:   p.WebACLArn,
+		})
+		assoc.Node().AddDependency(api.DeploymentStage())
+	}
+}
+
+// uploadModel is the JSON schema of the POST /uploads body: key and
+// contentType required, maxBytes optional, nothing else.
+func uploadModel(c constructs.Construct, api awsapigateway.RestApi, s *settings) awsapigateway.IModel {
+	return api.AddModel(jsii.String("UploadRequest"), &awsapigateway.ModelOptions{
+		ContentType: jsii.String("application/json"),
+		Description: jsii.String("POST /uploads body: the key, its content type and an optional size limit"),
+		Schema: &awsapigateway.JsonSchema{
+			Schema:               awsapigateway.JsonSchemaVersion_DRAFT4,
+			Title:                jsii.String("UploadRequest"),
+			Type:                 awsapigateway.JsonSchemaType_OBJECT,
+			Required:             jsii.Strings("key", "contentType"),
+			AdditionalProperties: false,
+			Properties: &map[string]*awsapigateway.JsonSchema{
+				"key":         {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(1024)},
+				"contentType": {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(255)},
+				"maxBytes": {
+					Type:    awsapigateway.JsonSchemaType_INTEGER,
+					Minimum: jsii.Number(1),
+					Maximum: jsii.Number(float64(s.maxUploadBytes)),
+				},
+			},
+		},
+	})
+}
+
+// corsGatewayHeaders are the CORS headers of the gateway's own error
+// responses (a missing or expired token, throttling, a failed validation).
+// With one origin the header names it. With several, a gateway response
+// cannot choose among them, so it echoes the request's Origin: only those
+// error bodies (generic messages such as "Unauthorized") become readable to
+// any origin; a real call carries an Authorization header, so the browser
+// sends it only after a preflight, which answers the configured origins
+// only.
+func corsGatewayHeaders(origins []string) map[string]*string {
+	allow := "'" + origins[0] + "'"
+	if len(origins) > 1 {
+		allow = "method.request.header.Origin"
+	}
+	return map[string]*string{
+		"Access-Control-Allow-Origin": jsii.String(allow),
+		"Vary":                        jsii.String("'Origin'"),
+	}
+}
+
+// Grant is one S3 permission of the function's role: Method on the keys
+// under Prefix ("" for the whole bucket).
+type Grant struct {
+	// Method is GET, PUT or DELETE.
+	Method string
+	// Prefix is the key prefix.
+	Prefix string
+}
+
+// Grants returns the role permissions that rules need: for each rule and
+// method, the rule's prefix cut before its first {sub} segment (a user id
+// is one segment, so users/{sub}/ becomes users/, which IAM's '*' would
+// match anyway since it spans '/'), leaving out a prefix that a shorter
+// granted prefix of the same method already covers. Sorted by method, then
+// prefix.
+func Grants(rules []access.Rule) []Grant {
+	byMethod := map[string][]string{}
+	for _, r := range rules {
+		prefix := r.Prefix
+		if i := strings.Index(prefix, access.Placeholder); i >= 0 {
+			prefix = prefix[:i]
+		}
+		for _, m := range r.Methods {
+			byMethod[m] = append(byMethod[m], prefix)
+		}
+	}
+	var out []Grant
+	for m, prefixes := range byMethod {
+		sort.Strings(prefixes) // a covering prefix sorts before what it covers
+		var kept []string
+		for _, pre := range prefixes {
+			if len(kept) > 0 && strings.HasPrefix(pre, kept[len(kept)-1]) {
+				continue
+			}
+			kept = append(kept, pre)
+		}
+		for _, pre := range kept {
+			out = append(out, Grant{Method: m, Prefix: pre})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Method != out[j].Method {
+			return out[i].Method < out[j].Method
+		}
+		return out[i].Prefix < out[j].Prefix
+	})
+	return out
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }

@@ -1,0 +1,563 @@
+package presignapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/api"
+)
+
+func TestUserPool_AdminCreatedEmailSignInOnly(t *testing.T) {
+	for name, fx := range all(t) {
+		_, pool := fx.only(t, "AWS::Cognito::UserPool")
+		p := props(pool)
+		if got := p["AdminCreateUserConfig"]; fmt.Sprint(got) != "map[AllowAdminCreateUserOnly:true]" {
+			t.Errorf("%s: AdminCreateUserConfig = %v, want self sign-up off", name, got)
+		}
+		if got := fmt.Sprint(p["UsernameAttributes"]); got != "[email]" {
+			t.Errorf("%s: UsernameAttributes = %s, want [email]", name, got)
+		}
+	}
+}
+
+func TestUserPool_PasswordPolicyTwelveCharactersAllClasses(t *testing.T) {
+	for name, fx := range all(t) {
+		fx.template.HasResourceProperties(jsii.String("AWS::Cognito::UserPool"), &map[string]any{
+			"Policies": map[string]any{"PasswordPolicy": map[string]any{
+				"MinimumLength": 12, "RequireLowercase": true, "RequireUppercase": true,
+				"RequireNumbers": true, "RequireSymbols": true,
+			}},
+		})
+		_ = name
+	}
+}
+
+func TestUserPool_MFAIsTOTPOptionalByDefaultRequiredOnRequest(t *testing.T) {
+	def, max, _ := fixtures(t)
+	for _, c := range []struct {
+		fx   *fixture
+		want string
+	}{{def, "OPTIONAL"}, {max, "ON"}} {
+		c.fx.template.HasResourceProperties(jsii.String("AWS::Cognito::UserPool"), &map[string]any{
+			"MfaConfiguration": c.want,
+			"EnabledMfas":      []any{"SOFTWARE_TOKEN_MFA"},
+		})
+	}
+}
+
+func TestUserPool_EmailRecoveryDeletionProtectionRetained(t *testing.T) {
+	for name, fx := range all(t) {
+		_, pool := fx.only(t, "AWS::Cognito::UserPool")
+		if pool["DeletionPolicy"] != "Retain" || pool["UpdateReplacePolicy"] != "Retain" {
+			t.Errorf("%s: user pool policies %v/%v, want Retain", name, pool["DeletionPolicy"], pool["UpdateReplacePolicy"])
+		}
+		fx.template.HasResourceProperties(jsii.String("AWS::Cognito::UserPool"), &map[string]any{
+			"DeletionProtection": "ACTIVE",
+			"AccountRecoverySetting": map[string]any{"RecoveryMechanisms": []any{
+				map[string]any{"Name": "verified_email", "Priority": 1},
+			}},
+		})
+	}
+}
+
+func TestUserPool_ThreatProtectionEnforcedUnlessDisabled(t *testing.T) {
+	def, max, min := fixtures(t)
+	for _, fx := range []*fixture{def, max} {
+		fx.template.HasResourceProperties(jsii.String("AWS::Cognito::UserPool"), &map[string]any{
+			"UserPoolTier":   "PLUS",
+			"UserPoolAddOns": map[string]any{"AdvancedSecurityMode": "ENFORCED"},
+		})
+	}
+	min.template.HasResourceProperties(jsii.String("AWS::Cognito::UserPool"), &map[string]any{
+		"UserPoolTier":   "ESSENTIALS",
+		"UserPoolAddOns": assertions.Match_Absent(),
+	})
+	assertions.Annotations_FromStack(min.stack).HasWarning(jsii.String("/Minimal/Presign"), assertions.Match_StringLikeRegexp(jsii.String("UnsafeDisableThreatProtection")))
+}
+
+func TestGroups_OnePerTier(t *testing.T) {
+	def, max, _ := fixtures(t)
+	for _, c := range []struct {
+		fx   *fixture
+		want []string
+	}{{def, DefaultTiers}, {max, []string{"bronze", "silver", "gold"}}} {
+		var got []string
+		poolID, _ := c.fx.only(t, "AWS::Cognito::UserPool")
+		for _, g := range c.fx.resources("AWS::Cognito::UserPoolGroup") {
+			got = append(got, props(g)["GroupName"].(string))
+			if ref := fmt.Sprint(props(g)["UserPoolId"]); ref != "map[Ref:"+poolID+"]" {
+				t.Errorf("group in pool %s, want %s", ref, poolID)
+			}
+		}
+		sort.Strings(got)
+		want := slices.Sorted(slices.Values(c.want))
+		if !slices.Equal(got, want) {
+			t.Errorf("groups %v, want %v", got, want)
+		}
+	}
+}
+
+func TestClient_SRPAndRefreshOnlyNoSecretShortTokens(t *testing.T) {
+	for name, fx := range all(t) {
+		_, client := fx.only(t, "AWS::Cognito::UserPoolClient")
+		p := props(client)
+		flows := fmt.Sprint(p["ExplicitAuthFlows"])
+		if flows != "[ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH]" {
+			t.Errorf("%s: ExplicitAuthFlows %s, want SRP and refresh only", name, flows)
+		}
+		fx.template.HasResourceProperties(jsii.String("AWS::Cognito::UserPoolClient"), &map[string]any{
+			"GenerateSecret":             false,
+			"PreventUserExistenceErrors": "ENABLED",
+			"IdTokenValidity":            IDTokenMinutes,
+			"AccessTokenValidity":        AccessTokenMinutes,
+			"RefreshTokenValidity":       RefreshTokenMinutes,
+			"TokenValidityUnits":         map[string]any{"IdToken": "minutes", "AccessToken": "minutes", "RefreshToken": "minutes"},
+			"EnableTokenRevocation":      true,
+		})
+	}
+}
+
+func TestMethods_CognitoAuthorizerOnEveryMethod(t *testing.T) {
+	for name, fx := range all(t) {
+		authID, auth := fx.only(t, "AWS::ApiGateway::Authorizer")
+		if props(auth)["Type"] != "COGNITO_USER_POOLS" {
+			t.Errorf("%s: authorizer type %v", name, props(auth)["Type"])
+		}
+		seen := map[string]bool{}
+		for id, m := range fx.resources("AWS::ApiGateway::Method") {
+			p := props(m)
+			verb := p["HttpMethod"].(string)
+			seen[verb] = true
+			if verb == "OPTIONS" {
+				// CORS preflight: browsers send it without credentials, and
+				// it is a mock integration that never reaches the function.
+				if _, ok := p["Integration"].(map[string]any)["Uri"]; ok || p["Integration"].(map[string]any)["Type"] != "MOCK" {
+					t.Errorf("%s: %s OPTIONS is not a mock integration", name, id)
+				}
+				continue
+			}
+			if p["AuthorizationType"] != "COGNITO_USER_POOLS" || fmt.Sprint(p["AuthorizerId"]) != "map[Ref:"+authID+"]" {
+				t.Errorf("%s: %s %s has authorization %v %v, want the Cognito authorizer", name, id, verb, p["AuthorizationType"], p["AuthorizerId"])
+			}
+		}
+		if !seen["GET"] || !seen["POST"] {
+			t.Errorf("%s: methods %v, want GET and POST", name, seen)
+		}
+	}
+}
+
+func TestMethods_RequestValidation(t *testing.T) {
+	for _, fx := range all(t) {
+		validatorID, _ := fx.only(t, "AWS::ApiGateway::RequestValidator")
+		fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::RequestValidator"), &map[string]any{
+			"ValidateRequestBody": true, "ValidateRequestParameters": true,
+		})
+		modelID, _ := fx.only(t, "AWS::ApiGateway::Model")
+		fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::Method"), &map[string]any{
+			"HttpMethod":         "GET",
+			"RequestParameters":  map[string]any{"method.request.querystring.key": true},
+			"RequestValidatorId": map[string]any{"Ref": validatorID},
+		})
+		fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::Method"), &map[string]any{
+			"HttpMethod":         "POST",
+			"RequestModels":      map[string]any{"application/json": map[string]any{"Ref": modelID}},
+			"RequestValidatorId": map[string]any{"Ref": validatorID},
+		})
+	}
+}
+
+func TestModel_UploadBodySchema(t *testing.T) {
+	def, max, _ := fixtures(t)
+	for _, c := range []struct {
+		fx       *fixture
+		maxBytes int
+	}{{def, DefaultMaxUploadBytes}, {max, 1 << 30}} {
+		c.fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::Model"), &map[string]any{
+			"ContentType": "application/json",
+			"Schema": map[string]any{
+				"type":                 "object",
+				"required":             []any{"key", "contentType"},
+				"additionalProperties": false,
+				"properties": map[string]any{
+					"key":         map[string]any{"type": "string", "minLength": 1, "maxLength": 1024},
+					"contentType": map[string]any{"type": "string", "minLength": 1, "maxLength": 255},
+					"maxBytes":    map[string]any{"type": "integer", "minimum": 1, "maximum": c.maxBytes},
+				},
+			},
+		})
+	}
+}
+
+func TestStage_AccessLogsTracingThrottlingErrorLogsWithoutData(t *testing.T) {
+	def, max, _ := fixtures(t)
+	for _, c := range []struct {
+		fx          *fixture
+		rate, burst float64
+	}{{def, DefaultThrottleRateLimit, DefaultThrottleBurstLimit}, {max, 10, 20}} {
+		_, stage := c.fx.only(t, "AWS::ApiGateway::Stage")
+		p := props(stage)
+		logs := c.fx.logicalID(c.fx.api.LogGroups.Access)
+		setting := p["AccessLogSetting"].(map[string]any)
+		if fmt.Sprint(setting["DestinationArn"]) != "map[Fn::GetAtt:["+logs+" Arn]]" {
+			t.Errorf("access logs go to %v, want %s", setting["DestinationArn"], logs)
+		}
+		var format map[string]string
+		if err := json.Unmarshal([]byte(setting["Format"].(string)), &format); err != nil {
+			t.Errorf("access log format is not JSON: %v", err)
+		}
+		for _, field := range []string{"requestId", "ip", "caller", "user", "requestTime", "httpMethod", "resourcePath", "status", "protocol", "responseLength"} {
+			if _, ok := format[field]; !ok {
+				t.Errorf("access log format lacks %s", field)
+			}
+		}
+		if p["TracingEnabled"] != true || p["StageName"] != StageName {
+			t.Errorf("stage tracing %v name %v", p["TracingEnabled"], p["StageName"])
+		}
+		c.fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::Stage"), &map[string]any{
+			"MethodSettings": []any{map[string]any{
+				"HttpMethod": "*", "ResourcePath": "/*",
+				"LoggingLevel": "ERROR", "DataTraceEnabled": false,
+				"ThrottlingRateLimit": c.rate, "ThrottlingBurstLimit": c.burst,
+			}},
+		})
+		c.fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::RestApi"), &map[string]any{
+			"EndpointConfiguration": map[string]any{"Types": []any{"REGIONAL"}},
+		})
+	}
+}
+
+func TestLogGroups_RetentionSetAndRetained(t *testing.T) {
+	def, max, _ := fixtures(t)
+	for _, c := range []struct {
+		fx   *fixture
+		days float64
+	}{{def, 365}, {max, 731}} {
+		groups := c.fx.resources("AWS::Logs::LogGroup")
+		if len(groups) != 2 {
+			t.Errorf("%d log groups, want the function's and the stage's", len(groups))
+		}
+		for id, g := range groups {
+			if props(g)["RetentionInDays"] != c.days || g["DeletionPolicy"] != "Retain" {
+				t.Errorf("%s: retention %v policy %v, want %v days and Retain", id, props(g)["RetentionInDays"], g["DeletionPolicy"], c.days)
+			}
+		}
+	}
+}
+
+func TestFunction_RuntimeAndLimits(t *testing.T) {
+	def, max, _ := fixtures(t)
+	for _, c := range []struct {
+		fx          *fixture
+		concurrency float64
+	}{{def, DefaultReservedConcurrency}, {max, 3}} {
+		fx := c.fx
+		fx.template.HasResourceProperties(jsii.String("AWS::Lambda::Function"), &map[string]any{
+			"Runtime":                      "provided.al2023",
+			"Architectures":                []any{"arm64"},
+			"Handler":                      "bootstrap",
+			"MemorySize":                   FunctionMemoryMB,
+			"Timeout":                      FunctionTimeoutSeconds,
+			"TracingConfig":                map[string]any{"Mode": "Active"},
+			"ReservedConcurrentExecutions": c.concurrency,
+			"LoggingConfig":                map[string]any{"LogGroup": map[string]any{"Ref": fx.logicalID(fx.api.LogGroups.Function)}},
+			"Role":                         map[string]any{"Fn::GetAtt": []any{fx.logicalID(fx.api.Role), "Arn"}},
+		})
+	}
+}
+
+// env returns the function's environment with every value a string; a token
+// (the generated bucket name) is replaced by bucket.
+func env(t *testing.T, fx *fixture, bucket string) map[string]string {
+	t.Helper()
+	_, fn := fx.only(t, "AWS::Lambda::Function")
+	vars := props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+	out := map[string]string{}
+	for k, v := range vars {
+		s, ok := v.(string)
+		if !ok {
+			if k != EnvBucket {
+				t.Fatalf("%s is not a literal: %v", k, v)
+			}
+			s = bucket
+		}
+		out[k] = s
+	}
+	return out
+}
+
+func TestEnvironment_NamesAndDefaultsAreTheLambdasContract(t *testing.T) {
+	pairs := [][2]string{
+		{EnvBucket, api.EnvBucket}, {EnvAccessRules, api.EnvAccessRules}, {EnvURLTTL, api.EnvURLTTL},
+		{EnvMaxUploadBytes, api.EnvMaxUploadBytes}, {EnvCDNDomain, api.EnvCDNDomain}, {EnvCDNKeyPairID, api.EnvCDNKeyPairID},
+		{EnvCDNKeySecretARN, api.EnvCDNKeySecretARN}, {EnvAllowedOrigins, api.EnvAllowedOrigins},
+	}
+	for _, p := range pairs {
+		if p[0] != p[1] {
+			t.Errorf("construct sets %s, the function reads %s", p[0], p[1])
+		}
+	}
+	if DefaultURLTTLSeconds*time.Second != api.DefaultTTL || MaxURLTTLSeconds*time.Second != api.MaxTTL {
+		t.Errorf("TTL default/limit %d/%d s, function's %v/%v", DefaultURLTTLSeconds, MaxURLTTLSeconds, api.DefaultTTL, api.MaxTTL)
+	}
+	if DefaultMaxUploadBytes != api.DefaultMaxUploadBytes || MaxUploadLimit != api.MaxUploadLimit {
+		t.Errorf("upload default/limit %d/%d, function's %d/%d", DefaultMaxUploadBytes, int64(MaxUploadLimit), api.DefaultMaxUploadBytes, api.MaxUploadLimit)
+	}
+}
+
+func TestEnvironment_TheFunctionAcceptsIt(t *testing.T) {
+	def, max, min := fixtures(t)
+	for _, c := range []struct {
+		name    string
+		fx      *fixture
+		rules   []access.Rule
+		ttl     time.Duration
+		upload  int64
+		origins []string
+		cdn     *api.CDNConfig
+	}{
+		{"Default", def, access.Tiered(DefaultTiers), 300 * time.Second, DefaultMaxUploadBytes, nil, nil},
+		{"Maximal", max, maximalRules, 120 * time.Second, 1 << 30, []string{"https://app.example.com", "http://localhost:3000"},
+			&api.CDNConfig{Domain: testCDN, KeyPairID: testKeyPair, PrivateKeySecretARN: testSecret}},
+		{"Minimal", min, access.Tiered(DefaultTiers), 300 * time.Second, DefaultMaxUploadBytes, []string{"https://app.example.com"}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			vars := env(t, c.fx, "securestore-data-123456789012-eu-west-1")
+			cfg, err := api.ConfigFromEnv(func(k string) string { return vars[k] })
+			if err != nil {
+				t.Fatalf("the function refuses the environment: %v", err)
+			}
+			if fmt.Sprint(cfg.Rules) != fmt.Sprint(c.rules) || cfg.MaxTTL != c.ttl || cfg.MaxUploadBytes != c.upload ||
+				!slices.Equal(cfg.AllowedOrigins, c.origins) || fmt.Sprint(cfg.CDN) != fmt.Sprint(c.cdn) {
+				t.Errorf("function config %+v (CDN %+v), want rules %v ttl %v upload %d origins %v cdn %+v", cfg, cfg.CDN, c.rules, c.ttl, c.upload, c.origins, c.cdn)
+			}
+			if c.name == "Maximal" && cfg.Bucket != "securestore-maximal-data" {
+				t.Errorf("BUCKET_NAME %q", cfg.Bucket)
+			}
+		})
+	}
+	_, fn := def.only(t, "AWS::Lambda::Function")
+	bucket := props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)[EnvBucket]
+	if got, want := fmt.Sprint(bucket), fmt.Sprint(def.stack.Resolve(def.bucket.BucketName)); got != want {
+		t.Errorf("BUCKET_NAME %s, want the bucket's deterministic name %s", got, want)
+	}
+}
+
+// statements returns every statement of the identity policies attached to
+// the function's role, and the role itself.
+func statements(t *testing.T, fx *fixture) ([]map[string]any, map[string]any) {
+	t.Helper()
+	roleID := fx.logicalID(fx.api.Role)
+	role := fx.resources("AWS::IAM::Role")[roleID]
+	var out []map[string]any
+	for _, pol := range fx.resources("AWS::IAM::Policy") {
+		if fmt.Sprint(props(pol)["Roles"]) != "[map[Ref:"+roleID+"]]" {
+			continue
+		}
+		for _, s := range props(pol)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			out = append(out, s.(map[string]any))
+		}
+	}
+	return out, role
+}
+
+func asList(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	return []any{v}
+}
+
+func TestRole_OnlyTheRulePrefixesNoWildcardAction(t *testing.T) {
+	def, max, _ := fixtures(t)
+	for _, c := range []struct {
+		name   string
+		fx     *fixture
+		want   map[string][]string // action -> object prefixes
+		secret string
+	}{
+		{"Default", def, map[string][]string{
+			"s3:GetObject": {"tier-1/", "tier-2/", "users/"}, "s3:PutObject": {"users/"}, "s3:DeleteObject": {"users/"},
+		}, ""},
+		{"Maximal", max, map[string][]string{
+			"s3:GetObject": {"public/", "team/", "users/"}, "s3:PutObject": {"public/drafts/", "team/", "users/"}, "s3:DeleteObject": {"team/", "users/"},
+		}, testSecret},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			stmts, role := statements(t, c.fx)
+			if mp := props(role)["ManagedPolicyArns"]; mp != nil {
+				t.Errorf("role has managed policies %v", mp)
+			}
+			got := map[string][]string{}
+			var secrets []string
+			for _, s := range stmts {
+				if s["Effect"] != "Allow" {
+					t.Errorf("statement %v is not an Allow", s)
+				}
+				for _, a := range asList(s["Action"]) {
+					action := a.(string)
+					if strings.ContainsAny(action, "*?") {
+						t.Errorf("wildcard action %q", action)
+					}
+					for _, r := range asList(s["Resource"]) {
+						res, _ := json.Marshal(c.fx.stack.Resolve(r))
+						switch {
+						case strings.HasPrefix(action, "s3:"):
+							got[action] = append(got[action], string(res))
+						case action == "secretsmanager:GetSecretValue":
+							secrets = append(secrets, strings.Trim(string(res), `"`))
+						case action == "logs:CreateLogStream" || action == "logs:PutLogEvents":
+							if want := `{"Fn::GetAtt":["` + c.fx.logicalID(c.fx.api.LogGroups.Function) + `","Arn"]}`; string(res) != want {
+								t.Errorf("%s on %s, want the function's log group only", action, res)
+							}
+						case action == "xray:PutTraceSegments" || action == "xray:PutTelemetryRecords":
+							// X-Ray has no resource-level permissions.
+						default:
+							t.Errorf("unexpected action %s on %s", action, res)
+						}
+					}
+				}
+			}
+			// Each prefix's resource is the bucket's ARN (built from its
+			// deterministic name) + "/" + prefix + "*".
+			want := map[string][]string{}
+			for action, prefixes := range c.want {
+				for _, prefix := range prefixes {
+					arn := awscdk.Fn_Join(jsii.String(""), &[]*string{c.fx.bucket.BucketArn, jsii.String("/" + prefix + "*")})
+					b, _ := json.Marshal(c.fx.stack.Resolve(arn))
+					want[action] = append(want[action], string(b))
+				}
+			}
+			for _, m := range []map[string][]string{got, want} {
+				for a := range m {
+					sort.Strings(m[a])
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("S3 grants\n%v\nwant\n%v", got, want)
+			}
+			wantSecrets := []string(nil)
+			if c.secret != "" {
+				wantSecrets = []string{c.secret}
+			}
+			if !slices.Equal(secrets, wantSecrets) {
+				t.Errorf("secretsmanager:GetSecretValue on %v, want %v", secrets, wantSecrets)
+			}
+		})
+	}
+}
+
+func TestKeyPolicy_RoleUsesTheKeyOnlyThroughS3(t *testing.T) {
+	def, _, _ := fixtures(t)
+	roleArn := map[string]any{"Fn::GetAtt": []any{def.logicalID(def.api.Role), "Arn"}}
+	for _, action := range []string{"kms:Decrypt", "kms:GenerateDataKey"} {
+		def.template.HasResourceProperties(jsii.String("AWS::KMS::Key"), &map[string]any{
+			"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Principal": map[string]any{"AWS": roleArn},
+				"Action":    action,
+				"Condition": assertions.Match_ObjectLike(&map[string]any{
+					"StringEquals": assertions.Match_ObjectLike(&map[string]any{"kms:ViaService": assertions.Match_AnyValue()}),
+				}),
+			})})},
+		})
+	}
+}
+
+func TestCORS_PreflightAndGatewayResponses(t *testing.T) {
+	def, max, min := fixtures(t)
+	if n := len(def.resources("AWS::ApiGateway::GatewayResponse")); n != 0 {
+		t.Errorf("default: %d gateway responses, want none without origins", n)
+	}
+	for _, m := range def.resources("AWS::ApiGateway::Method") {
+		if props(m)["HttpMethod"] == "OPTIONS" {
+			t.Error("default: an OPTIONS method without origins")
+		}
+	}
+	for _, c := range []struct {
+		fx    *fixture
+		allow string
+	}{{max, "method.request.header.Origin"}, {min, "'https://app.example.com'"}} {
+		for _, typ := range []string{"DEFAULT_4XX", "DEFAULT_5XX"} {
+			c.fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::GatewayResponse"), &map[string]any{
+				"ResponseType": typ,
+				"ResponseParameters": map[string]any{
+					"gatewayresponse.header.Access-Control-Allow-Origin": c.allow,
+					"gatewayresponse.header.Vary":                        "'Origin'",
+				},
+			})
+		}
+	}
+	// The preflight answers the configured origins only.
+	preflight := 0
+	for _, m := range max.resources("AWS::ApiGateway::Method") {
+		if props(m)["HttpMethod"] != "OPTIONS" {
+			continue
+		}
+		preflight++
+		b, _ := json.Marshal(props(m)["Integration"])
+		for _, o := range []string{"https://app.example.com", "http://localhost:3000"} {
+			if !strings.Contains(string(b), o) {
+				t.Errorf("preflight integration lacks %s: %s", o, b)
+			}
+		}
+	}
+	if preflight != 3 {
+		t.Errorf("%d preflight methods, want one per resource (/, /presign, /uploads)", preflight)
+	}
+}
+
+func TestWAF_AssociatedWithTheStageWhenGiven(t *testing.T) {
+	def, max, _ := fixtures(t)
+	if n := len(def.resources("AWS::WAFv2::WebACLAssociation")); n != 0 {
+		t.Errorf("default: %d web ACL associations", n)
+	}
+	_, assoc := max.only(t, "AWS::WAFv2::WebACLAssociation")
+	stageID, _ := max.only(t, "AWS::ApiGateway::Stage")
+	b, _ := json.Marshal(props(assoc)["ResourceArn"])
+	if props(assoc)["WebACLArn"] != testWebACL || !strings.Contains(string(b), `{"Ref":"`+stageID+`"}`) {
+		t.Errorf("association %v on %s, want %s on stage %s", props(assoc)["WebACLArn"], b, testWebACL, stageID)
+	}
+}
+
+func TestCloudWatchRole_OnByDefaultRetainedOffOnRequest(t *testing.T) {
+	def, _, min := fixtures(t)
+	_, account := def.only(t, "AWS::ApiGateway::Account")
+	if account["DeletionPolicy"] != "Retain" {
+		t.Errorf("API Gateway account setting policy %v, want Retain", account["DeletionPolicy"])
+	}
+	if n := len(min.resources("AWS::ApiGateway::Account")); n != 0 {
+		t.Errorf("CloudWatchRole false: %d account settings", n)
+	}
+}
+
+func TestOutputs_URLPoolAndClient(t *testing.T) {
+	for name, fx := range all(t) {
+		outputs := fx.raw["Outputs"].(map[string]any)
+		poolID, _ := fx.only(t, "AWS::Cognito::UserPool")
+		clientID, _ := fx.only(t, "AWS::Cognito::UserPoolClient")
+		var values []string
+		for _, o := range outputs {
+			b, _ := json.Marshal(o.(map[string]any)["Value"])
+			values = append(values, string(b))
+		}
+		sort.Strings(values)
+		joined := strings.Join(values, "\n")
+		for _, want := range []string{`{"Ref":"` + poolID + `"}`, `{"Ref":"` + clientID + `"}`, `.execute-api.`} {
+			if !strings.Contains(joined, want) {
+				t.Errorf("%s: outputs %s lack %s", name, joined, want)
+			}
+		}
+		if len(outputs) != 3 {
+			t.Errorf("%s: %d outputs, want 3 (API URL, pool id, client id)", name, len(outputs))
+		}
+	}
+}
