@@ -29,7 +29,7 @@ func main() {
 		logger.Error("presign: init failed", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
-	lambda.Start(h.Handle)
+	lambda.Start(h)
 }
 
 // setup builds the handler from the environment. The CDN private key is

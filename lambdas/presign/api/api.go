@@ -123,17 +123,41 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 
 // Handle answers one API Gateway REST proxy event. The returned error is
 // always nil: every outcome, a server-side failure included, is a response.
-func (h *Handler) Handle(ctx context.Context, ev events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+func (h *Handler) Handle(ctx context.Context, pr events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	ev := fromProxy(&pr)
+	r := h.answer(ctx, &ev)
+	return r.proxy(), nil
+}
+
+// Invoke implements lambda.Handler, the path the Lambda runtime takes when
+// main passes the Handler to lambda.Start: the API Gateway REST proxy
+// event's JSON in, the proxy response's JSON out. It answers exactly as
+// Handle does, without decoding the whole event: it reads only the fields
+// the handler uses (see decodeEvent for the rules, which are
+// encoding/json's). A payload that is not such an event is an error, as
+// the runtime's own decoding makes it for Handle; every other outcome is a
+// response.
+func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	ev, err := decodeEvent(payload)
+	if err != nil {
+		return nil, err
+	}
+	r := h.answer(ctx, &ev)
+	return r.appendJSON(make([]byte, 0, 2*len(r.body)+256)), nil
+}
+
+// answer runs the pipeline, writes the log line and builds the response.
+func (h *Handler) answer(ctx context.Context, ev *event) response {
 	rec := newRecord(ctx, ev)
 	out := h.serve(ctx, ev, &rec)
 	rec.status = out.status
 	h.logRecord(ctx, &rec, out)
-	return h.respond(ev, out), nil
+	return h.respond(ev, out)
 }
 
 // serve runs the pipeline. Each step either hands its result to the next
 // or ends the request with an outcome.
-func (h *Handler) serve(ctx context.Context, ev events.APIGatewayProxyRequest, rec *record) outcome {
+func (h *Handler) serve(ctx context.Context, ev *event, rec *record) outcome {
 	op, fail := route(ev)
 	if fail != nil {
 		return *fail

@@ -37,13 +37,14 @@ type presignCase struct {
 	message string            // 4xx: a substring of the message
 }
 
-func TestHandle_Presign(t *testing.T) {
+// presignCases is the GET /presign case table.
+func presignCases() []presignCase {
 	t1 := claims(alice, "tier-1")
 	t2 := claims(alice, "[tier-2]")
 	both := claims(alice, "tier-1,tier-2")
 	none := claims(alice, "")
 	home := "users/" + alice + "/"
-	cases := []presignCase{
+	return []presignCase{
 		{name: "tier-1 member reads tier-1", query: map[string]string{"key": "tier-1/report.pdf"}, claims: t1, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
 		{name: "explicit GET", query: map[string]string{"key": "tier-1/report.pdf", "method": "GET"}, claims: t1, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
 		{name: "tier-2 member reads tier-1", query: map[string]string{"key": "tier-1/a/b.txt"}, claims: t2, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
@@ -65,6 +66,10 @@ func TestHandle_Presign(t *testing.T) {
 		{name: "expiry over the maximum", query: map[string]string{"key": home + "a", "expiresIn": "301"}, claims: none, status: 400, message: "expiresIn must be from 1 to 300 seconds"},
 		{name: "explicit s3 delivery", query: map[string]string{"key": home + "a", "delivery": "s3"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
 	}
+}
+
+func TestHandle_Presign(t *testing.T) {
+	cases := presignCases()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)

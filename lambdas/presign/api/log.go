@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/securestore/securestore/lambdas/presign/access"
@@ -28,8 +27,8 @@ type record struct {
 	err             error
 }
 
-func newRecord(ctx context.Context, ev events.APIGatewayProxyRequest) record {
-	r := record{requestID: ev.RequestContext.RequestID, httpMethod: ev.HTTPMethod}
+func newRecord(ctx context.Context, ev *event) record {
+	r := record{requestID: ev.requestID, httpMethod: ev.httpMethod}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		r.lambdaRequestID = lc.AwsRequestID
 	}

@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/aws/aws-lambda-go/events"
 )
 
 // op is a route of the API.
@@ -79,10 +77,10 @@ type request struct {
 
 // route picks the operation from the resource (or, behind a {proxy+}
 // resource, the path) and the HTTP method. It fails with 404 or 405.
-func route(ev events.APIGatewayProxyRequest) (op, *outcome) {
-	path := ev.Resource
+func route(ev *event) (op, *outcome) {
+	path := ev.resource
 	if path == "" || strings.Contains(path, "{") {
-		path = ev.Path
+		path = ev.path
 	}
 	var want string
 	var o op
@@ -94,7 +92,7 @@ func route(ev events.APIGatewayProxyRequest) (op, *outcome) {
 	default:
 		return 0, &outcome{status: http.StatusNotFound, body: errorBody{Message: "no such resource"}}
 	}
-	if ev.HTTPMethod != want {
+	if ev.httpMethod != want {
 		return 0, &outcome{
 			status: http.StatusMethodNotAllowed,
 			body:   errorBody{Message: fmt.Sprintf("%s takes %s only", path, want)},
@@ -105,14 +103,14 @@ func route(ev events.APIGatewayProxyRequest) (op, *outcome) {
 }
 
 // parse reads the request of op from the event, strictly.
-func parse(o op, ev events.APIGatewayProxyRequest) (request, error) {
+func parse(o op, ev *event) (request, error) {
 	params, err := queryParams(ev)
 	if err != nil {
 		return request{}, err
 	}
 	switch o {
 	case opPresign:
-		if ev.Body != "" {
+		if ev.body != "" {
 			return request{}, errors.New("GET /presign takes no body")
 		}
 		return parsePresign(params)
@@ -127,15 +125,15 @@ func parse(o op, ev events.APIGatewayProxyRequest) (request, error) {
 
 // queryParams merges the single- and multi-value query maps, refusing a
 // parameter given more than once.
-func queryParams(ev events.APIGatewayProxyRequest) (map[string]string, error) {
-	params := make(map[string]string, len(ev.QueryStringParameters))
-	for name, vals := range ev.MultiValueQueryStringParameters {
+func queryParams(ev *event) (map[string]string, error) {
+	params := make(map[string]string, len(ev.query))
+	for name, vals := range ev.multiQuery {
 		if len(vals) != 1 {
 			return nil, fmt.Errorf("parameter %s must be given exactly once", quote(name))
 		}
 		params[name] = vals[0]
 	}
-	for name, val := range ev.QueryStringParameters {
+	for name, val := range ev.query {
 		if prev, ok := params[name]; ok && prev != val {
 			return nil, fmt.Errorf("parameter %s must be given exactly once", quote(name))
 		}
@@ -259,7 +257,7 @@ func checkChecksum(s string) error {
 // parseUpload reads the POST /uploads body: a JSON object with exactly the
 // fields key, contentType and maxBytes (maxBytes optional), each at most
 // once, spelled exactly, and nothing after the object.
-func parseUpload(ev events.APIGatewayProxyRequest) (request, error) {
+func parseUpload(ev *event) (request, error) {
 	r := request{op: opUpload, method: http.MethodPut, delivery: deliveryS3}
 	if err := checkJSONContentType(ev); err != nil {
 		return r, err
@@ -327,8 +325,8 @@ func parseUpload(ev events.APIGatewayProxyRequest) (request, error) {
 
 // checkJSONContentType wants Content-Type application/json, with at most a
 // charset parameter of utf-8.
-func checkJSONContentType(ev events.APIGatewayProxyRequest) error {
-	vals := headerValues(ev, "Content-Type")
+func checkJSONContentType(ev *event) error {
+	vals := ev.contentType.values()
 	if len(vals) != 1 {
 		return errors.New("want exactly one Content-Type: application/json")
 	}
@@ -346,20 +344,20 @@ func checkJSONContentType(ev events.APIGatewayProxyRequest) error {
 
 // readBody returns the body, decoding base64 when API Gateway encoded it,
 // and refuses one over MaxBodyBytes or not in UTF-8.
-func readBody(ev events.APIGatewayProxyRequest) ([]byte, error) {
+func readBody(ev *event) ([]byte, error) {
 	tooBig := fmt.Errorf("body is larger than %d bytes", MaxBodyBytes)
 	var body []byte
-	if ev.IsBase64Encoded {
-		if len(ev.Body) > base64.StdEncoding.EncodedLen(MaxBodyBytes) {
+	if ev.base64 {
+		if len(ev.body) > base64.StdEncoding.EncodedLen(MaxBodyBytes) {
 			return nil, tooBig
 		}
-		b, err := base64.StdEncoding.DecodeString(ev.Body)
+		b, err := base64.StdEncoding.DecodeString(ev.body)
 		if err != nil {
 			return nil, errors.New("body is not valid base64")
 		}
 		body = b
 	} else {
-		body = []byte(ev.Body)
+		body = []byte(ev.body)
 	}
 	if len(body) > MaxBodyBytes {
 		return nil, tooBig
@@ -387,26 +385,6 @@ func jsonInt(raw json.RawMessage) (int64, error) {
 		return 0, errors.New("want a whole number")
 	}
 	return n, nil
-}
-
-// headerValues returns every value of the named header, matched without
-// regard to case, from the multi-value map when present.
-func headerValues(ev events.APIGatewayProxyRequest, name string) []string {
-	var vals []string
-	for k, vs := range ev.MultiValueHeaders {
-		if strings.EqualFold(k, name) {
-			vals = append(vals, vs...)
-		}
-	}
-	if vals != nil {
-		return vals
-	}
-	for k, v := range ev.Headers {
-		if strings.EqualFold(k, name) {
-			vals = append(vals, v)
-		}
-	}
-	return vals
 }
 
 // quote quotes a caller's value for a message, cut to a readable length.

@@ -23,8 +23,8 @@ func FuzzParse(f *testing.F) {
 	f.Add("sub=x&key=a", `{"key":"a","contentType":"text/plain"} {}`)
 	f.Fuzz(func(t *testing.T, rawQuery, body string) {
 		if q, err := url.ParseQuery(rawQuery); err == nil {
-			ev := events.APIGatewayProxyRequest{MultiValueQueryStringParameters: q}
-			r, err := parse(opPresign, ev)
+			ev := fromProxy(&events.APIGatewayProxyRequest{MultiValueQueryStringParameters: q})
+			r, err := parse(opPresign, &ev)
 			if err == nil {
 				for name, vals := range q {
 					if !slices.Contains(presignParams, name) || len(vals) != 1 {
@@ -40,8 +40,8 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 
-		ev := events.APIGatewayProxyRequest{Body: body, Headers: map[string]string{"content-type": "application/json"}}
-		r, err := parse(opUpload, ev)
+		ev := fromProxy(&events.APIGatewayProxyRequest{Body: body, Headers: map[string]string{"content-type": "application/json"}})
+		r, err := parse(opUpload, &ev)
 		if err != nil {
 			return
 		}
@@ -59,8 +59,8 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev.Body = string(b)
-		r2, err := parse(opUpload, ev)
+		ev.body = string(b)
+		r2, err := parse(opUpload, &ev)
 		if err != nil && len(b) <= MaxBodyBytes {
 			t.Fatalf("canonical body %s refused: %v", b, err)
 		}

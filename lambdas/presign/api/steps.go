@@ -5,17 +5,15 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"github.com/securestore/securestore/lambdas/presign/identity"
 	"github.com/securestore/securestore/lambdas/presign/objectkey"
 )
 
 // callerFrom reads the caller from requestContext.authorizer.claims, the
 // only place identity is taken from.
-func callerFrom(ev events.APIGatewayProxyRequest) (identity.Caller, error) {
-	raw, ok := ev.RequestContext.Authorizer["claims"]
-	if !ok || raw == nil {
+func callerFrom(ev *event) (identity.Caller, error) {
+	raw := ev.claims
+	if raw == nil {
 		return identity.Caller{}, errors.New("the caller is not signed in")
 	}
 	claims, ok := raw.(map[string]any)

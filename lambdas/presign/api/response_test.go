@@ -1,0 +1,62 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// encodingJSON is what encoding/json writes for v with SetEscapeHTML(false),
+// the encoder the handler used before writing its bodies itself.
+func encodingJSON(t *testing.T, v any) string {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+var stringCases = []string{
+	"", "plain", `"quoted" \back\slash/`, "\x00\x01\x1f\x7f", "\b\f\n\r\t", "<&>", "é ü 日本 😀",
+	"\u2028\u2029", "\xff", "a\xc0\xafb", "\xed\xa0\x80", "trunc\xe6\x97", "https://b.s3.amazonaws.com/k?X-Amz-Date=1&a=b",
+}
+
+// FuzzAppendString: appendString writes what encoding/json writes.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range stringCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendString(nil, s)), encodingJSON(t, s); got != want {
+			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		}
+		if got, want := string(appendString(nil, []byte(s))), encodingJSON(t, s); got != want {
+			t.Fatalf("appendString([]byte(%q)) = %s, want %s", s, got, want)
+		}
+	})
+}
+
+// TestBodies_AsEncodingJSON: each body type writes what encoding/json
+// writes for it.
+func TestBodies_AsEncodingJSON(t *testing.T) {
+	bodies := []body{
+		errorBody{},
+		errorBody{Message: `unknown parameter "a\nb" (want key, method)`},
+		urlBody{URL: "https://x/k?a=1&b=2", Method: "PUT", Headers: map[string]string{"X-Amz-Checksum-Sha256": "47DEQ+/=", "Content-Type": "text/plain; charset=\"utf-8\""}, ExpiresAt: "2026-01-02T03:04:05Z"},
+		urlBody{URL: "u", Method: "GET", Headers: map[string]string{}},
+		urlBody{},
+		postBody{URL: "https://b.s3.amazonaws.com", Fields: map[string]string{"key": "users/é/\u2028", "policy": "eyJ9", "X-Amz-Date": "1", "Content-Type": "image/png"}, ExpiresAt: "t"},
+		postBody{},
+	}
+	for _, s := range stringCases {
+		bodies = append(bodies, errorBody{Message: s}, urlBody{URL: s, Method: s, Headers: map[string]string{s: s, s + "x": ""}, ExpiresAt: s})
+	}
+	for _, b := range bodies {
+		if got, want := string(b.appendJSON(nil)), encodingJSON(t, b); got != want {
+			t.Errorf("%#v:\n got %s\nwant %s", b, got, want)
+		}
+	}
+}
