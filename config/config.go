@@ -23,6 +23,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/securestore/securestore/lambdas/presign/access"
 )
 
 // Config is the validated configuration of one environment.
@@ -325,6 +327,11 @@ func (c *Config) crossCheck() []error {
 	}
 	if len(c.Tiers) == 0 {
 		errs = append(errs, errors.New("context key \"tiers\": needs at least one tier"))
+	}
+	if c.AccessRules != "" {
+		if _, err := access.Parse([]byte(c.AccessRules)); err != nil {
+			errs = append(errs, fmt.Errorf("context key \"accessRules\": %w", err))
+		}
 	}
 	return append(errs, c.cdnCheck()...)
 }

@@ -104,6 +104,7 @@ func TestParse_RejectsWithKeyName(t *testing.T) {
 		{"domain without certificate", map[string]any{"cdnDomainNames": "files.example.com"}, []string{`"cdnCertificateArn"`, "required with cdnDomainNames"}},
 		{"certificate without domain", map[string]any{"cdnCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}, []string{`"cdnDomainNames"`}},
 		{"both geo lists", map[string]any{"cdnGeoAllow": "DE", "cdnGeoDeny": "FR"}, []string{`"cdnGeoDeny"`, "not with cdnGeoAllow"}},
+		{"bad access rules", map[string]any{"accessRules": `[{"prefix":"/abs/","groups":["*"],"methods":["GET"]}]`}, []string{`"accessRules"`, "prefix"}},
 		{"cdn outside us-east-1", map[string]any{"region": "eu-west-1"}, []string{`"region"`, "us-east-1", `"eu-west-1"`}},
 	}
 	for _, tc := range cases {

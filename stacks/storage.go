@@ -11,6 +11,7 @@ import (
 	"github.com/securestore/securestore/compliance"
 	"github.com/securestore/securestore/config"
 	"github.com/securestore/securestore/constructs/encryptionkey"
+	"github.com/securestore/securestore/constructs/presignapi"
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/constructs/privatecdn"
 )
@@ -34,6 +35,8 @@ type Storage struct {
 	// CDN is the CloudFront distribution in front of Bucket; nil when
 	// cdnEnabled is false.
 	CDN *privatecdn.Distribution
+	// API is the presign API: user pool, REST API and function.
+	API *presignapi.API
 }
 
 // NewStorage builds the storage stack from cfg.
@@ -65,6 +68,7 @@ func NewStorage(scope constructs.Construct, id *string, props *StorageProps) *St
 	if cfg.CDNEnabled {
 		storage.CDN = privatecdn.New(stack, jsii.String("CDN"), cdnProps(cfg, bucket))
 	}
+	storage.API = presignapi.New(stack, jsii.String("Api"), apiProps(cfg, bucket, storage.CDN))
 	return storage
 }
 

@@ -99,6 +99,8 @@ var maximalContext = map[string]any{
 	"cdnGeoAllow":                     "DE,FR,NL",
 	"cdnPriceClass":                   "PriceClass_All",
 	"cdnPrivateKeySecretArn":          "arn:aws:secretsmanager:us-east-1:123456789012:secret:securestore/cdn-signing-key-AbCdEf",
+	"apiWebAclArn":                    "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/securestore-api/1a2b3c4d-5e6f-7890-abcd-ef0123456789",
+	"mfa":                             "required",
 }
 
 func TestMain(m *testing.M) {

@@ -531,11 +531,11 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *settings) {
 	}
 
 	if p.WebACLArn != nil {
-		assoc := awswafv2.NewCfnWebACLAssociation(c, jsii.String("WebACL"), &awswafv2.CfnWebACLAssociationProps{
+		// The stage ARN's Ref orders the association after the stage.
+		awswafv2.NewCfnWebACLAssociation(c, jsii.String("WebACL"), &awswafv2.CfnWebACLAssociationProps{
 			ResourceArn: api.DeploymentStage().StageArn(),
 			WebAclArn:   p.WebACLArn,
 		})
-		assoc.Node().AddDependency(api.DeploymentStage())
 	}
 }
 
