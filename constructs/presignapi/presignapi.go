@@ -69,6 +69,7 @@ import (
 
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/api"
 )
 
 // Defaults applied when the matching Props field is nil.
@@ -108,16 +109,17 @@ const (
 )
 
 // Names of the presign Lambda's environment variables (the contract in
-// ARCHITECTURE.md; lambdas/presign/api reads them).
+// ARCHITECTURE.md), taken from the function's own package so the two
+// cannot drift apart.
 const (
-	EnvBucket          = "BUCKET_NAME"
-	EnvAccessRules     = "ACCESS_RULES"
-	EnvURLTTL          = "URL_TTL_SECONDS"
-	EnvMaxUploadBytes  = "MAX_UPLOAD_BYTES"
-	EnvCDNDomain       = "CDN_DOMAIN"
-	EnvCDNKeyPairID    = "CDN_KEY_PAIR_ID"
-	EnvCDNKeySecretARN = "CDN_PRIVATE_KEY_SECRET_ARN"
-	EnvAllowedOrigins  = "ALLOWED_ORIGINS"
+	EnvBucket          = api.EnvBucket
+	EnvAccessRules     = api.EnvAccessRules
+	EnvURLTTL          = api.EnvURLTTL
+	EnvMaxUploadBytes  = api.EnvMaxUploadBytes
+	EnvCDNDomain       = api.EnvCDNDomain
+	EnvCDNKeyPairID    = api.EnvCDNKeyPairID
+	EnvCDNKeySecretARN = api.EnvCDNKeySecretARN
+	EnvAllowedOrigins  = api.EnvAllowedOrigins
 )
 
 // Props configures an API. Bucket is required; every other field has a

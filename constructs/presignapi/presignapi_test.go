@@ -295,16 +295,6 @@ func env(t *testing.T, fx *fixture, bucket string) map[string]string {
 }
 
 func TestEnvironment_NamesAndDefaultsAreTheLambdasContract(t *testing.T) {
-	pairs := [][2]string{
-		{EnvBucket, api.EnvBucket}, {EnvAccessRules, api.EnvAccessRules}, {EnvURLTTL, api.EnvURLTTL},
-		{EnvMaxUploadBytes, api.EnvMaxUploadBytes}, {EnvCDNDomain, api.EnvCDNDomain}, {EnvCDNKeyPairID, api.EnvCDNKeyPairID},
-		{EnvCDNKeySecretARN, api.EnvCDNKeySecretARN}, {EnvAllowedOrigins, api.EnvAllowedOrigins},
-	}
-	for _, p := range pairs {
-		if p[0] != p[1] {
-			t.Errorf("construct sets %s, the function reads %s", p[0], p[1])
-		}
-	}
 	if DefaultURLTTLSeconds*time.Second != api.DefaultTTL || MaxURLTTLSeconds*time.Second != api.MaxTTL {
 		t.Errorf("TTL default/limit %d/%d s, function's %v/%v", DefaultURLTTLSeconds, MaxURLTTLSeconds, api.DefaultTTL, api.MaxTTL)
 	}
