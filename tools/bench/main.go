@@ -94,6 +94,9 @@ func run(out string, count int, benchtime string, synthRuns int, skipSynth bool)
 	}
 
 	md := r.markdown()
+	if notes, err := os.ReadFile("tools/bench/analysis.md"); err == nil {
+		md += "\n" + string(notes)
+	}
 	if err := os.WriteFile(out, []byte(md), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", out, err)
 	}
