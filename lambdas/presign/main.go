@@ -11,11 +11,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/securestore/securestore/lambdas/presign/api"
 	"github.com/securestore/securestore/lambdas/presign/cdnsign"
+	"github.com/securestore/securestore/lambdas/presign/lambdaenv"
 	"github.com/securestore/securestore/lambdas/presign/signer"
 )
 
@@ -32,8 +31,9 @@ func main() {
 	lambda.Start(h)
 }
 
-// setup builds the handler from the environment. The CDN private key is
-// read from Secrets Manager once, here, and kept in memory.
+// setup builds the handler from the environment (lambdaenv reads the AWS
+// variables Lambda sets, without the SDK's configuration loader). The CDN
+// private key is read from Secrets Manager once, here, and kept in memory.
 func setup(logger *slog.Logger) (*api.Handler, error) {
 	cfg, err := api.ConfigFromEnv(os.Getenv)
 	if err != nil {
@@ -42,21 +42,17 @@ func setup(logger *slog.Logger) (*api.Handler, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), initTimeout)
 	defer cancel()
 
-	client, err := signer.ClientFromEnv(ctx)
+	env, err := lambdaenv.Load(os.Getenv)
 	if err != nil {
-		return nil, fmt.Errorf("S3 client: %w", err)
+		return nil, err
 	}
-	s3Signer, err := signer.New(client, cfg.Bucket)
+	s3Signer, err := signer.New(env.S3(), cfg.Bucket)
 	if err != nil {
 		return nil, fmt.Errorf("S3 signer: %w", err)
 	}
 	deps := api.Deps{Presigner: s3Signer, Logger: logger}
 	if cfg.CDN != nil {
-		awsCfg, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("AWS config: %w", err)
-		}
-		key, err := cdnsign.LoadKey(ctx, secretsmanager.NewFromConfig(awsCfg), cfg.CDN.PrivateKeySecretARN)
+		key, err := cdnsign.LoadKey(ctx, env.SecretString, cfg.CDN.PrivateKeySecretARN)
 		if err != nil {
 			return nil, fmt.Errorf("CDN signing key: %w", err)
 		}

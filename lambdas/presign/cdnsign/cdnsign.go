@@ -1,6 +1,6 @@
 // Package cdnsign issues CloudFront signed URLs (canned policy) for objects
 // served by one distribution, with a private key read once from Secrets
-// Manager.
+// Manager (cdnsign itself imports no Secrets Manager client: see GetSecret).
 //
 // Keys: CloudFront accepts RSA 2048 and ECDSA P-256 key pairs for signed
 // URLs, and with no Hash-Algorithm parameter it verifies a SHA-1 digest of
@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/cloudfront/sign"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/securestore/securestore/lambdas/presign/objectkey"
 )
@@ -140,32 +139,29 @@ func (s *Signer) Sign(objectKey string, expires time.Time) (string, error) {
 	return signed, nil
 }
 
-// SecretGetter is the one Secrets Manager call LoadKey makes;
-// *secretsmanager.Client implements it.
-type SecretGetter interface {
-	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
-}
-
-var _ SecretGetter = (*secretsmanager.Client)(nil)
+// GetSecret returns the SecretString of the secret secretARN (one Secrets
+// Manager GetSecretValue call), or "" when the secret holds binary data.
+// lambdaenv.Env.SecretString is one.
+type GetSecret func(ctx context.Context, secretARN string) (string, error)
 
 // LoadKey reads the PEM private key stored as the SecretString of the secret
-// secretARN (one GetSecretValue call; keep the result) and parses it with
+// secretARN through get (call it once; keep the result) and parses it with
 // ParseKey.
-func LoadKey(ctx context.Context, api SecretGetter, secretARN string) (crypto.Signer, error) {
-	if api == nil {
-		return nil, errors.New("cdnsign: no Secrets Manager client")
+func LoadKey(ctx context.Context, get GetSecret, secretARN string) (crypto.Signer, error) {
+	if get == nil {
+		return nil, errors.New("cdnsign: no Secrets Manager reader")
 	}
 	if secretARN == "" {
 		return nil, errors.New("cdnsign: no secret ARN for the CloudFront signing key")
 	}
-	out, err := api.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &secretARN})
+	text, err := get(ctx, secretARN)
 	if err != nil {
 		return nil, fmt.Errorf("cdnsign: read secret %s: %w", secretARN, err)
 	}
-	if out == nil || out.SecretString == nil || strings.TrimSpace(*out.SecretString) == "" {
+	if strings.TrimSpace(text) == "" {
 		return nil, fmt.Errorf("cdnsign: secret %s has no SecretString (store the PEM text, not binary)", secretARN)
 	}
-	key, err := ParseKey([]byte(*out.SecretString))
+	key, err := ParseKey([]byte(text))
 	if err != nil {
 		return nil, fmt.Errorf("cdnsign: secret %s: %w", secretARN, err)
 	}

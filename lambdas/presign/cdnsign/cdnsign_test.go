@@ -21,8 +21,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
 const (
@@ -279,20 +277,24 @@ func TestSign_RejectsBadInput(t *testing.T) {
 }
 
 // secrets is Secrets Manager's GetSecretValue over a map, the API boundary
-// LoadKey is written against (no Secrets Manager runs here): a missing id
-// fails as the service does, and each call is counted.
+// LoadKey is written against (no Secrets Manager runs here; lambdaenv tests
+// the call itself): a missing id fails as the service does, a nil value is
+// a binary secret, and each call is counted.
 type secrets struct {
 	values map[string]*string
 	calls  int
 }
 
-func (s *secrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+func (s *secrets) get(_ context.Context, secretARN string) (string, error) {
 	s.calls++
-	v, ok := s.values[*in.SecretId]
+	v, ok := s.values[secretARN]
 	if !ok {
-		return nil, errors.New("ResourceNotFoundException: Secrets Manager can't find the specified secret")
+		return "", errors.New("ResourceNotFoundException: Secrets Manager can't find the specified secret")
 	}
-	return &secretsmanager.GetSecretValueOutput{ARN: in.SecretId, SecretString: v}, nil
+	if v == nil {
+		return "", nil
+	}
+	return *v, nil
 }
 
 func pemText(typ string, der []byte) *string {
@@ -344,7 +346,7 @@ func TestLoadKey_ParsesEveryAcceptedForm(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.secret, func(t *testing.T) {
 			before := store.calls
-			key, err := LoadKey(context.Background(), store, tc.secret)
+			key, err := LoadKey(context.Background(), store.get, tc.secret)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -416,7 +418,7 @@ func TestLoadKey_ExplainsUnusableSecrets(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.secret, func(t *testing.T) {
-			key, err := LoadKey(context.Background(), store, tc.secret)
+			key, err := LoadKey(context.Background(), store.get, tc.secret)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.secret) {
 				t.Errorf("LoadKey = %v, want an error naming the secret and mentioning %q", err, tc.want)
 			}
@@ -428,7 +430,7 @@ func TestLoadKey_ExplainsUnusableSecrets(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadKey(context.Background(), store, ""); err == nil {
+	if _, err := LoadKey(context.Background(), store.get, ""); err == nil {
 		t.Error("LoadKey with no ARN succeeded")
 	}
 	if _, err := LoadKey(context.Background(), nil, "arn"); err == nil {

@@ -16,8 +16,8 @@
 // a PUT's Content-Type and x-amz-checksum-sha256 stay signed headers, so the
 // uploader must send exactly those values, and URL.Headers lists them. The
 // SDK adds no checksum of its own to presigned PUTs (PresignPutObject in
-// s3 v1.114.8 forces RequestChecksumCalculation WhenRequired, and
-// ClientFromEnv sets it on the client too), so a plain curl PUT works.
+// s3 v1.114.8 forces RequestChecksumCalculation WhenRequired, and the
+// function's client, lambdaenv.Env.S3, sets it too), so a plain curl PUT works.
 package signer
 
 import (
@@ -27,7 +27,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,7 +34,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	smithyauth "github.com/aws/smithy-go/auth"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -166,7 +164,7 @@ func New(client *s3.Client, bucket string, opts ...Option) (*S3, error) {
 		return nil, fmt.Errorf("signer: the S3 client has no credentials")
 	}
 	creds := o.Credentials
-	if !aws.IsCredentialsProvider(creds, (*aws.CredentialsCache)(nil)) {
+	if _, cached := creds.(*aws.CredentialsCache); !cached {
 		// Retrieve is called on every signature: never fetch each time.
 		creds = aws.NewCredentialsCache(creds)
 	}
@@ -422,27 +420,4 @@ func joinProblems(problems []string) error {
 func isSHA256(b64 string) bool {
 	raw, err := base64.StdEncoding.DecodeString(b64)
 	return err == nil && len(raw) == 32
-}
-
-// ClientFromEnv builds the S3 client from the standard AWS configuration
-// (environment, shared files, the Lambda role). The SDK honours
-// AWS_ENDPOINT_URL_S3 for a local S3-compatible server; S3_FORCE_PATH_STYLE=true
-// puts the bucket in the path, as such servers usually need.
-func ClientFromEnv(ctx context.Context) (*s3.Client, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	pathStyle := false
-	if v := os.Getenv("S3_FORCE_PATH_STYLE"); v != "" {
-		if pathStyle, err = strconv.ParseBool(v); err != nil {
-			return nil, fmt.Errorf("S3_FORCE_PATH_STYLE: must be true or false, received %q", v)
-		}
-	}
-	return s3.NewFromConfig(cfg, func(o *s3.Options) {
-		o.UsePathStyle = pathStyle
-		// Presigned uploads are sent by curl and browsers: no trailing
-		// checksums the SDK would otherwise ask for.
-		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
-	}), nil
 }

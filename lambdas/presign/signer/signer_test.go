@@ -505,65 +505,6 @@ func TestPresignPost_RejectsBadRequests(t *testing.T) {
 	}
 }
 
-func TestClientFromEnv_EndpointAndPathStyle(t *testing.T) {
-	cases := []struct {
-		name, endpoint, pathStyle string
-		wantPrefix                string
-	}{
-		{"AWS", "", "", "https://" + testBucket + ".s3.us-east-1.amazonaws.com/k?"},
-		{"AWS, path style", "", "true", "https://s3.us-east-1.amazonaws.com/" + testBucket + "/k?"},
-		{"local server, path style", "http://127.0.0.1:9000", "true", "http://127.0.0.1:9000/" + testBucket + "/k?"},
-		{"local server, virtual-hosted", "http://minio.local:9000", "false", "http://" + testBucket + ".minio.local:9000/k?"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv("AWS_REGION", "us-east-1")
-			t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-			t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-			t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
-			t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-			t.Setenv("AWS_ENDPOINT_URL", "")
-			t.Setenv("AWS_ENDPOINT_URL_S3", tc.endpoint)
-			t.Setenv("S3_FORCE_PATH_STYLE", tc.pathStyle)
-			client, err := ClientFromEnv(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := client.Options().RequestChecksumCalculation; got != aws.RequestChecksumCalculationWhenRequired {
-				t.Errorf("RequestChecksumCalculation = %v, want WhenRequired", got)
-			}
-			s, err := New(client, testBucket)
-			if err != nil {
-				t.Fatal(err)
-			}
-			u, err := s.Presign(context.Background(), Request{Method: MethodGet, Key: "k", Expires: time.Minute})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.HasPrefix(u.URL, tc.wantPrefix) {
-				t.Errorf("URL = %s, want prefix %s", u.URL, tc.wantPrefix)
-			}
-			p, err := s.PresignPost(context.Background(), PostRequest{Key: "k", ContentType: "a/b", MaxBytes: 1, Expires: time.Minute})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := strings.TrimSuffix(tc.wantPrefix, "k?"); strings.TrimSuffix(p.URL, "/")+"/" != want {
-				t.Errorf("POST URL = %s, want %s", p.URL, want)
-			}
-		})
-	}
-}
-
-func TestClientFromEnv_RejectsABadPathStyle(t *testing.T) {
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	t.Setenv("S3_FORCE_PATH_STYLE", "yes please")
-	if _, err := ClientFromEnv(context.Background()); err == nil || !strings.Contains(err.Error(), "S3_FORCE_PATH_STYLE") {
-		t.Errorf("ClientFromEnv with a bad S3_FORCE_PATH_STYLE = %v", err)
-	}
-}
-
 // countingCreds counts how often credentials are fetched.
 type countingCreds struct {
 	calls int
