@@ -18,6 +18,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -31,6 +32,13 @@ import (
 	"github.com/securestore/securestore/internal/runtimeapi"
 	"github.com/securestore/securestore/internal/s3server"
 	"github.com/securestore/securestore/lambdas/presign/access"
+
+	// The function's packages, so that a change to any of them reruns these
+	// tests instead of answering from Go's test cache.
+	_ "github.com/securestore/securestore/lambdas/presign/api"
+	_ "github.com/securestore/securestore/lambdas/presign/cdnsign"
+	_ "github.com/securestore/securestore/lambdas/presign/lambdaenv"
+	_ "github.com/securestore/securestore/lambdas/presign/signer"
 )
 
 const (
@@ -51,6 +59,12 @@ type function struct {
 
 func start(t *testing.T) *function {
 	t.Helper()
+	// The bootstrap is built by a go build subprocess, whose reads Go's test
+	// cache does not see: reading the function's sources here makes a change
+	// to them rerun these tests (the packages it uses are imported below).
+	if _, err := os.ReadFile("../main.go"); err != nil {
+		t.Fatal(err)
+	}
 	minio := s3server.Start(t)
 	bucket := minio.Bucket(t, "securestore-e2e")
 	bin := runtimeapi.BuildForTest(t, presignPkg, runtime.GOARCH)
