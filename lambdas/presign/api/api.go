@@ -126,7 +126,9 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 func (h *Handler) Handle(ctx context.Context, pr events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
 	ev := fromProxy(&pr)
 	r := h.answer(ctx, &ev)
-	return r.proxy(), nil
+	resp := r.proxy()
+	r.release()
+	return resp, nil
 }
 
 // Invoke implements lambda.Handler, the path the Lambda runtime takes when
@@ -143,7 +145,9 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		return nil, err
 	}
 	r := h.answer(ctx, &ev)
-	return r.appendJSON(make([]byte, 0, 2*len(r.body)+256)), nil
+	out := r.appendJSON(make([]byte, 0, 2*len(r.body)+256))
+	r.release()
+	return out, nil
 }
 
 // answer runs the pipeline, writes the log line and builds the response.

@@ -31,7 +31,9 @@ import (
 // A field the handler reads with the wrong JSON type is an error, as in
 // encoding/json; fields it does not read are checked for syntax only.
 func decodeEvent(payload []byte) (event, error) {
-	d := decoder{data: payload}
+	// One copy of the payload as a string: plain strings and member names
+	// are substrings of it instead of an allocation each.
+	d := decoder{data: payload, text: string(payload)}
 	var ev event
 	d.ws()
 	if d.literal("null") {
@@ -54,11 +56,25 @@ func typeError(field, want string) error {
 	return fmt.Errorf("api: event: %s: want %s", field, want)
 }
 
-// decoder reads JSON from data; i is the next byte.
+// decoder reads JSON from data; i is the next byte. text is data as a
+// string, which plain strings and names are cut from.
 type decoder struct {
 	data  []byte
+	text  string
 	i     int
 	depth int
+	// nameStart and nameEnd locate the last plain name in text; nameStart
+	// is -1 after one that had to be unescaped.
+	nameStart, nameEnd int
+}
+
+// nameString returns the name the last call of name returned as a string,
+// without a copy when it was plain.
+func (d *decoder) nameString(name []byte) string {
+	if d.nameStart >= 0 && d.nameEnd-d.nameStart == len(name) {
+		return d.text[d.nameStart:d.nameEnd]
+	}
+	return string(name)
 }
 
 // end accepts only white space after the top-level value.
@@ -176,7 +192,7 @@ func (d *decoder) stringValue() (string, error) {
 		return "", err
 	}
 	if plain {
-		return string(raw), nil
+		return d.text[start+1 : start+1+len(raw)], nil
 	}
 	var s string
 	if err := json.Unmarshal(d.data[start:d.i], &s); err != nil {
@@ -201,8 +217,10 @@ func (d *decoder) name(fold bool) ([]byte, error) {
 		return nil, err
 	}
 	if plain {
+		d.nameStart, d.nameEnd = start+1, start+1+len(raw)
 		return raw, nil
 	}
+	d.nameStart = -1
 	var s string
 	if err := json.Unmarshal(d.data[start:d.i], &s); err != nil {
 		return nil, errSyntax
@@ -468,11 +486,12 @@ func (d *decoder) stringMap(field string, m *map[string]string) error {
 		if err != nil || !ok {
 			return err
 		}
+		key := d.nameString(name)
 		var v string
 		if err := d.optString(field, &v); err != nil {
 			return err
 		}
-		(*m)[string(name)] = v
+		(*m)[key] = v
 	}
 }
 
@@ -496,11 +515,12 @@ func (d *decoder) listMap(field string, m *map[string][]string) error {
 		if err != nil || !ok {
 			return err
 		}
+		key := d.nameString(name)
 		vs, err := d.stringList(field)
 		if err != nil {
 			return err
 		}
-		(*m)[string(name)] = vs
+		(*m)[key] = vs
 	}
 }
 
@@ -578,9 +598,9 @@ func (d *decoder) headers(ev *event, multi bool) error {
 			return err
 		}
 		if multi {
-			h.multi = setEntry(h.multi, string(name), vals)
+			h.multi = setEntry(h.multi, d.nameString(name), vals)
 		} else {
-			h.single = setEntry(h.single, string(name), vals)
+			h.single = setEntry(h.single, d.nameString(name), vals)
 		}
 	}
 }
@@ -693,10 +713,12 @@ func (d *decoder) claims() (any, error) {
 		if !ok {
 			return m, nil
 		}
+		// Taken before the value, whose own members would move it.
+		key := d.nameString(name)
 		v, err := d.any()
 		if err != nil {
 			return nil, err
 		}
-		m[string(name)] = v
+		m[key] = v
 	}
 }

@@ -52,7 +52,9 @@ func (h *Handler) logRecord(ctx context.Context, r *record, out outcome) {
 	if !h.log.Enabled(ctx, level) {
 		return
 	}
-	attrs := []slog.Attr{
+	// Room for every attribute, so that the slice does not grow.
+	var buf [13]slog.Attr
+	attrs := append(buf[:0],
 		slog.String("requestId", r.requestID),
 		slog.String("lambdaRequestId", r.lambdaRequestID),
 		slog.String("httpMethod", cut(r.httpMethod, 16)),
@@ -63,7 +65,7 @@ func (h *Handler) logRecord(ctx context.Context, r *record, out outcome) {
 		slog.String("delivery", r.delivery),
 		slog.String("decision", r.decision),
 		slog.Int("status", r.status),
-	}
+	)
 	if r.reason != "" {
 		attrs = append(attrs, slog.String("reason", r.reason))
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"slices"
@@ -126,6 +127,10 @@ func parse(o op, ev *event) (request, error) {
 // queryParams merges the single- and multi-value query maps, refusing a
 // parameter given more than once.
 func queryParams(ev *event) (map[string]string, error) {
+	if sameQuery(ev) {
+		// API Gateway's usual event: every parameter once, in both maps.
+		return ev.query, nil
+	}
 	params := make(map[string]string, len(ev.query))
 	for name, vals := range ev.multiQuery {
 		if len(vals) != 1 {
@@ -142,16 +147,26 @@ func queryParams(ev *event) (map[string]string, error) {
 	return params, nil
 }
 
-func parsePresign(params map[string]string) (request, error) {
-	// Sorted so that the same bad request always gets the same message.
-	names := make([]string, 0, len(params))
-	for name := range params {
-		names = append(names, name)
+// sameQuery reports whether the multi-value query map holds exactly one
+// value for each parameter and each of them also in the single-value map,
+// which then is the merged parameters as they are. The callers only read
+// them.
+func sameQuery(ev *event) bool {
+	for name, vals := range ev.multiQuery {
+		if len(vals) != 1 {
+			return false
+		}
+		if v, ok := ev.query[name]; !ok || v != vals[0] {
+			return false
+		}
 	}
-	slices.Sort(names)
-	for _, name := range names {
+	return ev.query != nil
+}
+
+func parsePresign(params map[string]string) (request, error) {
+	for name := range params {
 		if !slices.Contains(presignParams, name) {
-			return request{}, fmt.Errorf("unknown parameter %s (want %s)", quote(name), strings.Join(presignParams, ", "))
+			return request{}, unknownParam(params)
 		}
 	}
 
@@ -212,6 +227,17 @@ func parsePresign(params map[string]string) (request, error) {
 		r.delivery = d
 	}
 	return r, nil
+}
+
+// unknownParam names the first unknown parameter in sorted order, so that
+// the same bad request always gets the same message.
+func unknownParam(params map[string]string) error {
+	for _, name := range slices.Sorted(maps.Keys(params)) {
+		if !slices.Contains(presignParams, name) {
+			return fmt.Errorf("unknown parameter %s (want %s)", quote(name), strings.Join(presignParams, ", "))
+		}
+	}
+	return nil
 }
 
 // parseSeconds reads a whole number of seconds written in decimal digits,

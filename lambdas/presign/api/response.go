@@ -1,10 +1,10 @@
 package api
 
 import (
-	"maps"
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -92,8 +92,16 @@ func appendStringMap(dst []byte, m map[string]string) []byte {
 	if m == nil {
 		return append(dst, "null"...)
 	}
+	// The few headers or fields of a response sort in place, without
+	// collecting the keys on the heap.
+	var buf [8]string
+	keys := buf[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
 	dst = append(dst, '{')
-	for i, k := range slices.Sorted(maps.Keys(m)) {
+	for i, k := range keys {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
@@ -165,17 +173,19 @@ func appendString[S ~string | ~[]byte](dst []byte, s S) []byte {
 // struct (Handle) or as its JSON (Invoke).
 type response struct {
 	status      int
-	body        []byte // JSON
-	allow       string // Allow, for a 405
-	vary        bool   // Vary: Origin, when CORS is configured
-	allowOrigin string // Access-Control-Allow-Origin, for an allowed Origin
+	body        []byte   // JSON
+	buf         *bodyBuf // body's pooled buffer, for release
+	allow       string   // Allow, for a 405
+	vary        bool     // Vary: Origin, when CORS is configured
+	allowOrigin string   // Access-Control-Allow-Origin, for an allowed Origin
 }
 
 // respond finishes out as a response: JSON, no-store, CORS for an allowed
 // Origin.
 func (h *Handler) respond(ev *event, out outcome) response {
 	r := response{status: out.status, allow: out.allow}
-	r.body = out.body.appendJSON(make([]byte, 0, 1024))
+	r.buf = bodyBufs.Get().(*bodyBuf)
+	r.body = out.body.appendJSON(r.buf.b[:0])
 	if len(h.cfg.AllowedOrigins) > 0 {
 		r.vary = true
 		if origins := ev.origin.values(); len(origins) == 1 && slices.Contains(h.cfg.AllowedOrigins, origins[0]) {
@@ -183,6 +193,27 @@ func (h *Handler) respond(ev *event, out outcome) response {
 		}
 	}
 	return r
+}
+
+// bodyBuf is a scratch buffer for a response body.
+type bodyBuf struct{ b []byte }
+
+// bodyBufs recycles response bodies: each is copied out (proxy,
+// appendJSON) before release returns it.
+var bodyBufs = sync.Pool{New: func() any { return &bodyBuf{b: make([]byte, 0, 1024)} }}
+
+// maxPooledBody bounds the buffers kept: an unusually large body is left
+// to the collector.
+const maxPooledBody = 16 << 10
+
+// release returns r's body buffer to the pool; r.body must not be used
+// after it.
+func (r *response) release() {
+	if r.buf != nil && cap(r.body) <= maxPooledBody {
+		r.buf.b = r.body[:0]
+		bodyBufs.Put(r.buf)
+	}
+	r.buf, r.body = nil, nil
 }
 
 // Response headers every answer carries.
