@@ -31,9 +31,7 @@ import (
 // A field the handler reads with the wrong JSON type is an error, as in
 // encoding/json; fields it does not read are checked for syntax only.
 func decodeEvent(payload []byte) (event, error) {
-	// One copy of the payload as a string: plain strings and member names
-	// are substrings of it instead of an allocation each.
-	d := decoder{data: payload, text: string(payload)}
+	d := decoder{data: payload}
 	var ev event
 	d.ws()
 	if d.literal("null") {
@@ -56,25 +54,47 @@ func typeError(field, want string) error {
 	return fmt.Errorf("api: event: %s: want %s", field, want)
 }
 
-// decoder reads JSON from data; i is the next byte. text is data as a
-// string, which plain strings and names are cut from.
+// decoder reads JSON from data; i is the next byte.
 type decoder struct {
 	data  []byte
-	text  string
 	i     int
 	depth int
-	// nameStart and nameEnd locate the last plain name in text; nameStart
-	// is -1 after one that had to be unescaped.
-	nameStart, nameEnd int
 }
 
-// nameString returns the name the last call of name returned as a string,
-// without a copy when it was plain.
-func (d *decoder) nameString(name []byte) string {
-	if d.nameStart >= 0 && d.nameEnd-d.nameStart == len(name) {
-		return d.text[d.nameStart:d.nameEnd]
+// intern returns b as a string, without an allocation for the routes,
+// methods and parameter names every request repeats.
+func intern(b []byte) string {
+	switch string(b) {
+	case "/presign":
+		return "/presign"
+	case "/uploads":
+		return "/uploads"
+	case "GET":
+		return "GET"
+	case "PUT":
+		return "PUT"
+	case "POST":
+		return "POST"
+	case paramKey:
+		return paramKey
+	case paramMethod:
+		return paramMethod
+	case paramContentType:
+		return paramContentType
+	case paramChecksum:
+		return paramChecksum
+	case paramExpiresIn:
+		return paramExpiresIn
+	case paramDelivery:
+		return paramDelivery
+	case "sub":
+		return "sub"
+	case "email":
+		return "email"
+	case "cognito:groups":
+		return "cognito:groups"
 	}
-	return string(name)
+	return string(b)
 }
 
 // end accepts only white space after the top-level value.
@@ -192,7 +212,7 @@ func (d *decoder) stringValue() (string, error) {
 		return "", err
 	}
 	if plain {
-		return d.text[start+1 : start+1+len(raw)], nil
+		return intern(raw), nil
 	}
 	var s string
 	if err := json.Unmarshal(d.data[start:d.i], &s); err != nil {
@@ -217,10 +237,8 @@ func (d *decoder) name(fold bool) ([]byte, error) {
 		return nil, err
 	}
 	if plain {
-		d.nameStart, d.nameEnd = start+1, start+1+len(raw)
 		return raw, nil
 	}
-	d.nameStart = -1
 	var s string
 	if err := json.Unmarshal(d.data[start:d.i], &s); err != nil {
 		return nil, errSyntax
@@ -486,7 +504,7 @@ func (d *decoder) stringMap(field string, m *map[string]string) error {
 		if err != nil || !ok {
 			return err
 		}
-		key := d.nameString(name)
+		key := intern(name)
 		var v string
 		if err := d.optString(field, &v); err != nil {
 			return err
@@ -515,7 +533,7 @@ func (d *decoder) listMap(field string, m *map[string][]string) error {
 		if err != nil || !ok {
 			return err
 		}
-		key := d.nameString(name)
+		key := intern(name)
 		vs, err := d.stringList(field)
 		if err != nil {
 			return err
@@ -598,9 +616,9 @@ func (d *decoder) headers(ev *event, multi bool) error {
 			return err
 		}
 		if multi {
-			h.multi = setEntry(h.multi, d.nameString(name), vals)
+			h.multi = setEntry(h.multi, intern(name), vals)
 		} else {
-			h.single = setEntry(h.single, d.nameString(name), vals)
+			h.single = setEntry(h.single, intern(name), vals)
 		}
 	}
 }
@@ -713,8 +731,7 @@ func (d *decoder) claims() (any, error) {
 		if !ok {
 			return m, nil
 		}
-		// Taken before the value, whose own members would move it.
-		key := d.nameString(name)
+		key := intern(name)
 		v, err := d.any()
 		if err != nil {
 			return nil, err

@@ -253,16 +253,21 @@ func (s *S3) Presign(ctx context.Context, r Request) (URL, error) {
 	if err != nil {
 		return URL{}, fmt.Errorf("signer: credentials: %w", err)
 	}
-	escaped := s.objectsPath + "/" + objectkey.Escape(r.Key)
+	path := s.objectsPath + "/" + r.Key
+	u := &url.URL{
+		Scheme:   s.scheme,
+		Host:     s.objectsHost,
+		Path:     path,
+		RawQuery: "X-Amz-Expires=" + strconv.FormatInt(int64(r.Expires/time.Second), 10) + "&x-id=" + operations[r.Method],
+	}
+	if !unreservedPath(path) {
+		// Else the path is its own escaping, objectkey's and net/url's
+		// alike, and EscapedPath returns it without checking a RawPath.
+		u.RawPath = s.objectsPath + "/" + objectkey.Escape(r.Key)
+	}
 	req := &http.Request{
 		Method: r.Method,
-		URL: &url.URL{
-			Scheme:   s.scheme,
-			Host:     s.objectsHost,
-			Path:     s.objectsPath + "/" + r.Key,
-			RawPath:  escaped,
-			RawQuery: "X-Amz-Expires=" + strconv.FormatInt(int64(r.Expires/time.Second), 10) + "&x-id=" + operations[r.Method],
-		},
+		URL:    u,
 		Host:   s.objectsHost,
 		Header: http.Header{},
 	}
@@ -278,6 +283,20 @@ func (s *S3) Presign(ctx context.Context, r Request) (URL, error) {
 		return URL{}, fmt.Errorf("signer: presign %s: %w", r.Method, err)
 	}
 	return URL{URL: signed, Method: r.Method, Headers: clientHeaders(headers), ExpiresAt: now.Add(r.Expires).Truncate(time.Second)}, nil
+}
+
+// unreservedPath reports whether p holds only RFC 3986 unreserved
+// characters and slashes, which no URI encoding changes.
+func unreservedPath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '-', c == '.', c == '_', c == '~', c == '/':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // presignSDK presigns r with the SDK's PresignClient, for buckets whose
