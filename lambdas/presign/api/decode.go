@@ -467,7 +467,7 @@ func (d *decoder) eventObject(ev *event) error {
 		case is(name, "queryStringParameters"):
 			err = d.stringMap("queryStringParameters", &ev.query)
 		case is(name, "multiValueQueryStringParameters"):
-			err = d.listMap("multiValueQueryStringParameters", &ev.multiQuery)
+			err = d.listMap("multiValueQueryStringParameters", &ev.multiQuery, ev.query)
 		case is(name, "headers"):
 			err = d.headers(ev, false)
 		case is(name, "multiValueHeaders"):
@@ -514,7 +514,8 @@ func (d *decoder) stringMap(field string, m *map[string]string) error {
 }
 
 // listMap reads a map[string][]string the way encoding/json fills one.
-func (d *decoder) listMap(field string, m *map[string][]string) error {
+// Values equal to the same name's in like share its string.
+func (d *decoder) listMap(field string, m *map[string][]string, like map[string]string) error {
 	if d.isNull() {
 		*m = nil
 		return nil
@@ -534,7 +535,7 @@ func (d *decoder) listMap(field string, m *map[string][]string) error {
 			return err
 		}
 		key := intern(name)
-		vs, err := d.stringList(field)
+		vs, err := d.stringList(field, like[key])
 		if err != nil {
 			return err
 		}
@@ -543,8 +544,8 @@ func (d *decoder) listMap(field string, m *map[string][]string) error {
 }
 
 // stringList reads a []string: null is nil, [] is empty, a null element
-// is "".
-func (d *decoder) stringList(field string) ([]string, error) {
+// is "". An element equal to like is like itself, not a copy.
+func (d *decoder) stringList(field, like string) ([]string, error) {
 	if d.isNull() {
 		return nil, nil
 	}
@@ -559,6 +560,18 @@ func (d *decoder) stringList(field string) ([]string, error) {
 		ok, err := d.element(first)
 		if err != nil || !ok {
 			return vs, err
+		}
+		if like != "" && d.peek() == '"' {
+			start := d.i
+			raw, plain, err := d.str()
+			if err != nil {
+				return nil, err
+			}
+			if plain && string(raw) == like {
+				vs = append(vs, like)
+				continue
+			}
+			d.i = start
 		}
 		var v string
 		if err := d.optString(field, &v); err != nil {
@@ -606,7 +619,7 @@ func (d *decoder) headers(ev *event, multi bool) error {
 		}
 		var vals []string
 		if multi {
-			vals, err = d.stringList(field)
+			vals, err = d.stringList(field, "")
 		} else {
 			var v string
 			err = d.optString(field, &v)

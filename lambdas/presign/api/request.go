@@ -264,6 +264,11 @@ func checkContentType(ct string) error {
 	if strings.ContainsFunc(ct, func(r rune) bool { return r < 0x20 || r > 0x7E }) {
 		return errors.New("want printable ASCII")
 	}
+	if isTypeSlashSubtype(ct) {
+		// What mime.ParseMediaType accepts without parameters, spared its
+		// map.
+		return nil
+	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || !strings.Contains(mt, "/") {
 		return fmt.Errorf("%s is not a media type", quote(ct))
@@ -271,13 +276,55 @@ func checkContentType(ct string) error {
 	return nil
 }
 
+// isTypeSlashSubtype reports whether s is two RFC 2045 tokens joined by a
+// slash, "type/subtype" and nothing else.
+func isTypeSlashSubtype(s string) bool {
+	typ, sub, ok := strings.Cut(s, "/")
+	return ok && isToken(typ) && isToken(sub)
+}
+
+// isToken reports whether s is a non-empty RFC 2045 token, as mime reads
+// them: printable ASCII but space and the tspecials.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7F || strings.IndexByte(`()<>@,;:\"/[]?=`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// strictBase64 is the decoding checkChecksum accepts.
+var strictBase64 = base64.StdEncoding.Strict()
+
 // checkChecksum accepts the standard base64 of 32 bytes.
 func checkChecksum(s string) error {
-	b, err := base64.StdEncoding.Strict().DecodeString(s)
-	if err != nil || len(b) != 32 {
+	if decodedLen(s) != 32 {
 		return errors.New("want the base64 of a SHA-256 digest (44 characters)")
 	}
 	return nil
+}
+
+// decodedLen is the length of the strict standard base64 s decodes to, -1
+// when it is not such base64. A short s is decoded on the stack.
+func decodedLen(s string) int {
+	if len(s) > 64 {
+		b, err := strictBase64.DecodeString(s)
+		if err != nil {
+			return -1
+		}
+		return len(b)
+	}
+	var src [64]byte
+	var dst [48]byte
+	n, err := strictBase64.Decode(dst[:], src[:copy(src[:], s)])
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // parseUpload reads the POST /uploads body: a JSON object with exactly the
