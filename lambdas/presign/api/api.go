@@ -33,6 +33,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -145,7 +146,10 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		return nil, err
 	}
 	r := h.answer(ctx, &ev)
-	out := r.appendJSON(make([]byte, 0, 2*len(r.body)+256))
+	// Room for the body with its quotes and backslashes escaped, and the
+	// status and headers around it.
+	n := len(r.body) + bytes.Count(r.body, []byte{'"'}) + bytes.Count(r.body, []byte{'\\'}) + 256
+	out := r.appendJSON(make([]byte, 0, n))
 	r.release()
 	return out, nil
 }

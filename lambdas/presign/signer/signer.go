@@ -254,11 +254,12 @@ func (s *S3) Presign(ctx context.Context, r Request) (URL, error) {
 		return URL{}, fmt.Errorf("signer: credentials: %w", err)
 	}
 	path := s.objectsPath + "/" + r.Key
+	var secs [20]byte
 	u := &url.URL{
 		Scheme:   s.scheme,
 		Host:     s.objectsHost,
 		Path:     path,
-		RawQuery: "X-Amz-Expires=" + strconv.FormatInt(int64(r.Expires/time.Second), 10) + "&x-id=" + operations[r.Method],
+		RawQuery: "X-Amz-Expires=" + string(strconv.AppendInt(secs[:0], int64(r.Expires/time.Second), 10)) + "&x-id=" + operations[r.Method],
 	}
 	if !unreservedPath(path) {
 		// Else the path is its own escaping, objectkey's and net/url's
