@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -141,6 +142,12 @@ func (h *Handler) Handle(ctx context.Context, pr events.APIGatewayProxyRequest) 
 // the runtime's own decoding makes it for Handle; every other outcome is a
 // response.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	// JSON between systems is UTF-8 (RFC 8259) and API Gateway sends
+	// nothing else. encoding/json would quietly turn invalid bytes into
+	// U+FFFD, and a key made of them into another key: refuse instead.
+	if !utf8.Valid(payload) {
+		return nil, errInvalidUTF8
+	}
 	ev, err := decodeEvent(payload)
 	if err != nil {
 		return nil, err
@@ -153,6 +160,9 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	r.release()
 	return out, nil
 }
+
+// errInvalidUTF8 is Invoke's answer to a payload that is not UTF-8.
+var errInvalidUTF8 = errors.New("presign: the event is not valid UTF-8")
 
 // answer runs the pipeline, writes the log line and builds the response.
 func (h *Handler) answer(ctx context.Context, ev *event) response {

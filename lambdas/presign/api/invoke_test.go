@@ -277,3 +277,23 @@ func TestInvoke_RefusesMalformedEvents(t *testing.T) {
 		t.Errorf("signer calls %d, log %q", f.calls(), f.log)
 	}
 }
+
+// TestInvoke_RefusesInvalidUTF8: encoding/json (and so the runtime's own
+// decoding for Handle) would turn raw invalid bytes into U+FFFD and sign a
+// key nobody asked for; Invoke refuses the payload, signs and logs nothing.
+func TestInvoke_RefusesInvalidUTF8(t *testing.T) {
+	f := newFixture(t)
+	for _, payload := range []string{
+		"{\"resource\":\"/presign\",\"httpMethod\":\"GET\",\"queryStringParameters\":{\"key\":\"users/u/\xff.txt\"}}",
+		"{\"resource\":\"/presign\",\"httpMethod\":\"GET\",\"queryStringParameters\":{\"key\":\"users/u/\xc0\xaf..\"}}",
+		"{\"resource\":\"/uploads\",\"httpMethod\":\"POST\",\"body\":\"{\\\"key\\\":\\\"\xed\xa0\x80\\\"}\"}",
+	} {
+		out, err := f.h.Invoke(context.Background(), []byte(payload))
+		if err == nil || !strings.Contains(err.Error(), "UTF-8") {
+			t.Errorf("Invoke(%q) = %s, %v; want a UTF-8 error", payload, out, err)
+		}
+	}
+	if f.calls() != 0 || f.log.Len() != 0 {
+		t.Errorf("signer calls %d, log %q", f.calls(), f.log)
+	}
+}
