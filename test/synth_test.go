@@ -21,6 +21,7 @@ import (
 
 	"github.com/securestore/securestore/compliance"
 	"github.com/securestore/securestore/config"
+	"github.com/securestore/securestore/internal/cdktest"
 	"github.com/securestore/securestore/stacks"
 )
 
@@ -45,19 +46,7 @@ var configs = map[string]*synthesized{}
 
 // cdkContext is cdk.json's context: the feature flags and environments the
 // CLI hands the app.
-func cdkContext() (map[string]any, error) {
-	b, err := os.ReadFile("../cdk.json")
-	if err != nil {
-		return nil, err
-	}
-	var f struct {
-		Context map[string]any `json:"context"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("parsing cdk.json: %w", err)
-	}
-	return f.Context, nil
-}
+func cdkContext() (map[string]any, error) { return cdktest.Context("../cdk.json") }
 
 // configContexts gives each protected configuration's context on top of cdk.json's.
 func configContexts() map[string]map[string]any {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/securestore/securestore/compliance"
 	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/internal/cdktest"
 	"github.com/securestore/securestore/lambdas/presign/access"
 )
 
@@ -74,19 +75,8 @@ func fixtures(t testing.TB) (def, max, min *fixture) {
 	return defaultFx, maximalFx, minimalFx
 }
 
-func cdkContext() (map[string]any, error) {
-	b, err := os.ReadFile("../../cdk.json")
-	if err != nil {
-		return nil, err
-	}
-	var f struct {
-		Context map[string]any `json:"context"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("parsing cdk.json: %w", err)
-	}
-	return f.Context, nil
-}
+// cdkContext is cdk.json's context, as the CLI hands it to the app.
+func cdkContext() (map[string]any, error) { return cdktest.Context("../../cdk.json") }
 
 func synthAll() (err error) {
 	defer func() {
@@ -182,27 +172,17 @@ func synthAll() (err error) {
 
 // resources returns the logical ids and bodies of fx's resources of type typ.
 func (fx *fixture) resources(typ string) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	for id, r := range fx.raw["Resources"].(map[string]any) {
-		body := r.(map[string]any)
-		if body["Type"] == typ {
-			out[id] = body
-		}
-	}
-	return out
+	return cdktest.Resources(fx.raw, typ)
 }
 
 // only returns the single resource of type typ, failing otherwise.
 func (fx *fixture) only(t *testing.T, typ string) (string, map[string]any) {
 	t.Helper()
-	rs := fx.resources(typ)
-	if len(rs) != 1 {
-		t.Fatalf("%s: want one %s, found %d", *fx.stack.StackName(), typ, len(rs))
+	id, r, err := cdktest.Only(fx.raw, typ)
+	if err != nil {
+		t.Fatalf("%s: %v", *fx.stack.StackName(), err)
 	}
-	for id, r := range rs {
-		return id, r
-	}
-	return "", nil
+	return id, r
 }
 
 // props returns a resource's Properties.

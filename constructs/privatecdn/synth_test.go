@@ -13,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/internal/cdktest"
 )
 
 // Test fixtures: certificate and web ACL of the maximal configuration.
@@ -129,27 +130,17 @@ func (fx *fixture) resolve(v any) any {
 
 // resources returns the logical ids and bodies of fx's resources of type typ.
 func (fx *fixture) resources(typ string) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	for id, r := range fx.raw["Resources"].(map[string]any) {
-		body := r.(map[string]any)
-		if body["Type"] == typ {
-			out[id] = body
-		}
-	}
-	return out
+	return cdktest.Resources(fx.raw, typ)
 }
 
 // only returns the single resource of type typ, failing otherwise.
 func (fx *fixture) only(t *testing.T, typ string) (string, map[string]any) {
 	t.Helper()
-	rs := fx.resources(typ)
-	if len(rs) != 1 {
-		t.Fatalf("want one %s, found %d", typ, len(rs))
+	id, r, err := cdktest.Only(fx.raw, typ)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for id, r := range rs {
-		return id, r
-	}
-	return "", nil
+	return id, r
 }
 
 // logicalID returns the logical id of the CloudFormation resource behind c

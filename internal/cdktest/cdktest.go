@@ -1,0 +1,62 @@
+// Package cdktest holds what the packages that synthesize CDK apps in their
+// tests share: cdk.json's context, so tests see the feature flags and
+// environments the CLI hands the app, and lookups in synthesized templates.
+package cdktest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// Context returns the "context" object of the cdk.json at path.
+func Context(path string) (map[string]any, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cdk context: %w", err)
+	}
+	var f struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("cdk context: parsing %s: %w", filepath.Base(path), err)
+	}
+	if f.Context == nil {
+		return nil, fmt.Errorf("cdk context: %s has no context object", path)
+	}
+	return f.Context, nil
+}
+
+// Resources returns the logical ids and bodies of the resources of type typ
+// in template, a decoded CloudFormation template.
+func Resources(template map[string]any, typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	all, _ := template["Resources"].(map[string]any)
+	for id, r := range all {
+		body, ok := r.(map[string]any)
+		if ok && body["Type"] == typ {
+			out[id] = body
+		}
+	}
+	return out
+}
+
+// Only returns the single resource of type typ in template, or an error
+// saying how many there are.
+func Only(template map[string]any, typ string) (string, map[string]any, error) {
+	rs := Resources(template, typ)
+	if len(rs) != 1 {
+		ids := make([]string, 0, len(rs))
+		for id := range rs {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		return "", nil, fmt.Errorf("want one %s, found %d %v", typ, len(rs), ids)
+	}
+	for id, r := range rs {
+		return id, r, nil
+	}
+	return "", nil, nil
+}
