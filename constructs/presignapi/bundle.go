@@ -14,6 +14,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/securestore/securestore/internal/lambdabuild"
 )
 
 // ModulePath is the Go module that holds the presign function's source.
@@ -21,17 +23,6 @@ const ModulePath = "github.com/securestore/securestore"
 
 // FunctionPackage is the function's main package, relative to the module root.
 const FunctionPackage = "./lambdas/presign"
-
-// BuildFlags are the go build flags of the function (besides -o): reproducible
-// (-trimpath, no VCS stamp, an empty build id) so that the asset hash, taken
-// from the built binary, is the same on every machine with the same Go
-// toolchain; stripped; without the net/rpc server only the retired go1.x
-// runtime used.
-var BuildFlags = []string{"-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-ldflags", "-s -w -buildid="}
-
-// buildEnv is what the build adds to the environment: a static linux/arm64
-// binary, built against the module's own go.mod whatever go.work surrounds it.
-var buildEnv = []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64", "GOWORK=off"}
 
 // buildTimeout bounds one go build (a cold module and build cache included).
 const buildTimeout = 10 * time.Minute
@@ -58,27 +49,13 @@ func (b *goBuild) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool 
 	return jsii.Bool(true)
 }
 
-// build runs, in moduleDir,
-//
-//	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -trimpath -buildvcs=false \
-//	    -tags lambda.norpc -ldflags "-s -w -buildid=" -o <outputDir>/bootstrap ./lambdas/presign
+// build runs lambdabuild.Build for linux/arm64 in moduleDir, writing
+// <outputDir>/bootstrap.
 func build(moduleDir, outputDir string) error {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return fmt.Errorf("presignapi: bundling the presign function needs the Go toolchain on PATH: %w", err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
-	args := append([]string{"build"}, BuildFlags...)
-	args = append(args, "-o", filepath.Join(outputDir, "bootstrap"), FunctionPackage)
-	cmd := exec.CommandContext(ctx, goBin, args...)
-	cmd.Dir = moduleDir
-	cmd.Env = append(os.Environ(), buildEnv...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("presignapi: bundling the presign function: go build %s in %s for linux/arm64: %w\n%s",
-			FunctionPackage, moduleDir, err, strings.TrimSpace(out.String()))
+	if err := lambdabuild.Build(ctx, moduleDir, FunctionPackage, "arm64", filepath.Join(outputDir, "bootstrap")); err != nil {
+		return fmt.Errorf("presignapi: bundling the presign function: %w", err)
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -28,7 +29,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -36,6 +36,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/securestore/securestore/internal/runtimeapi"
 )
 
 func main() {
@@ -249,13 +251,9 @@ type sizes struct {
 // binarySize builds the presign bootstrap for arm64 exactly as the construct
 // bundles it, and zips it as the asset is uploaded.
 func binarySize() (sizes, error) {
-	dir := tempDir("size")
-	bin := filepath.Join(dir, "bootstrap")
-	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-ldflags", "-s -w -buildid=", "-o", bin, "./lambdas/presign")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return sizes{}, fmt.Errorf("build arm64 bootstrap: %w", err)
+	bin, err := runtimeapi.Build(context.Background(), "./lambdas/presign", "arm64", tempDir("size"))
+	if err != nil {
+		return sizes{}, err
 	}
 	st, err := os.Stat(bin)
 	if err != nil {
