@@ -32,3 +32,23 @@ func TestExemption_UnlessProperty(t *testing.T) {
 		})
 	}
 }
+
+func TestResources(t *testing.T) {
+	rs, err := Resources([]byte(`{"Resources":{
+		"B":{"Type":"AWS::S3::Bucket","Properties":{"BucketName":"x"},"Metadata":{"aws:cdk:path":"dev/S/Bucket/Resource"}},
+		"K":{"Type":"AWS::KMS::Key"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := rs["B"]; b.Type != "AWS::S3::Bucket" || b.Path != "dev/S/Bucket/Resource" || b.Properties["BucketName"] != "x" {
+		t.Errorf("B = %+v", b)
+	}
+	if k := rs["K"]; k.Type != "AWS::KMS::Key" || k.Path != "" || k.Properties != nil {
+		t.Errorf("K = %+v", k)
+	}
+	for _, bad := range []string{`[]`, `{}`, `{"Resources":{"X":1}}`, `{"Resources":{"X":{"Type":""}}}`} {
+		if _, err := Resources([]byte(bad)); err == nil {
+			t.Errorf("Resources(%s) succeeded", bad)
+		}
+	}
+}

@@ -79,3 +79,29 @@ func (r resource) properties() map[string]any {
 	p, _ := r.Raw["Properties"].(map[string]any)
 	return p
 }
+
+// Resource is one entry of a template's Resources section, as other tools
+// (the architecture diagram) read it.
+type Resource struct {
+	// Type is the CloudFormation type, such as "AWS::S3::Bucket".
+	Type string
+	// Path is the aws:cdk:path metadata, "" when the template has none.
+	Path string
+	// Properties are the resource's Properties, nil when it has none.
+	Properties map[string]any
+}
+
+// Resources decodes template JSON into its resources by logical id, with
+// the same checks as every gate here: an object with a Resources object
+// whose entries are objects with a string Type.
+func Resources(template []byte) (map[string]Resource, error) {
+	t, err := parseTemplate(template)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Resource, len(t.Resources))
+	for id, r := range t.Resources {
+		out[id] = Resource{Type: r.Type, Path: r.cdkPath(), Properties: r.properties()}
+	}
+	return out, nil
+}

@@ -1,12 +1,11 @@
 package diagram
 
 import (
-	"bytes"
 	"crypto/md5"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"strings"
+
+	"github.com/securestore/securestore/internal/cfncheck"
 )
 
 // resource is what the diagram reads of one entry of a template's Resources.
@@ -17,37 +16,20 @@ type resource struct {
 	properties map[string]any
 }
 
-// parseResources decodes template JSON into its resources. It fails on
-// anything that is not an object with a Resources object whose entries are
-// objects with a string Type.
+// parseResources decodes template JSON into its resources (cfncheck's
+// reading, with its checks).
 func parseResources(data []byte) (map[string]*resource, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var doc map[string]any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("parse template: %w", err)
-	}
-	rs, ok := doc["Resources"].(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("parse template: no Resources object")
+	rs, err := cfncheck.Resources(data)
+	if err != nil {
+		return nil, err
 	}
 	out := make(map[string]*resource, len(rs))
-	for id, v := range rs {
-		raw, ok := v.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("parse template: Resources/%s is not an object", id)
+	for id, r := range rs {
+		d := &resource{id: id, typ: r.Type, properties: r.Properties}
+		if r.Path != "" {
+			d.path = strings.Split(r.Path, "/")
 		}
-		typ, ok := raw["Type"].(string)
-		if !ok || typ == "" {
-			return nil, fmt.Errorf("parse template: Resources/%s has no string Type", id)
-		}
-		r := &resource{id: id, typ: typ}
-		r.properties, _ = raw["Properties"].(map[string]any)
-		md, _ := raw["Metadata"].(map[string]any)
-		if p, _ := md["aws:cdk:path"].(string); p != "" {
-			r.path = strings.Split(p, "/")
-		}
-		out[id] = r
+		out[id] = d
 	}
 	return out, nil
 }
