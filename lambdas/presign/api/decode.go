@@ -486,18 +486,38 @@ func (d *decoder) eventObject(ev *event) error {
 // stringMap reads a map[string]string the way encoding/json fills one:
 // null sets it to nil, an object adds to it.
 func (d *decoder) stringMap(field string, m *map[string]string) error {
+	return objectMap(d, field, "an object of strings", m, func(string) (string, error) {
+		var v string
+		err := d.optString(field, &v)
+		return v, err
+	})
+}
+
+// listMap reads a map[string][]string the way encoding/json fills one.
+// Values equal to the same name's in like share its string.
+func (d *decoder) listMap(field string, m *map[string][]string, like map[string]string) error {
+	return objectMap(d, field, "an object of string lists", m, func(key string) ([]string, error) {
+		return d.stringList(field, like[key])
+	})
+}
+
+// objectMap reads an object into *m the way encoding/json fills a map: null
+// sets it to nil, an object adds its members, each value read by value
+// (given the member's interned name). want names the expected shape in a
+// type error.
+func objectMap[V any](d *decoder, field, want string, m *map[string]V, value func(key string) (V, error)) error {
 	if d.isNull() {
 		*m = nil
 		return nil
 	}
 	if d.peek() != '{' {
-		return typeError(field, "an object of strings")
+		return typeError(field, want)
 	}
 	if err := d.open(); err != nil {
 		return err
 	}
 	if *m == nil {
-		*m = make(map[string]string, 4)
+		*m = make(map[string]V, 4)
 	}
 	for first := true; ; first = false {
 		name, ok, err := d.member(first, false)
@@ -505,45 +525,14 @@ func (d *decoder) stringMap(field string, m *map[string]string) error {
 			return err
 		}
 		key := intern(name)
-		var v string
-		if err := d.optString(field, &v); err != nil {
+		v, err := value(key)
+		if err != nil {
 			return err
 		}
 		(*m)[key] = v
 	}
 }
 
-// listMap reads a map[string][]string the way encoding/json fills one.
-// Values equal to the same name's in like share its string.
-func (d *decoder) listMap(field string, m *map[string][]string, like map[string]string) error {
-	if d.isNull() {
-		*m = nil
-		return nil
-	}
-	if d.peek() != '{' {
-		return typeError(field, "an object of string lists")
-	}
-	if err := d.open(); err != nil {
-		return err
-	}
-	if *m == nil {
-		*m = make(map[string][]string, 4)
-	}
-	for first := true; ; first = false {
-		name, ok, err := d.member(first, false)
-		if err != nil || !ok {
-			return err
-		}
-		key := intern(name)
-		vs, err := d.stringList(field, like[key])
-		if err != nil {
-			return err
-		}
-		(*m)[key] = vs
-	}
-}
-
-// stringList reads a []string: null is nil, [] is empty, a null element
 // is "". An element equal to like is like itself, not a copy.
 func (d *decoder) stringList(field, like string) ([]string, error) {
 	if d.isNull() {
