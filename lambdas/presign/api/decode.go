@@ -533,6 +533,7 @@ func objectMap[V any](d *decoder, field, want string, m *map[string]V, value fun
 	}
 }
 
+// stringList reads a []string: null is nil, [] is empty, a null element
 // is "". An element equal to like is like itself, not a copy.
 func (d *decoder) stringList(field, like string) ([]string, error) {
 	if d.isNull() {
