@@ -57,12 +57,12 @@ diagram:
 	dot -Tsvg -o docs/architecture.svg docs/architecture.dot
 	dot -Tpng -Gdpi=110 -o docs/architecture.png docs/architecture.dot
 
-## fuzz: run each fuzz target for FUZZTIME
+## fuzz: run each fuzz target for FUZZTIME (targets found in the sources, so no test binary runs just to list them)
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
-	  for target in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
-	    echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	@set -e; for file in $$(find . -name '*_test.go' -not -path './node_modules/*' | sort | xargs grep -l '^func Fuzz'); do \
+	  for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+	    echo "fuzz ./$$(dirname $${file#./}) $$target ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) ./$$(dirname $${file#./}); \
 	  done; \
 	done
 
