@@ -47,7 +47,7 @@ func run() (err error) {
 	storage, _ := stacks.Build(app, cfg)
 	app.Synth(nil)
 
-	if findings := compliance.Findings(storage); len(findings) > 0 {
+	if findings := compliance.Findings(awscdk.Stage_Of(storage.Stack)); len(findings) > 0 {
 		for _, f := range findings {
 			fmt.Fprintln(os.Stderr, f)
 		}

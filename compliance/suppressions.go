@@ -74,6 +74,27 @@ var Suppressions = []Suppression{
 		Reason: noReplication,
 	},
 
+	// The CloudFront log bucket of a us-east-1 Edge stack.
+	{
+		Rule:   "AwsSolutions-S1",
+		Path:   "Logs/AccessLogs/Resource",
+		Reason: cloudFrontLogsUnlogged,
+	},
+	{Rule: "HIPAA.Security-S3BucketLoggingEnabled", Path: "Logs/AccessLogs/Resource", Reason: cloudFrontLogsUnlogged},
+	{Rule: "NIST.800.53.R5-S3BucketLoggingEnabled", Path: "Logs/AccessLogs/Resource", Reason: cloudFrontLogsUnlogged},
+	{Rule: "PCI.DSS.321-S3BucketLoggingEnabled", Path: "Logs/AccessLogs/Resource", Reason: cloudFrontLogsUnlogged},
+	{Rule: "HIPAA.Security-S3DefaultEncryptionKMS", Path: "Logs/AccessLogs/Resource", Reason: cloudFrontLogsSSES3},
+	{Rule: "NIST.800.53.R5-S3DefaultEncryptionKMS", Path: "Logs/AccessLogs/Resource", Reason: cloudFrontLogsSSES3},
+	{Rule: "PCI.DSS.321-S3DefaultEncryptionKMS", Path: "Logs/AccessLogs/Resource", Reason: cloudFrontLogsSSES3},
+	{Rule: "HIPAA.Security-S3BucketReplicationEnabled", Path: "Logs/AccessLogs/Resource", Reason: noReplication},
+	{Rule: "NIST.800.53.R5-S3BucketReplicationEnabled", Path: "Logs/AccessLogs/Resource", Reason: noReplication},
+	{Rule: "PCI.DSS.321-S3BucketReplicationEnabled", Path: "Logs/AccessLogs/Resource", Reason: noReplication},
+
+	// The web ACL created with cdnWaf.
+	{Rule: "HIPAA.Security-CloudWatchLogGroupEncrypted", Path: "WebAcl/Logs/Resource", Reason: wafLogsWithoutCMK},
+	{Rule: "NIST.800.53.R5-CloudWatchLogGroupEncrypted", Path: "WebAcl/Logs/Resource", Reason: wafLogsWithoutCMK},
+	{Rule: "PCI.DSS.321-CloudWatchLogGroupEncrypted", Path: "WebAcl/Logs/Resource", Reason: wafLogsWithoutCMK},
+
 	// The CloudFront distribution.
 	{
 		Rule:   "AwsSolutions-CFR3",
@@ -195,8 +216,11 @@ func lacks(path ...string) func(map[string]any) bool {
 
 // Reasons shared by the same rule in several packs.
 const (
-	logBucketSSES3 = "S3 server access logging delivers only to buckets encrypted with SSE-S3 (SSE-KMS destinations are not supported), so the log bucket uses SSE-S3 with every public-access block, TLS-only and versioning; the data itself stays under the customer-managed key."
-	noReplication  = "Cross-region replication needs a destination bucket and key in a second region, which a single-region storage stack does not own; durability comes from S3's multi-AZ storage, versioning and retain-on-delete. Teams that need a second-region copy add a replication rule to PrivateBucket.Bucket."
+	logBucketSSES3         = "S3 server access logging delivers only to buckets encrypted with SSE-S3 (SSE-KMS destinations are not supported), so the log bucket uses SSE-S3 with every public-access block, TLS-only and versioning; the data itself stays under the customer-managed key."
+	cloudFrontLogsUnlogged = "This bucket holds the distribution's access logs, written only by the CloudWatch Logs delivery service through a policy naming this distribution's delivery source; logging access to it needs yet another bucket with the same question. Reads of it are audited by CloudTrail."
+	cloudFrontLogsSSES3    = "The CloudFront access logs hold request metadata (time, edge, client IP, object key, status), never object data; SSE-KMS would need a second customer-managed key in us-east-1 with a policy open to the log delivery service. SSE-S3 with every public-access block, TLS-only and versioning protects them."
+	wafLogsWithoutCMK      = "WAF's request logs reach this group with the query string, the Authorization header and cookies redacted (they carry CloudFront signatures), so it holds request metadata and no credentials or object data; CloudWatch Logs encrypts it at rest. A customer-managed key would be a second key in us-east-1 with a policy open to the logs service; the data key stays in the data region, used by this distribution and function only."
+	noReplication          = "Cross-region replication needs a destination bucket and key in a second region, which a single-region storage stack does not own; durability comes from S3's multi-AZ storage, versioning and retain-on-delete. Teams that need a second-region copy add a replication rule to PrivateBucket.Bucket."
 )
 
 // suppress registers every matching suppression on the CloudFormation

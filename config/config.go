@@ -54,6 +54,10 @@ type Config struct {
 	CDNDomainNames         []string
 	CDNCertificateArn      string
 	CDNWebACLArn           string
+	CDNHostedZoneID        string
+	CDNHostedZoneName      string
+	CDNWAF                 bool
+	CDNWAFRateLimit        int
 	CDNGeoAllow            []string
 	CDNGeoDeny             []string
 	CDNPriceClass          string
@@ -118,7 +122,7 @@ var Keys = []Key{
 			c.Account = v
 			return match(v, `^(\d{12})?$`, "a 12-digit account id or empty")
 		})},
-	{Name: "region", Kind: String, Default: "", Doc: "AWS region to pin the stack to; empty leaves it environment-agnostic.",
+	{Name: "region", Kind: String, Default: "", Doc: "AWS region of the data (bucket, key, API); empty leaves the stack environment-agnostic. With the CDN on and a region other than us-east-1, the distribution, its certificate, web ACL and log bucket go to a second stack, `<env>/Edge`, in us-east-1.",
 		set: str(func(c *Config, v string) error {
 			c.Region = v
 			return match(v, `^([a-z]{2}(-[a-z]+)+-\d)?$`, "a region name such as eu-west-1, or empty")
@@ -175,12 +179,26 @@ var Keys = []Key{
 		})},
 	{Name: "cdnUnsafePublicReads", Kind: Bool, Default: "false", Doc: "DANGER: lets anyone read every object through CloudFront without a signed URL. Writes stay signed.",
 		set: boolean(func(c *Config, v bool) { c.CDNUnsafePublicReads = v })},
-	{Name: "cdnDomainNames", Kind: List, Default: "[]", Doc: "Custom domain names for the distribution; need cdnCertificateArn.",
+	{Name: "cdnDomainNames", Kind: List, Default: "[]", Doc: "Custom domain names for the distribution; served with cdnCertificateArn, or with a certificate the app requests in us-east-1.",
 		set: list(func(c *Config, v []string) error { c.CDNDomainNames = v; return nil })},
-	{Name: "cdnCertificateArn", Kind: String, Default: "", Doc: "ACM certificate ARN (us-east-1) for cdnDomainNames.",
+	{Name: "cdnCertificateArn", Kind: String, Default: "", Doc: "ACM certificate ARN (us-east-1) for cdnDomainNames; empty with cdnDomainNames requests a DNS-validated certificate in us-east-1.",
 		set: str(func(c *Config, v string) error { c.CDNCertificateArn = v; return nil })},
-	{Name: "cdnWebAclArn", Kind: String, Default: "", Doc: "WAFv2 web ACL ARN (CLOUDFRONT scope, us-east-1) to attach to the distribution.",
+	{Name: "cdnHostedZoneId", Kind: String, Default: "", Doc: "Route 53 hosted zone holding cdnDomainNames: the requested certificate is validated there and alias records point the names at the distribution. Empty: add the validation and alias records yourself.",
+		set: str(func(c *Config, v string) error {
+			c.CDNHostedZoneID = v
+			return match(v, `^(Z[A-Z0-9]{1,31})?$`, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or empty")
+		})},
+	{Name: "cdnHostedZoneName", Kind: String, Default: "", Doc: "Domain name of cdnHostedZoneId, such as `example.com`; required with it.",
+		set: str(func(c *Config, v string) error {
+			c.CDNHostedZoneName = v
+			return match(v, `^(([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9])?$`, "a lowercase DNS name such as example.com, or empty")
+		})},
+	{Name: "cdnWebAclArn", Kind: String, Default: "", Doc: "WAFv2 web ACL ARN (CLOUDFRONT scope, us-east-1) to attach to the distribution; not with cdnWaf.",
 		set: str(func(c *Config, v string) error { c.CDNWebACLArn = v; return nil })},
+	{Name: "cdnWaf", Kind: Bool, Default: "false", Doc: "Create a CLOUDFRONT-scope web ACL in us-east-1 (AWS managed IP reputation, common and known-bad-inputs rules, a per-IP rate limit, logs with signatures redacted) and attach it.",
+		set: boolean(func(c *Config, v bool) { c.CDNWAF = v })},
+	{Name: "cdnWafRateLimit", Kind: Int, Default: "2000", Doc: "Requests one IP may make in 5 minutes before cdnWaf's web ACL blocks it.",
+		set: integer(10, 2000000000, func(c *Config, v int) { c.CDNWAFRateLimit = v })},
 	{Name: "cdnGeoAllow", Kind: List, Default: "[]", Doc: "ISO 3166-1 alpha-2 country codes allowed to reach the distribution (not with cdnGeoDeny).",
 		set: list(func(c *Config, v []string) error { c.CDNGeoAllow = v; return nil })},
 	{Name: "cdnGeoDeny", Kind: List, Default: "[]", Doc: "ISO 3166-1 alpha-2 country codes refused by the distribution (not with cdnGeoAllow).",
@@ -353,21 +371,52 @@ func (c *Config) cdnCheck() []error {
 	if c.CDNUnsafePublicReads && c.CDNPublicKeyPem != "" {
 		errs = append(errs, errors.New("context key \"cdnPublicKeyPem\": must be empty with cdnUnsafePublicReads (signatures are not checked)"))
 	}
-	if len(c.CDNDomainNames) > 0 && c.CDNCertificateArn == "" {
-		errs = append(errs, errors.New("context key \"cdnCertificateArn\": required with cdnDomainNames (an ACM certificate in us-east-1)"))
-	}
 	if c.CDNCertificateArn != "" && len(c.CDNDomainNames) == 0 {
 		errs = append(errs, errors.New("context key \"cdnDomainNames\": required with cdnCertificateArn"))
+	}
+	errs = append(errs, c.zoneCheck()...)
+	if c.CDNWAF && c.CDNWebACLArn != "" {
+		errs = append(errs, errors.New("context key \"cdnWaf\": not with cdnWebAclArn: either the app creates the web ACL or you bring one"))
 	}
 	if len(c.CDNGeoAllow) > 0 && len(c.CDNGeoDeny) > 0 {
 		errs = append(errs, errors.New("context key \"cdnGeoDeny\": not with cdnGeoAllow; give one list"))
 	}
-	if c.Region != "" && c.Region != "us-east-1" {
-		errs = append(errs, fmt.Errorf("context key \"region\": CloudFront access logs (standard logging v2) can only be set up from us-east-1, received %q: "+
-			"deploy the stack to us-east-1 (CloudFront is global; the data stays in the bucket's region only if you bring your own bucket), or set cdnEnabled to false", c.Region))
+	return errs
+}
+
+// zoneCheck reports a hosted zone that is half given or does not hold the
+// domain names.
+func (c *Config) zoneCheck() []error {
+	var errs []error
+	if (c.CDNHostedZoneID == "") != (c.CDNHostedZoneName == "") {
+		errs = append(errs, errors.New("context key \"cdnHostedZoneName\": give cdnHostedZoneId and cdnHostedZoneName together (the zone's id and its domain name)"))
+	}
+	if c.CDNHostedZoneID != "" && len(c.CDNDomainNames) == 0 {
+		errs = append(errs, errors.New("context key \"cdnHostedZoneId\": needs cdnDomainNames (the names to validate and point at the distribution)"))
+	}
+	if c.CDNHostedZoneName == "" {
+		return errs
+	}
+	for _, n := range c.CDNDomainNames {
+		if n != c.CDNHostedZoneName && !strings.HasSuffix(n, "."+c.CDNHostedZoneName) {
+			errs = append(errs, fmt.Errorf("context key \"cdnDomainNames\": %q is not in the hosted zone %q (cdnHostedZoneName)", n, c.CDNHostedZoneName))
+		}
 	}
 	return errs
 }
+
+// SplitEdge reports whether the CloudFront side (distribution, certificate,
+// web ACL, CloudFront log bucket) goes to its own stack in us-east-1: the
+// CDN is on and the data is pinned to another region. CloudFront takes
+// certificates and CLOUDFRONT-scope web ACLs from us-east-1 only, and its
+// log delivery source exists only there.
+func (c *Config) SplitEdge() bool {
+	return c.CDNEnabled && c.Region != "" && c.Region != EdgeRegion
+}
+
+// EdgeRegion is the region of CloudFront's control plane: certificates, web
+// ACLs of CLOUDFRONT scope and the log delivery source live there.
+const EdgeRegion = "us-east-1"
 
 // publicKeyPEM returns v as PEM: v itself when it is PEM text, else v read
 // as the base64 DER body of a public key (what is left of a PEM without its

@@ -101,11 +101,16 @@ func TestParse_RejectsWithKeyName(t *testing.T) {
 		{"bad tier", map[string]any{"tiers": "Tier One"}, []string{`"tiers"`, `"Tier One"`}},
 		{"unsigned writes", map[string]any{"cdnUnsafePublicReads": true, "cdnAccess": "read,write"}, []string{`"cdnUnsafePublicReads"`, "always need a signed URL"}},
 		{"unsigned with a key", map[string]any{"cdnUnsafePublicReads": true, "cdnPublicKeyPem": "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"}, []string{`"cdnPublicKeyPem"`, "must be empty"}},
-		{"domain without certificate", map[string]any{"cdnDomainNames": "files.example.com"}, []string{`"cdnCertificateArn"`, "required with cdnDomainNames"}},
 		{"certificate without domain", map[string]any{"cdnCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}, []string{`"cdnDomainNames"`}},
 		{"both geo lists", map[string]any{"cdnGeoAllow": "DE", "cdnGeoDeny": "FR"}, []string{`"cdnGeoDeny"`, "not with cdnGeoAllow"}},
 		{"bad access rules", map[string]any{"accessRules": `[{"prefix":"/abs/","groups":["*"],"methods":["GET"]}]`}, []string{`"accessRules"`, "prefix"}},
-		{"cdn outside us-east-1", map[string]any{"region": "eu-west-1"}, []string{`"region"`, "us-east-1", `"eu-west-1"`}},
+		{"zone id without name", map[string]any{"cdnDomainNames": "files.example.com", "cdnHostedZoneId": "Z0123456789ABC"}, []string{`"cdnHostedZoneName"`, "together"}},
+		{"zone without domains", map[string]any{"cdnHostedZoneId": "Z0123456789ABC", "cdnHostedZoneName": "example.com"}, []string{`"cdnHostedZoneId"`, "needs cdnDomainNames"}},
+		{"domain outside zone", map[string]any{"cdnDomainNames": "files.example.org", "cdnHostedZoneId": "Z0123456789ABC", "cdnHostedZoneName": "example.com"}, []string{`"cdnDomainNames"`, `"files.example.org"`, `"example.com"`}},
+		{"suffix is not a zone", map[string]any{"cdnDomainNames": "files.badexample.com", "cdnHostedZoneId": "Z0123456789ABC", "cdnHostedZoneName": "example.com"}, []string{`"cdnDomainNames"`, `"files.badexample.com"`}},
+		{"bad zone id", map[string]any{"cdnHostedZoneId": "zone-1"}, []string{`"cdnHostedZoneId"`, "hosted zone id"}},
+		{"waf and web acl", map[string]any{"cdnWaf": true, "cdnWebAclArn": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/0a1b2c3d-4e5f-6789-abcd-ef0123456789"}, []string{`"cdnWaf"`, "not with cdnWebAclArn"}},
+		{"rate limit too low", map[string]any{"cdnWafRateLimit": 5.0}, []string{`"cdnWafRateLimit"`, "received 5"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -176,6 +181,27 @@ func TestParse_ViewerKeyAsPEMOrOneLine(t *testing.T) {
 	} {
 		if _, err := Parse(map[string]any{"cdnPublicKeyPem": v}); err == nil || !strings.Contains(err.Error(), `"cdnPublicKeyPem"`) {
 			t.Errorf("%s: Parse = %v, want an error naming cdnPublicKeyPem", name, err)
+		}
+	}
+}
+
+func TestSplitEdge(t *testing.T) {
+	cases := []struct {
+		ctx  map[string]any
+		want bool
+	}{
+		{withViewerKey(t, map[string]any{}), false},
+		{withViewerKey(t, map[string]any{"region": "us-east-1"}), false},
+		{withViewerKey(t, map[string]any{"region": "eu-central-1"}), true},
+		{map[string]any{"cdnEnabled": false, "region": "eu-central-1"}, false},
+	}
+	for _, tc := range cases {
+		cfg, err := Parse(tc.ctx)
+		if err != nil {
+			t.Fatalf("region %v: %v", tc.ctx["region"], err)
+		}
+		if got := cfg.SplitEdge(); got != tc.want {
+			t.Errorf("region %v, cdnEnabled %v: SplitEdge() = %v, want %v", tc.ctx["region"], cfg.CDNEnabled, got, tc.want)
 		}
 	}
 }

@@ -1,10 +1,17 @@
 // Package stacks composes securestore's constructs into deployable stacks.
 // It holds wiring only: configuration in, constructs out.
+//
+// An environment is a CDK Stage holding the Storage stack and, when the CDN
+// is on and the data is pinned to a region other than us-east-1, an Edge
+// stack in us-east-1 for what CloudFront takes from there only (certificate,
+// web ACL, log delivery). The two are joined by CloudFormation's
+// Fn::GetStackOutput, so `cdk deploy '<env>/*'` deploys Edge, then Storage.
 package stacks
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -26,23 +33,37 @@ type StorageProps struct {
 	Config *config.Config
 }
 
-// Storage is the stack holding the bucket, its key, the CloudFront
-// distribution and the presign API of one environment.
+// Storage is the stack holding the bucket, its key and the presign API of
+// one environment, and the CloudFront side too unless that has a stack of
+// its own in us-east-1 (config.Config.SplitEdge).
 type Storage struct {
 	awscdk.Stack
 	// Bucket is the private data bucket with its key and log bucket.
 	Bucket *privatebucket.PrivateBucket
-	// CDN is the CloudFront distribution in front of Bucket; nil when
-	// cdnEnabled is false.
+	// Front is the CloudFront side: the distribution and the certificate and
+	// web ACL the app creates for it. It lives in this stack, or in Edge
+	// when Edge is not nil; nil when cdnEnabled is false.
+	Front *Front
+	// CDN is Front's distribution; nil when cdnEnabled is false.
 	CDN *privatecdn.Distribution
+	// Edge is the us-east-1 stack holding Front when the data lives in
+	// another region; nil otherwise.
+	Edge *Edge
 	// API is the presign API: user pool, REST API and function.
 	API *presignapi.API
 }
 
-// NewStorage builds the storage stack from cfg.
+// NewStorage builds the storage stack from cfg. With cfg.SplitEdge() it
+// also adds the Edge stack beside it in scope (id EdgeStackID) and the two
+// stacks exchange the distribution's ARN, domain name and viewer key id
+// through CDK's cross-region references.
 func NewStorage(scope constructs.Construct, id *string, props *StorageProps) *Storage {
 	cfg := props.Config
-	stack := awscdk.NewStack(scope, id, &props.StackProps)
+	stackProps := props.StackProps
+	if cfg.SplitEdge() {
+		stackProps.CrossRegionReferences = jsii.Bool(true)
+	}
+	stack := awscdk.NewStack(scope, id, &stackProps)
 
 	bucketProps := &privatebucket.Props{
 		KeyProps: &encryptionkey.Props{
@@ -65,16 +86,32 @@ func NewStorage(scope constructs.Construct, id *string, props *StorageProps) *St
 	}
 	bucket := privatebucket.New(stack, jsii.String("Bucket"), bucketProps)
 	storage := &Storage{Stack: stack, Bucket: bucket}
-	if cfg.CDNEnabled {
-		storage.CDN = privatecdn.New(stack, jsii.String("CDN"), cdnProps(cfg, bucket))
+	switch {
+	case cfg.SplitEdge():
+		storage.Edge = NewEdge(scope, jsii.String(EdgeStackID), &EdgeProps{
+			StackProps: awscdk.StackProps{
+				Description: jsii.String("securestore " + cfg.Env + ": the CloudFront side (distribution, certificate, web ACL, CloudFront logs) in us-east-1 for data in " + cfg.Region),
+				Env:         &awscdk.Environment{Account: optional(cfg.Account), Region: jsii.String(config.EdgeRegion)},
+			},
+			Config: cfg,
+			Bucket: bucket,
+		})
+		storage.Front = storage.Edge.Front
+	case cfg.CDNEnabled:
+		storage.Front = newFront(stack, cfg, bucket, bucket.LogBucket)
+	}
+	if storage.Front != nil {
+		storage.CDN = storage.Front.CDN
 	}
 	storage.API = presignapi.New(stack, jsii.String("Api"), apiProps(cfg, bucket, storage.CDN))
 	return storage
 }
 
-// cdnProps maps the cdn* context keys onto the distribution's props.
-func cdnProps(cfg *config.Config, bucket *privatebucket.PrivateBucket) *privatecdn.Props {
+// cdnProps maps the cdn* context keys onto the distribution's props; logs
+// go to logBucket.
+func cdnProps(cfg *config.Config, bucket *privatebucket.PrivateBucket, logBucket awss3.IBucket) *privatecdn.Props {
 	p := privatecdn.PropsFor(bucket)
+	p.LogBucket = logBucket
 	for _, a := range cfg.CDNAccess {
 		p.Access = append(p.Access, privatecdn.Access(a))
 	}
@@ -105,8 +142,9 @@ var priceClasses = map[string]awscloudfront.PriceClass{
 }
 
 // Build adds one environment to app: a Stage named after cfg.Env holding the
-// storage stack, with the configured cdk-nag packs applied. It returns the
-// stack and how many resources each compliance suppression matched.
+// storage stack (and, with cfg.SplitEdge(), the Edge stack), with the
+// configured cdk-nag packs applied. It returns the storage stack and how
+// many resources each compliance suppression matched.
 func Build(app constructs.Construct, cfg *config.Config) (*Storage, []int) {
 	var env *awscdk.Environment
 	if cfg.Account != "" || cfg.Region != "" {
@@ -122,10 +160,27 @@ func Build(app constructs.Construct, cfg *config.Config) (*Storage, []int) {
 	storage := NewStorage(stage, jsii.String(StackID), &StorageProps{
 		StackProps: awscdk.StackProps{
 			Description: jsii.String("securestore " + cfg.Env + ": private KMS-encrypted S3 storage behind CloudFront and a presign API"),
+			Env:         env,
 		},
 		Config: cfg,
 	})
 	awscdk.Tags_Of(stage).Add(jsii.String("securestore:env"), jsii.String(cfg.Env), nil)
 	matched := compliance.Apply(stage, cfg.NagPacks)
 	return storage, matched
+}
+
+// optional returns nil for "" (an environment-agnostic account).
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// Stacks returns the environment's stacks, the storage stack first.
+func (s *Storage) Stacks() []awscdk.Stack {
+	if s.Edge != nil {
+		return []awscdk.Stack{s.Stack, s.Edge.Stack}
+	}
+	return []awscdk.Stack{s.Stack}
 }

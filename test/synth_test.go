@@ -27,21 +27,24 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden templates under testdata/")
 
-// synthesized is one configuration's synthesized stack and template.
+// synthesized is one synthesized stack of a configuration, and its template.
 type synthesized struct {
-	name     string
+	name     string // the configuration's name, plus "-edge" for its Edge stack
 	cfg      *config.Config
-	storage  *stacks.Storage
-	matched  []int  // resources each compliance suppression matched
+	stack    awscdk.Stack
+	matched  []int  // resources each compliance suppression matched (the storage stack's entry holds the environment's)
 	path     string // template file in the cloud assembly
 	raw      []byte
 	template map[string]any
 	assert   assertions.Template
 }
 
-// configs are the protected configurations, by name: the app's defaults as
-// `make synth` builds them, the prod environment, and a maximal configuration
-// with every option on.
+// configs are the protected configurations' stacks, by name: the app's
+// defaults as `make synth` builds them, the prod environment, a maximal
+// configuration with every option on in us-east-1, and a regional one whose
+// data lives in eu-central-1 while its CloudFront side, with the certificate
+// and web ACL the app creates, is in the us-east-1 Edge stack
+// ("regional-edge").
 var configs = map[string]*synthesized{}
 
 // cdkContext is cdk.json's context: the feature flags and environments the
@@ -51,9 +54,10 @@ func cdkContext() (map[string]any, error) { return cdktest.Context("../cdk.json"
 // configContexts gives each protected configuration's context on top of cdk.json's.
 func configContexts() map[string]map[string]any {
 	return map[string]map[string]any{
-		"default": {},
-		"prod":    {"env": "prod"},
-		"maximal": maximalContext,
+		"default":  {},
+		"prod":     {"env": "prod"},
+		"maximal":  maximalContext,
+		"regional": regionalContext,
 	}
 }
 
@@ -65,6 +69,23 @@ func init() {
 		panic(err)
 	}
 	maximalContext["cdnPublicKeyPem"] = string(pemText)
+	regionalContext["cdnPublicKeyPem"] = string(pemText)
+}
+
+// regionalContext keeps the data in eu-central-1 and lets the app create
+// the certificate (validated in a hosted zone, with alias records) and the
+// web ACL, which CloudFront takes from us-east-1 only.
+var regionalContext = map[string]any{
+	"env":                    "regional",
+	"account":                "123456789012",
+	"region":                 "eu-central-1",
+	"cdnAccess":              "read,write",
+	"cdnDomainNames":         "files.example.com,media.example.com",
+	"cdnHostedZoneId":        "Z0123456789ABCDEFGHIJ",
+	"cdnHostedZoneName":      "example.com",
+	"cdnWaf":                 "true",
+	"cdnWafRateLimit":        "500",
+	"cdnPrivateKeySecretArn": "arn:aws:secretsmanager:eu-central-1:123456789012:secret:securestore/cdn-signing-key-AbCdEf",
 }
 
 // maximalContext turns every option on.
@@ -140,15 +161,19 @@ func synthAll() (err error) {
 			return fmt.Errorf("config %s: %w", name, err)
 		}
 		storage, matched := stacks.Build(app, cfg)
-		configs[name] = &synthesized{name: name, cfg: cfg, storage: storage, matched: matched}
+		configs[name] = &synthesized{name: name, cfg: cfg, stack: storage.Stack, matched: matched}
 		names = append(names, name)
+		if storage.Edge != nil {
+			configs[name+"-edge"] = &synthesized{name: name + "-edge", cfg: cfg, stack: storage.Edge.Stack, matched: make([]int, len(matched))}
+			names = append(names, name+"-edge")
+		}
 	}
 	assembly := app.Synth(nil)
 	for _, name := range names {
 		s := configs[name]
-		stage := *s.storage.Node().Scope().Node().Id()
+		stage := *s.stack.Node().Scope().Node().Id()
 		nested := assembly.GetNestedAssembly(jsii.String("assembly-" + stage))
-		art := nested.GetStackArtifact(s.storage.ArtifactId())
+		art := nested.GetStackArtifact(s.stack.ArtifactId())
 		s.path = *art.TemplateFullPath()
 		if s.raw, err = os.ReadFile(s.path); err != nil {
 			return err
@@ -232,6 +257,18 @@ func diff(want, got []byte) string {
 	return strings.Join(out, "\n")
 }
 
+// storageNames are the storage stacks' names, sorted: every configuration
+// but not its Edge stack.
+func storageNames() []string {
+	var names []string
+	for _, n := range sortedNames() {
+		if configs[n].stack.Node().Id() != nil && *configs[n].stack.Node().Id() == stacks.StackID {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
 func sortedNames() []string {
 	names := make([]string, 0, len(configs))
 	for n := range configs {
@@ -244,7 +281,7 @@ func sortedNames() []string {
 func TestNag_NoUnsuppressedFindings(t *testing.T) {
 	for _, name := range sortedNames() {
 		s := configs[name]
-		for _, f := range compliance.Findings(s.storage) {
+		for _, f := range compliance.Findings(s.stack) {
 			t.Errorf("%s: %s", name, f)
 		}
 	}

@@ -139,22 +139,7 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 		name = awscdk.Fn_Join(jsii.String("-"), &[]*string{jsii.String(prefix), stack.Account(), stack.Region()})
 	}
 
-	logs := awss3.NewBucket(c, jsii.String("AccessLogs"), &awss3.BucketProps{
-		// S3 server access logging can deliver only to SSE-S3 buckets.
-		Encryption:        awss3.BucketEncryption_S3_MANAGED,
-		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
-		EnforceSSL:        jsii.Bool(true),
-		MinimumTLSVersion: jsii.Number(1.2),
-		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
-		Versioned:         jsii.Bool(true),
-		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
-		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:                                  jsii.String("ExpireLogs"),
-			Expiration:                          awscdk.Duration_Days(days(p.AccessLogRetentionDays, DefaultAccessLogRetentionDays)),
-			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(1)),
-			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
-		}},
-	})
+	logs := NewLogBucket(c, jsii.String("AccessLogs"), p.AccessLogRetentionDays)
 
 	var lock awss3.ObjectLockRetention
 	if p.ObjectLock != nil {
@@ -225,6 +210,31 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 		}),
 		keyGrants: map[string]bool{},
 	}
+}
+
+// NewLogBucket creates a bucket for logs that AWS services deliver through
+// its bucket policy (S3 server access logs, CloudFront standard logging v2):
+// SSE-S3 (server access logging cannot deliver to SSE-KMS buckets), every
+// public-access block, TLS 1.2 or newer only, ACLs disabled, versioned,
+// retained on delete, logs expiring after retentionDays (nil means
+// DefaultAccessLogRetentionDays). PrivateBucket uses it for its log bucket;
+// a us-east-1 edge stack uses it for CloudFront's logs.
+func NewLogBucket(scope constructs.Construct, id *string, retentionDays *float64) awss3.Bucket {
+	return awss3.NewBucket(scope, id, &awss3.BucketProps{
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		EnforceSSL:        jsii.Bool(true),
+		MinimumTLSVersion: jsii.Number(1.2),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		Versioned:         jsii.Bool(true),
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:                                  jsii.String("ExpireLogs"),
+			Expiration:                          awscdk.Duration_Days(days(retentionDays, DefaultAccessLogRetentionDays)),
+			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(1)),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}},
+	})
 }
 
 func days(v *float64, def float64) *float64 {

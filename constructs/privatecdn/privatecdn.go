@@ -41,6 +41,15 @@
 // synth (unless UnsafeDisableAccessLogs is set), and an environment-agnostic
 // stack carries a CloudFormation rule that stops a deployment outside
 // us-east-1 before any resource is created.
+//
+// # Data in another region
+//
+// The distribution may live in a us-east-1 stack while the bucket and key
+// stay in a stack of their own region: give the bucket's deterministic
+// regional domain name (PropsFor does) and a LogBucket in the distribution's
+// stack, and enable crossRegionReferences on both stacks. The bucket and key
+// policy statements then land in the bucket's stack and read the
+// distribution's ARN with Fn::GetStackOutput; see package stacks (Edge).
 package privatecdn
 
 import (

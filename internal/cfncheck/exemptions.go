@@ -29,6 +29,33 @@ var exemptions = []Exemption{
 		Resources: []string{"Bucket/AccessLogs/Resource"},
 		Reason:    "Logs expire by lifecycle after accessLogRetentionDays; Object Lock would block that expiry. Versioning and TLS-only protect them meanwhile.",
 	},
+	// The CloudFront log bucket of a us-east-1 Edge stack.
+	{
+		ID:        "CT.S3.PR.10",
+		Resources: []string{"Logs/AccessLogs/Resource"},
+		Reason:    "CloudFront's access logs (request metadata, never object data) use SSE-S3: SSE-KMS would need a second customer-managed key in us-east-1 with a policy open to the log delivery service. Every public-access block, TLS-only, versioning and ACLs disabled protect them.",
+	},
+	{
+		ID:        "CT.S3.PR.2",
+		Resources: []string{"Logs/AccessLogs/Resource"},
+		Reason:    "This bucket is a log destination written only by the CloudWatch Logs delivery service for this distribution's delivery source; logging access to it needs yet another bucket with the same question. Reads of it are audited by CloudTrail.",
+	},
+	{
+		ID:        "CT.S3.PR.4",
+		Resources: []string{"Logs/AccessLogs/Resource"},
+		Reason:    "Log objects are written only by the log delivery service and expire by lifecycle; nothing consumes events about them.",
+	},
+	{
+		ID:        "CT.S3.PR.9",
+		Resources: []string{"Logs/AccessLogs/Resource"},
+		Reason:    "Logs expire by lifecycle after accessLogRetentionDays; Object Lock would block that expiry. Versioning and TLS-only protect them meanwhile.",
+	},
+	// The web ACL created with cdnWaf.
+	{
+		ID:        "CT.CLOUDWATCH.PR.3",
+		Resources: []string{"WebAcl/Logs/Resource"},
+		Reason:    "WAF's request logs reach this group with the query string, the Authorization header and cookies redacted (they carry CloudFront signatures), so it holds request metadata only; CloudWatch Logs encrypts it at rest. A customer-managed key would be a second key in us-east-1 with a policy open to the logs service; the data key stays in the data region.",
+	},
 	// The data bucket, where an option is off.
 	{
 		ID:        "CT.S3.PR.4",

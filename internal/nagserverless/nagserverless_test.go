@@ -72,10 +72,11 @@ func TestRun(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	for name, want := range map[string]string{
-		"malformed.json":    "Unexpected end of JSON input",
-		"shortreason.json":  "must have a 'reason' of 10 characters or more",
-		"missing.json":      "no such file",
-		"badintrinsic.json": "Unsupported CloudFormation function 'Fn::Nope'",
+		"malformed.json":      "Unexpected end of JSON input",
+		"shortreason.json":    "must have a 'reason' of 10 characters or more",
+		"missing.json":        "no such file",
+		"badintrinsic.json":   "Unsupported CloudFormation function 'Fn::Nope'",
+		"badstackoutput.json": "Fn::GetStackOutput without literal StackName and OutputName",
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Run(filepath.Join("testdata", "function.json"), filepath.Join("testdata", name))
@@ -89,6 +90,23 @@ func TestRunErrors(t *testing.T) {
 	}
 	if _, err := Run(); err == nil {
 		t.Fatal("Run() without templates: want error")
+	}
+}
+
+// A template that reads another stack's output with Fn::GetStackOutput (the
+// storage stack of a split environment) is checked like any other: the rules
+// still see the function and the log group.
+func TestRunStackOutput(t *testing.T) {
+	findings, err := Run(filepath.Join("testdata", "stackoutput.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Serverless-LambdaDLQ", "Serverless-LambdaDefaultMemorySize", "Serverless-LambdaDefaultTimeout", "Serverless-LambdaTracing"}
+	if got := rulesOn(findings, "Fn", false); !slices.Equal(got, want) {
+		t.Errorf("function findings = %v, want %v", got, want)
+	}
+	if got := rulesOn(findings, "Logs", false); !slices.Equal(got, []string{"Serverless-CloudWatchLogGroupRetentionPeriod"}) {
+		t.Errorf("log group findings = %v", got)
 	}
 }
 

@@ -93,6 +93,36 @@ function annotationCount(stack) {
   return n;
 }
 
+// withoutStackOutputs returns the path of a template CfnInclude can read: file itself, or, when
+// the template reads another stack's outputs with Fn::GetStackOutput (which CfnInclude does not
+// know), a copy in outdir where each such read is the string "GetStackOutput:<stack>/<output>".
+// Those values are ARNs and names in policy conditions and environment variables, which no
+// Serverless rule inspects; every resource and every other property is left as it is.
+function withoutStackOutputs(template, file) {
+  let replaced = 0;
+  const walk = (v) => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === 'Fn::GetStackOutput') {
+      const ref = v['Fn::GetStackOutput'] || {};
+      if (typeof ref.StackName !== 'string' || typeof ref.OutputName !== 'string') {
+        fail(`${file}: Fn::GetStackOutput without literal StackName and OutputName: ${JSON.stringify(v)}`);
+      }
+      replaced++;
+      return `GetStackOutput:${ref.StackName}/${ref.OutputName}`;
+    }
+    const out = {};
+    for (const k of keys) out[k] = walk(v[k]);
+    return out;
+  };
+  const rewritten = walk(template);
+  if (replaced === 0) return file;
+  const copy = path.join(outdir, `included-${path.basename(file)}`);
+  fs.writeFileSync(copy, JSON.stringify(rewritten));
+  return copy;
+}
+
 function main(files) {
   if (files.length === 0) fail('usage: check.cjs TEMPLATE.json [TEMPLATE.json ...]');
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-serverless-'));
@@ -118,7 +148,7 @@ function main(files) {
         synthesizer: new cdk.DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
       });
       try {
-        new CfnInclude(stack, 'Template', { templateFile: file });
+        new CfnInclude(stack, 'Template', { templateFile: withoutStackOutputs(template, file) });
       } catch (e) {
         fail(`${file}: CfnInclude: ${e.message}`);
       }
