@@ -104,8 +104,9 @@ func newFront(scope constructs.Construct, cfg *config.Config, bucket *privatebuc
 	if cfg.CDNWAF {
 		f.WebACL = webacl.New(scope, jsii.String("WebAcl"), &webacl.Props{
 			RateLimit: jsii.Number(cfg.CDNWAFRateLimit),
-			// Uploads through CloudFront carry whole objects.
-			AllowLargeBodies: jsii.Bool(slices.Contains(cfg.CDNAccess, "write")),
+			// Uploads (PUT) through CloudFront carry whole objects, stored and
+			// not interpreted: the managed rules on request bodies count.
+			Uploads: jsii.Bool(slices.Contains(cfg.CDNAccess, "write")),
 		})
 		p.WebACLArn = f.WebACL.Arn
 	}

@@ -14,8 +14,9 @@ import (
 )
 
 // A team that serves uploads through its distribution creates the web ACL
-// in its us-east-1 edge stack, with a tighter rate limit and large bodies
-// allowed, and hands acl.Arn to the distribution
+// in its us-east-1 edge stack, with a tighter rate limit and Uploads (the
+// managed rules that inspect request bodies count instead of block), and
+// hands acl.Arn to the distribution
 // (privatecdn.Props.WebACLArn, or awscloudfront.DistributionProps.WebAclId).
 func Example() {
 	app := awscdk.NewApp(nil)
@@ -23,9 +24,9 @@ func Example() {
 		Env: &awscdk.Environment{Account: jsii.String("123456789012"), Region: jsii.String("us-east-1")},
 	})
 	acl := webacl.New(edge, jsii.String("WebAcl"), &webacl.Props{
-		RateLimit:        jsii.Number(1000),
-		AllowLargeBodies: jsii.Bool(true),
-		LogRetention:     awslogs.RetentionDays_SIX_MONTHS,
+		RateLimit:    jsii.Number(1000),
+		Uploads:      jsii.Bool(true),
+		LogRetention: awslogs.RetentionDays_SIX_MONTHS,
 	})
 	_ = acl.Arn // the distribution's WebAclId
 
@@ -40,6 +41,14 @@ func Example() {
 		for _, rule := range rules {
 			rule := rule.(map[string]any)
 			fmt.Println(rule["Priority"], rule["Name"])
+			group, _ := rule["Statement"].(map[string]any)["ManagedRuleGroupStatement"].(map[string]any)
+			overrides, _ := group["RuleActionOverrides"].([]any)
+			for _, o := range overrides {
+				o := o.(map[string]any)
+				for action := range o["ActionToUse"].(map[string]any) {
+					fmt.Println("  ", o["Name"], "->", action)
+				}
+			}
 		}
 	}
 	for _, r := range *template.FindResources(jsii.String("AWS::Logs::LogGroup"), nil) {
@@ -50,7 +59,14 @@ func Example() {
 	// scope: CLOUDFRONT
 	// 0 AWSManagedRulesAmazonIpReputationList
 	// 1 AWSManagedRulesCommonRuleSet
+	//    SizeRestrictions_BODY -> Count
+	//    CrossSiteScripting_BODY -> Count
+	//    GenericLFI_BODY -> Count
+	//    GenericRFI_BODY -> Count
+	//    EC2MetaDataSSRF_BODY -> Count
 	// 2 AWSManagedRulesKnownBadInputsRuleSet
+	//    JavaDeserializationRCE_BODY -> Count
+	//    Log4JRCE_BODY -> Count
 	// 3 RateLimitPerIP
 	// logs: true 180 days
 }

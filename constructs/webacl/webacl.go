@@ -21,21 +21,31 @@
 // obvious traffic. The rate rule runs last and so counts only the requests
 // the managed rules let through; a client they block is refused anyway.
 //
-// # Uploads and the 8 KB body rule
+// # Uploads and body inspection
 //
-// The Common rule set's SizeRestrictions_BODY rule blocks any request whose
-// body is larger than 8 KB. That suits a site, not a file store: with uploads
-// (PUT) through the distribution, every object larger than 8 KB would be
-// refused with a 403 from WAF. Set Props.AllowLargeBodies when the
-// distribution accepts uploads: the rule is then overridden to Count (it
-// still shows in metrics and logs, it no longer blocks). The object size is
-// bounded elsewhere (the presign API's maximum upload size).
+// Set Props.Uploads when the distribution accepts PUT uploads (object
+// bodies). An object's bytes are stored, not interpreted by an application
+// behind CloudFront, so the managed rules that inspect request bodies are
+// overridden to Count (they still show in metrics, logs and labels; they no
+// longer block). Those are the rules UploadBodyRules lists:
 //
-// The Common and Known-bad-inputs groups also inspect the first bytes of
-// every body for attack patterns (CrossSiteScripting_BODY, GenericLFI_BODY,
-// Log4JRCE_BODY, ...). An uploaded file whose content happens to look like
-// one (an HTML page with a script, a Java serialised object) is blocked;
-// AllowLargeBodies does not change that.
+//   - from AWSManagedRulesCommonRuleSet: SizeRestrictions_BODY (which blocks
+//     any body over 8 KB, so every object over 8 KB would be refused with a
+//     403 from WAF), CrossSiteScripting_BODY, GenericLFI_BODY,
+//     GenericRFI_BODY and EC2MetaDataSSRF_BODY (which block an object whose
+//     first bytes happen to look like an attack: an HTML page with a script,
+//     a text file with "../../" or a URL to an IP address, ...);
+//   - from AWSManagedRulesKnownBadInputsRuleSet: JavaDeserializationRCE_BODY
+//     and Log4JRCE_BODY (Java source calling Runtime.exec, a log file
+//     quoting "${jndi:...}").
+//
+// Every rule on the URI path, query string, headers and cookies still
+// blocks, and so do the IP reputation list and the rate limit. The overrides
+// apply to every request the groups evaluate, not only to PUTs (a rule action
+// override has no method condition); behind the distribution nothing but the
+// bucket receives a body, and it stores it. The object size is bounded
+// elsewhere (the presign API's maximum upload size). Without Uploads (the
+// default), every rule blocks.
 //
 // # Region
 //
@@ -120,8 +130,39 @@ func RuleNames() []string {
 }
 
 // BodySizeRule is the rule of the Common rule set that blocks request bodies
-// over 8 KB; Props.AllowLargeBodies overrides it to Count.
+// over 8 KB; Props.Uploads overrides it to Count (it is one of
+// UploadBodyRules).
 const BodySizeRule = "SizeRestrictions_BODY"
+
+// uploadBodyRules are the managed rules that inspect the request body, by
+// rule group, in the order their overrides appear. The names come from the
+// AWS WAF Developer Guide's managed rule group list ("Baseline rule groups":
+// the Core rule set and Known bad inputs tables).
+var uploadBodyRules = map[string][]string{
+	RuleCommon: {
+		BodySizeRule, // bodies over 8 KB
+		"CrossSiteScripting_BODY",
+		"GenericLFI_BODY",
+		"GenericRFI_BODY",
+		"EC2MetaDataSSRF_BODY",
+	},
+	RuleKnownBadInputs: {
+		"JavaDeserializationRCE_BODY",
+		"Log4JRCE_BODY",
+	},
+}
+
+// UploadBodyRules returns the managed rules that Props.Uploads overrides to
+// Count, by rule group name (RuleCommon and RuleKnownBadInputs): the rules
+// that inspect request bodies. Every other rule blocks whatever the props.
+// The map and its slices are a fresh copy on each call.
+func UploadBodyRules() map[string][]string {
+	out := make(map[string][]string, len(uploadBodyRules))
+	for group, rules := range uploadBodyRules {
+		out[group] = append([]string(nil), rules...)
+	}
+	return out
+}
 
 // RedactedHeaders are the request headers (lower case) that neither the logs
 // nor the sampled requests show. The query string is redacted too.
@@ -134,12 +175,16 @@ type Props struct {
 	// A whole number from 10 to 2,000,000,000 (WAF's limits).
 	// Default: - 2000 (DefaultRateLimit).
 	RateLimit *float64
-	// AllowLargeBodies overrides the Common rule set's SizeRestrictions_BODY
-	// rule (which blocks bodies over 8 KB) to Count. Set it when uploads
-	// (PUT) go through the distribution, or every upload over 8 KB is
-	// blocked.
-	// Default: - false: bodies over 8 KB are blocked.
-	AllowLargeBodies *bool
+	// Uploads says the distribution accepts PUT uploads (object bodies).
+	// An object's bytes are stored, not interpreted by an application behind
+	// CloudFront, so the managed rules that inspect request bodies
+	// (UploadBodyRules: SizeRestrictions_BODY, CrossSiteScripting_BODY,
+	// GenericLFI_BODY, GenericRFI_BODY and EC2MetaDataSSRF_BODY of the Common
+	// rule set, JavaDeserializationRCE_BODY and Log4JRCE_BODY of Known bad
+	// inputs) count instead of block. Every rule on the URI, query string
+	// and headers still blocks.
+	// Default: - false: every rule blocks (bodies over 8 KB included).
+	Uploads *bool
 	// LogRetention is how long the WAF log group keeps its events.
 	// Default: - one year (DefaultLogRetention).
 	LogRetention awslogs.RetentionDays
@@ -200,7 +245,7 @@ func New(scope constructs.Construct, id *string, props *Props) *WebACL {
 			Allow: &awswafv2.CfnWebACL_AllowActionProperty{},
 		},
 		VisibilityConfig: visibility(name),
-		Rules:            rules(rateLimit, isTrue(p.AllowLargeBodies)),
+		Rules:            rules(rateLimit, isTrue(p.Uploads)),
 		DataProtectionConfig: &awswafv2.CfnWebACL_DataProtectionConfigProperty{
 			DataProtections: &[]any{
 				&awswafv2.CfnWebACL_DataProtectProperty{
@@ -277,19 +322,18 @@ func hash8(s string) string {
 	return hex.EncodeToString(sum[:4])
 }
 
-// rules returns the web ACL's rules in priority order.
-func rules(rateLimit float64, allowLargeBodies bool) *[]any {
-	var commonOverrides any
-	if allowLargeBodies {
-		commonOverrides = &[]any{&awswafv2.CfnWebACL_RuleActionOverrideProperty{
-			Name:        jsii.String(BodySizeRule),
-			ActionToUse: &awswafv2.CfnWebACL_RuleActionProperty{Count: &awswafv2.CfnWebACL_CountActionProperty{}},
-		}}
+// rules returns the web ACL's rules in priority order. With uploads, the
+// body rules of the Common and Known bad inputs groups count.
+func rules(rateLimit float64, uploads bool) *[]any {
+	var commonOverrides, badInputsOverrides any
+	if uploads {
+		commonOverrides = countOverrides(uploadBodyRules[RuleCommon])
+		badInputsOverrides = countOverrides(uploadBodyRules[RuleKnownBadInputs])
 	}
 	out := []any{
 		managed(0, RuleIPReputation, nil),
 		managed(1, RuleCommon, commonOverrides),
-		managed(2, RuleKnownBadInputs, nil),
+		managed(2, RuleKnownBadInputs, badInputsOverrides),
 		&awswafv2.CfnWebACL_RuleProperty{
 			Name:     jsii.String(RuleRateLimit),
 			Priority: jsii.Number(3),
@@ -303,6 +347,18 @@ func rules(rateLimit float64, allowLargeBodies bool) *[]any {
 			Action:           &awswafv2.CfnWebACL_RuleActionProperty{Block: &awswafv2.CfnWebACL_BlockActionProperty{}},
 			VisibilityConfig: visibility(jsii.String(RuleRateLimit)),
 		},
+	}
+	return &out
+}
+
+// countOverrides overrides each of the named rules of a managed group to Count.
+func countOverrides(names []string) *[]any {
+	out := make([]any, 0, len(names))
+	for _, n := range names {
+		out = append(out, &awswafv2.CfnWebACL_RuleActionOverrideProperty{
+			Name:        jsii.String(n),
+			ActionToUse: &awswafv2.CfnWebACL_RuleActionProperty{Count: &awswafv2.CfnWebACL_CountActionProperty{}},
+		})
 	}
 	return &out
 }

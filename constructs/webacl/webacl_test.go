@@ -51,7 +51,7 @@ var (
 // through the compliance package) holding three stacks:
 //
 //   - Default: nil props, pinned to us-east-1;
-//   - Uploads: AllowLargeBodies, a RateLimit of 500 and two years of log
+//   - Uploads: Uploads, a RateLimit of 500 and two years of log
 //     retention, pinned to us-east-1;
 //   - Agnostic: nil props in an environment-agnostic stack.
 func all(t testing.TB) map[string]*fixture {
@@ -92,9 +92,9 @@ func synthAll() (err error) {
 	a1 := New(s1, jsii.String("WebAcl"), nil)
 	s2 := awscdk.NewStack(app, jsii.String("Uploads"), &awscdk.StackProps{Env: edge})
 	a2 := New(s2, jsii.String("WebAcl"), &Props{
-		AllowLargeBodies: jsii.Bool(true),
-		RateLimit:        jsii.Number(500),
-		LogRetention:     awslogs.RetentionDays_TWO_YEARS,
+		Uploads:      jsii.Bool(true),
+		RateLimit:    jsii.Number(500),
+		LogRetention: awslogs.RetentionDays_TWO_YEARS,
 	})
 	s3 := awscdk.NewStack(app, jsii.String("Agnostic"), nil)
 	a3 := New(s3, jsii.String("WebAcl"), nil)
@@ -243,22 +243,94 @@ func TestWebACL_ManagedRuleGroupsAreAWSWithTheirOwnActions(t *testing.T) {
 	}
 }
 
-func TestWebACL_BodySizeRuleCountsOnlyWithAllowLargeBodies(t *testing.T) {
-	for name, want := range map[string]string{
-		"Default":  "null",
-		"Agnostic": "null",
-		"Uploads":  `[{"ActionToUse":{"Count":{}},"Name":"SizeRestrictions_BODY"}]`,
-	} {
-		got := jsonOf(dig(fx(t, name).rule(t, RuleCommon), "Statement", "ManagedRuleGroupStatement", "RuleActionOverrides"))
-		if got != want {
-			t.Errorf("%s: Common rule set overrides %s, want %s", name, got, want)
+// overrides returns the RuleActionOverrides of the managed group rule in f's
+// template (nil when it has none).
+func (f *fixture) overrides(t *testing.T, rule string) any {
+	t.Helper()
+	return dig(f.rule(t, rule), "Statement", "ManagedRuleGroupStatement", "RuleActionOverrides")
+}
+
+func TestUploadBodyRules_AreTheBodyRulesOfCommonAndKnownBadInputs(t *testing.T) {
+	// The names of the AWS WAF Developer Guide's managed rule group list
+	// (Baseline rule groups: Core rule set, Known bad inputs).
+	want := map[string][]string{
+		"AWSManagedRulesCommonRuleSet": {
+			"SizeRestrictions_BODY", "CrossSiteScripting_BODY", "GenericLFI_BODY", "GenericRFI_BODY", "EC2MetaDataSSRF_BODY",
+		},
+		"AWSManagedRulesKnownBadInputsRuleSet": {"JavaDeserializationRCE_BODY", "Log4JRCE_BODY"},
+	}
+	got := UploadBodyRules()
+	if jsonOf(got) != jsonOf(want) {
+		t.Fatalf("UploadBodyRules() = %v, want %v", got, want)
+	}
+	for group, rules := range got {
+		for _, r := range rules {
+			if !strings.HasSuffix(r, "_BODY") {
+				t.Errorf("%s: %s does not inspect the body", group, r)
+			}
 		}
 	}
-	// No other group is overridden, whatever the props.
-	for _, name := range names(t) {
-		for _, rule := range []string{RuleIPReputation, RuleKnownBadInputs} {
-			if o := dig(fx(t, name).rule(t, rule), "Statement", "ManagedRuleGroupStatement", "RuleActionOverrides"); o != nil {
-				t.Errorf("%s: %s has overrides %v", name, rule, o)
+	if !slices.Contains(got[RuleCommon], BodySizeRule) {
+		t.Errorf("UploadBodyRules()[%s] lacks %s", RuleCommon, BodySizeRule)
+	}
+	// A fresh copy: changing it changes neither the next call nor New.
+	got[RuleCommon][0] = "changed"
+	got[RuleIPReputation] = []string{"changed"}
+	if again := UploadBodyRules(); jsonOf(again) != jsonOf(want) {
+		t.Errorf("UploadBodyRules() after changing a returned copy = %v, want %v", again, want)
+	}
+}
+
+func TestWebACL_UploadsCountTheBodyRulesAndNothingElse(t *testing.T) {
+	want := map[string]string{}
+	for group, rules := range UploadBodyRules() {
+		var o []string
+		for _, r := range rules {
+			o = append(o, `{"ActionToUse":{"Count":{}},"Name":"`+r+`"}`)
+		}
+		want[group] = "[" + strings.Join(o, ",") + "]"
+	}
+	f := fx(t, "Uploads")
+	for _, rule := range []string{RuleCommon, RuleKnownBadInputs} {
+		if got := jsonOf(f.overrides(t, rule)); got != want[rule] {
+			t.Errorf("Uploads: %s overrides %s, want %s", rule, got, want[rule])
+		}
+	}
+	if o := f.overrides(t, RuleIPReputation); o != nil {
+		t.Errorf("Uploads: %s has overrides %v, want none", RuleIPReputation, o)
+	}
+	// Spelled out, so that a change to UploadBodyRules shows here too.
+	if got := jsonOf(f.overrides(t, RuleKnownBadInputs)); got !=
+		`[{"ActionToUse":{"Count":{}},"Name":"JavaDeserializationRCE_BODY"},{"ActionToUse":{"Count":{}},"Name":"Log4JRCE_BODY"}]` {
+		t.Errorf("Uploads: %s overrides %s", RuleKnownBadInputs, got)
+	}
+	// The group-level action stays None: only the listed rules count.
+	for _, rule := range []string{RuleIPReputation, RuleCommon, RuleKnownBadInputs} {
+		if got := jsonOf(f.rule(t, rule)["OverrideAction"]); got != `{"None":{}}` {
+			t.Errorf("Uploads: %s OverrideAction %s, want {\"None\":{}}", rule, got)
+		}
+	}
+	if got := jsonOf(f.rule(t, RuleRateLimit)["Action"]); got != `{"Block":{}}` {
+		t.Errorf("Uploads: rate rule action %s, want block", got)
+	}
+}
+
+func TestWebACL_NoOverridesWithoutUploads(t *testing.T) {
+	for _, name := range []string{"Default", "Agnostic"} {
+		for _, rule := range []string{RuleIPReputation, RuleCommon, RuleKnownBadInputs} {
+			if o := fx(t, name).overrides(t, rule); o != nil {
+				t.Errorf("%s: %s has overrides %v, want none", name, rule, o)
+			}
+		}
+	}
+	// Uploads false is the default.
+	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("S"), &awscdk.StackProps{Env: usEast1})
+	New(stack, jsii.String("WebAcl"), &Props{Uploads: jsii.Bool(false)})
+	tpl := assertions.Template_FromStack(stack, nil)
+	for _, r := range *tpl.FindResources(jsii.String("AWS::WAFv2::WebACL"), nil) {
+		for _, rule := range dig(*r, "Properties", "Rules").([]any) {
+			if o := dig(rule, "Statement", "ManagedRuleGroupStatement", "RuleActionOverrides"); o != nil {
+				t.Errorf("Uploads false: %v has overrides %v", dig(rule, "Name"), o)
 			}
 		}
 	}
@@ -520,7 +592,7 @@ func TestNew_AcceptsValidProps(t *testing.T) {
 		nil,
 		{},
 		{RateLimit: jsii.Number(MinRateLimit)},
-		{RateLimit: jsii.Number(MaxRateLimit), AllowLargeBodies: jsii.Bool(false), LogRetention: awslogs.RetentionDays_INFINITE},
+		{RateLimit: jsii.Number(MaxRateLimit), Uploads: jsii.Bool(false), LogRetention: awslogs.RetentionDays_INFINITE},
 	} {
 		if err := build(t, usEast1, p); err != nil {
 			t.Errorf("%+v refused: %v", p, err)
@@ -584,7 +656,7 @@ func TestNew_LongStackNamesGiveAShortUniqueName(t *testing.T) {
 func TestNew_DoesNotChangeTheCallersProps(t *testing.T) {
 	p := &Props{}
 	build(t, usEast1, p)
-	if p.RateLimit != nil || p.AllowLargeBodies != nil || p.LogRetention != "" {
+	if p.RateLimit != nil || p.Uploads != nil || p.LogRetention != "" {
 		t.Errorf("props changed to %+v", p)
 	}
 }
