@@ -23,6 +23,10 @@ import (
 	"github.com/securestore/securestore/constructs/privatecdn"
 )
 
+// WeakReferencesFlag is the CDK feature flag that makes a cross-region
+// reference a Fn::GetStackOutput of the producing stack's output.
+const WeakReferencesFlag = "@aws-cdk/core:defaultCrossStackReferences"
+
 // StackID is the id of the storage stack inside its environment's Stage.
 const StackID = "SecureStore"
 
@@ -64,6 +68,11 @@ func NewStorage(scope constructs.Construct, id *string, props *StorageProps) *St
 		stackProps.CrossRegionReferences = jsii.Bool(true)
 	}
 	stack := awscdk.NewStack(scope, id, &stackProps)
+	if cfg.SplitEdge() {
+		// Read the Edge stack's outputs with Fn::GetStackOutput rather than
+		// custom resources writing SSM parameters, whatever the app's cdk.json says.
+		stack.Node().SetContext(jsii.String(WeakReferencesFlag), jsii.String("weak"))
+	}
 
 	bucketProps := &privatebucket.Props{
 		KeyProps: &encryptionkey.Props{

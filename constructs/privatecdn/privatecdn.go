@@ -47,9 +47,12 @@
 // The distribution may live in a us-east-1 stack while the bucket and key
 // stay in a stack of their own region: give the bucket's deterministic
 // regional domain name (PropsFor does) and a LogBucket in the distribution's
-// stack, and enable crossRegionReferences on both stacks. The bucket and key
-// policy statements then land in the bucket's stack and read the
-// distribution's ARN with Fn::GetStackOutput; see package stacks (Edge).
+// stack, enable crossRegionReferences on both stacks and set the feature
+// flag "@aws-cdk/core:defaultCrossStackReferences" to "weak". The bucket and
+// key policy statements then land in the bucket's stack and read the
+// distribution's ARN with Fn::GetStackOutput (without the flag, CDK joins
+// the stacks with custom resources and SSM parameters instead); see package
+// stacks (Edge) and Example_otherRegion.
 package privatecdn
 
 import (
