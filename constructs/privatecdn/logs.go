@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/securestore/securestore/internal/validate"
 )
 
 // LogSuffixPath partitions the access logs under the prefix by distribution and hour.
@@ -33,15 +35,8 @@ func newAccessLogs(c constructs.Construct, dist awscloudfront.IDistribution, buc
 		Separator: jsii.String("-"),
 	})
 
-	if awscdk.Token_IsUnresolved(stack.Region()) != nil && *awscdk.Token_IsUnresolved(stack.Region()) {
-		awscdk.NewCfnRule(scope, jsii.String("RegionIsUsEast1"), &awscdk.CfnRuleProps{
-			Assertions: &[]*awscdk.CfnRuleAssertion{{
-				Assert: awscdk.Fn_ConditionEquals(awscdk.Aws_REGION(), jsii.String(LogRegion)),
-				AssertDescription: jsii.String("securestore: CloudFront access logs (standard logging v2) can only be set up from us-east-1. " +
-					"Deploy this stack to us-east-1 (the bucket may live in any region), or set privatecdn.Props.UnsafeDisableAccessLogs."),
-			}},
-		})
-	}
+	validate.RequireRegion(scope, LogRegion, "securestore: CloudFront access logs (standard logging v2) can only be set up from us-east-1. "+
+		"Deploy this stack to us-east-1 (the bucket may live in any region), or set privatecdn.Props.UnsafeDisableAccessLogs.")
 
 	sourceArn := awscdk.Fn_Join(jsii.String(""), &[]*string{
 		jsii.String("arn:"), stack.Partition(), jsii.String(":logs:" + LogRegion + ":"), stack.Account(),

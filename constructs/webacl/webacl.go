@@ -225,16 +225,8 @@ func New(scope constructs.Construct, id *string, props *Props) *WebACL {
 		retention = DefaultLogRetention
 	}
 
-	stack := awscdk.Stack_Of(c)
-	if *awscdk.Token_IsUnresolved(stack.Region()) {
-		awscdk.NewCfnRule(c, jsii.String("RegionIsUsEast1"), &awscdk.CfnRuleProps{
-			Assertions: &[]*awscdk.CfnRuleAssertion{{
-				Assert: awscdk.Fn_ConditionEquals(awscdk.Aws_REGION(), jsii.String(Region)),
-				AssertDescription: jsii.String("securestore: a CLOUDFRONT-scope WAF web ACL can only be created in us-east-1. " +
-					"Deploy this stack to us-east-1 (the edge stack; the distribution's bucket may live in any region)."),
-			}},
-		})
-	}
+	validate.RequireRegion(c, Region, "securestore: a CLOUDFRONT-scope WAF web ACL can only be created in us-east-1. "+
+		"Deploy this stack to us-east-1 (the edge stack; the distribution's bucket may live in any region).")
 
 	name := jsii.String(physicalName(c))
 	acl := awswafv2.NewCfnWebACL(c, jsii.String("Resource"), &awswafv2.CfnWebACLProps{

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
 )
 
 // Problems gathers prop problems for the construct at Path.
@@ -63,4 +64,28 @@ func (e *Error) Error() string {
 // apply only to literals; tokens are resolved by CloudFormation.
 func Literal(s *string) bool {
 	return s != nil && !*awscdk.Token_IsUnresolved(s)
+}
+
+// RequireRegion keeps the stack of scope in region at deployment: when the
+// stack is environment-agnostic (its region a token) it adds, under scope,
+// a CloudFormation rule (child id "RegionIs" plus the region in camel case,
+// such as "RegionIsUsEast1") that stops a deployment to any other region
+// with why before anything is created. A stack pinned to a region is the
+// caller's to check at synth, naming its prop.
+func RequireRegion(scope constructs.Construct, region, why string) {
+	if !*awscdk.Token_IsUnresolved(awscdk.Stack_Of(scope).Region()) {
+		return
+	}
+	id := "RegionIs"
+	for _, part := range strings.Split(region, "-") {
+		if part != "" {
+			id += strings.ToUpper(part[:1]) + part[1:]
+		}
+	}
+	awscdk.NewCfnRule(scope, &id, &awscdk.CfnRuleProps{
+		Assertions: &[]*awscdk.CfnRuleAssertion{{
+			Assert:            awscdk.Fn_ConditionEquals(awscdk.Aws_REGION(), &region),
+			AssertDescription: &why,
+		}},
+	})
 }
