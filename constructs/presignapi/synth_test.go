@@ -75,23 +75,16 @@ func fixtures(t testing.TB) (def, max, min *fixture) {
 	return defaultFx, maximalFx, minimalFx
 }
 
-// cdkContext is cdk.json's context, as the CLI hands it to the app.
-func cdkContext() (map[string]any, error) { return cdktest.Context("../../cdk.json") }
-
 func synthAll() (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	ctx, err := cdkContext()
+	ctx, err := cdktest.FindingsContext("../../cdk.json")
 	if err != nil {
 		return err
 	}
-	ctx["aws:cdk:enable-path-metadata"] = true
-	// Report cdk-nag errors as findings rather than failing synth: the
-	// tests compare them with the expected list.
-	ctx["@aws-cdk/core:annotationsInValidationReport"] = false
 	outdir, err := os.MkdirTemp("", "presignapi-synth-")
 	if err != nil {
 		return err

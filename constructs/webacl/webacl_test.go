@@ -74,13 +74,10 @@ func synthAll() (err error) {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	ctx, err := cdktest.Context("../../cdk.json")
+	ctx, err := cdktest.FindingsContext("../../cdk.json")
 	if err != nil {
 		return err
 	}
-	ctx["aws:cdk:enable-path-metadata"] = true
-	// Report cdk-nag errors as findings rather than failing synth.
-	ctx["@aws-cdk/core:annotationsInValidationReport"] = false
 	outdir, err := os.MkdirTemp("", "webacl-synth-")
 	if err != nil {
 		return err

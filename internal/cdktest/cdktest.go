@@ -60,3 +60,18 @@ func Only(template map[string]any, typ string) (string, map[string]any, error) {
 	}
 	return "", nil, nil
 }
+
+// FindingsContext returns Context(path) with what a test that inspects
+// cdk-nag findings needs on top: path metadata on every resource (which the
+// CDK CLI turns on, and which the gates and their exemptions read) and
+// cdk-nag errors left as annotations instead of failing synth, so that the
+// test can compare them with the findings it expects.
+func FindingsContext(path string) (map[string]any, error) {
+	ctx, err := Context(path)
+	if err != nil {
+		return nil, err
+	}
+	ctx["aws:cdk:enable-path-metadata"] = true
+	ctx["@aws-cdk/core:annotationsInValidationReport"] = false
+	return ctx, nil
+}
