@@ -48,8 +48,6 @@ type Storage struct {
 	// web ACL the app creates for it. It lives in this stack, or in Edge
 	// when Edge is not nil; nil when cdnEnabled is false.
 	Front *Front
-	// CDN is Front's distribution; nil when cdnEnabled is false.
-	CDN *privatecdn.Distribution
 	// Edge is the us-east-1 stack holding Front when the data lives in
 	// another region; nil otherwise.
 	Edge *Edge
@@ -109,10 +107,11 @@ func NewStorage(scope constructs.Construct, id *string, props *StorageProps) *St
 	case cfg.CDNEnabled:
 		storage.Front = newFront(stack, cfg, bucket, bucket.LogBucket)
 	}
+	var cdn *privatecdn.Distribution
 	if storage.Front != nil {
-		storage.CDN = storage.Front.CDN
+		cdn = storage.Front.CDN
 	}
-	storage.API = presignapi.New(stack, jsii.String("Api"), apiProps(cfg, bucket, storage.CDN))
+	storage.API = presignapi.New(stack, jsii.String("Api"), apiProps(cfg, bucket, cdn))
 	return storage
 }
 
@@ -184,12 +183,4 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// Stacks returns the environment's stacks, the storage stack first.
-func (s *Storage) Stacks() []awscdk.Stack {
-	if s.Edge != nil {
-		return []awscdk.Stack{s.Stack, s.Edge.Stack}
-	}
-	return []awscdk.Stack{s.Stack}
 }
