@@ -124,8 +124,8 @@ var Suppressions = []Suppression{
 	{
 		Rule:      "AwsSolutions-IAM5",
 		Path:      "Api/Role/DefaultPolicy/Resource",
-		AppliesTo: []string{`/^Resource::arn:(aws[a-z-]*|<AWS::Partition>):s3:::[^/*]+\/[^*]+\/\*$/`},
-		Reason:    "Each resource is <data bucket>/<access-rule prefix>*: exactly the prefixes the access rules name, per method (a prefix grant needs its trailing wildcard; {sub} becomes *). The pattern matches only prefixed object ARNs, so a whole-bucket grant would still fail the rule.",
+		AppliesTo: []string{`/^Resource::arn:(aws[a-z-]*|<AWS::Partition>):s3:::[^/*]+\/[^/*]+\/(([^/*]+|\*)\/)*\*$/`},
+		Reason:    "Each resource is <data bucket>/<access-rule prefix>*: exactly the prefixes the access rules name, per method (a prefix grant needs its trailing wildcard; a {sub} segment becomes a * segment). The pattern matches only object ARNs whose first key segment is fixed (access.Role refuses {sub} there), so a whole-bucket grant would still fail the rule.",
 	},
 	{
 		Rule:      "AwsSolutions-IAM5",

@@ -347,7 +347,9 @@ func (c *Config) crossCheck() []error {
 		errs = append(errs, errors.New("context key \"tiers\": needs at least one tier"))
 	}
 	if c.AccessRules != "" {
-		if _, err := access.Parse([]byte(c.AccessRules)); err != nil {
+		if rules, err := access.Parse([]byte(c.AccessRules)); err != nil {
+			errs = append(errs, fmt.Errorf("context key \"accessRules\": %w", err))
+		} else if _, err := access.Role(rules); err != nil {
 			errs = append(errs, fmt.Errorf("context key \"accessRules\": %w", err))
 		}
 	}

@@ -104,6 +104,8 @@ func TestParse_RejectsWithKeyName(t *testing.T) {
 		{"certificate without domain", map[string]any{"cdnCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}, []string{`"cdnDomainNames"`}},
 		{"both geo lists", map[string]any{"cdnGeoAllow": "DE", "cdnGeoDeny": "FR"}, []string{`"cdnGeoDeny"`, "not with cdnGeoAllow"}},
 		{"bad access rules", map[string]any{"accessRules": `[{"prefix":"/abs/","groups":["*"],"methods":["GET"]}]`}, []string{`"accessRules"`, "prefix"}},
+		{"{sub} as the first segment", map[string]any{"accessRules": `[{"prefix":"{sub}/","groups":["*"],"methods":["GET"]}]`}, []string{`"accessRules"`, "must not be the first segment"}},
+		{"a method opened again under a Deny", map[string]any{"accessRules": `[{"prefix":"r/","groups":["*"],"methods":["GET","PUT"]},{"prefix":"r/f/","groups":["*"],"methods":["GET"]},{"prefix":"r/f/d/","groups":["*"],"methods":["PUT"]}]`}, []string{`"accessRules"`, `"r/f/d/" allows PUT`}},
 		{"zone id without name", map[string]any{"cdnDomainNames": "files.example.com", "cdnHostedZoneId": "Z0123456789ABC"}, []string{`"cdnHostedZoneName"`, "together"}},
 		{"zone without domains", map[string]any{"cdnHostedZoneId": "Z0123456789ABC", "cdnHostedZoneName": "example.com"}, []string{`"cdnHostedZoneId"`, "needs cdnDomainNames"}},
 		{"domain outside zone", map[string]any{"cdnDomainNames": "files.example.org", "cdnHostedZoneId": "Z0123456789ABC", "cdnHostedZoneName": "example.com"}, []string{`"cdnDomainNames"`, `"files.example.org"`, `"example.com"`}},

@@ -138,16 +138,30 @@ func TestBucketPolicy_DeniesTLSOlderThan12(t *testing.T) {
 	})
 }
 
-func TestBucketPolicy_DeniesUploadsNamingAnotherKey(t *testing.T) {
-	bucketPolicyHas(t, "default", map[string]any{
-		"Sid": "DenyOtherKmsKeys", "Effect": "Deny", "Action": "s3:PutObject",
-		"Condition": map[string]any{"StringNotEqualsIfExists": map[string]any{
-			"s3:x-amz-server-side-encryption-aws-kms-key-id": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^BucketKey")), "Arn"}},
-		}},
-	})
+// The shape of the encryption denies; what they decide is proven by the
+// policy-evaluation suite (policy_test.go).
+func TestBucketPolicy_DeniesUploadsAskingForAnythingButTheKey(t *testing.T) {
+	keyArn := map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^BucketKey")), "Arn"}}
 	bucketPolicyHas(t, "default", map[string]any{
 		"Sid": "DenyOtherEncryption", "Effect": "Deny", "Action": "s3:PutObject",
-		"Condition": map[string]any{"StringNotEqualsIfExists": map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"}},
+		"Condition": map[string]any{
+			"Null":            map[string]any{"s3:x-amz-server-side-encryption": "false"},
+			"StringNotEquals": map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"},
+		},
+	})
+	bucketPolicyHas(t, "default", map[string]any{
+		"Sid": "DenyKmsWithoutKeyId", "Effect": "Deny", "Action": "s3:PutObject",
+		"Condition": map[string]any{
+			"Null":         map[string]any{"s3:x-amz-server-side-encryption-aws-kms-key-id": "true"},
+			"StringEquals": map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"},
+		},
+	})
+	bucketPolicyHas(t, "default", map[string]any{
+		"Sid": "DenyOtherKmsKeys", "Effect": "Deny", "Action": "s3:PutObject",
+		"Condition": map[string]any{
+			"Null":            map[string]any{"s3:x-amz-server-side-encryption-aws-kms-key-id": "false"},
+			"StringNotEquals": map[string]any{"s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn},
+		},
 	})
 }
 

@@ -32,8 +32,9 @@ type synthesized struct {
 	name     string // the configuration's name, plus "-edge" for its Edge stack
 	cfg      *config.Config
 	stack    awscdk.Stack
-	matched  []int  // resources each compliance suppression matched (the storage stack's entry holds the environment's)
-	path     string // template file in the cloud assembly
+	storage  *stacks.Storage // the environment's stacks (the Edge stack's entry holds its storage stack's)
+	matched  []int           // resources each compliance suppression matched (the storage stack's entry holds the environment's)
+	path     string          // template file in the cloud assembly
 	raw      []byte
 	template map[string]any
 	assert   assertions.Template
@@ -111,6 +112,12 @@ var maximalContext = map[string]any{
 	"cdnPrivateKeySecretArn":          "arn:aws:secretsmanager:us-east-1:123456789012:secret:securestore/cdn-signing-key-AbCdEf",
 	"apiWebAclArn":                    "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/securestore-api/1a2b3c4d-5e6f-7890-abcd-ef0123456789",
 	"mfa":                             "required",
+	// A rule that narrows a longer prefix, which the role mirrors with a Deny.
+	"accessRules": `[{"prefix":"tier-1/","groups":["tier-1","tier-2"],"methods":["GET"]},` +
+		`{"prefix":"tier-2/","groups":["tier-2"],"methods":["GET"]},` +
+		`{"prefix":"reports/","groups":["tier-2"],"methods":["GET","PUT","DELETE"]},` +
+		`{"prefix":"reports/final/","groups":["tier-2"],"methods":["GET"]},` +
+		`{"prefix":"users/{sub}/","groups":["*"],"methods":["GET","PUT","DELETE"]}]`,
 }
 
 func TestMain(m *testing.M) {
@@ -166,14 +173,22 @@ func synthAll() (err error) {
 			return fmt.Errorf("config %s: %w", name, err)
 		}
 		storage, matched := stacks.Build(app, cfg)
-		configs[name] = &synthesized{name: name, cfg: cfg, stack: storage.Stack, matched: matched}
+		configs[name] = &synthesized{name: name, cfg: cfg, stack: storage.Stack, storage: storage, matched: matched}
 		names = append(names, name)
 		if storage.Edge != nil {
-			configs[name+"-edge"] = &synthesized{name: name + "-edge", cfg: cfg, stack: storage.Edge.Stack, matched: make([]int, len(matched))}
+			configs[name+"-edge"] = &synthesized{name: name + "-edge", cfg: cfg, stack: storage.Edge.Stack, storage: storage, matched: make([]int, len(matched))}
 			names = append(names, name+"-edge")
 		}
 	}
+	grants = grantFixture(app)
 	assembly := app.Synth(nil)
+	grants.path = *assembly.GetStackArtifact(grants.stack.ArtifactId()).TemplateFullPath()
+	if grants.raw, err = os.ReadFile(grants.path); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(grants.raw, &grants.template); err != nil {
+		return fmt.Errorf("%s: %w", grants.path, err)
+	}
 	for _, name := range names {
 		s := configs[name]
 		stage := *s.stack.Node().Scope().Node().Id()

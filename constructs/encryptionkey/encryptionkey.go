@@ -1,6 +1,10 @@
 // Package encryptionkey provides the customer-managed KMS key that encrypts
 // securestore's data, with a key policy in which the account root keeps only
-// administrative actions: no IAM policy on its own can use the key to decrypt.
+// administrative actions: no IAM policy on its own, AdministratorAccess
+// included, can use the key to decrypt. The administrative actions include
+// kms:PutKeyPolicy, so that the key can never be orphaned: an administrator
+// can therefore grant themselves kms:Decrypt by changing the key policy,
+// which CloudTrail records as a management event.
 // Data-plane use is granted in the key policy, to named principals only, with
 // AllowRoleViaS3 and AllowService.
 package encryptionkey

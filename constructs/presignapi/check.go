@@ -83,6 +83,13 @@ func check(c constructs.Construct, p *Props) *settings {
 			problems.Addf("Tiers", "give invalid default rules: %v", oneLine(err))
 		}
 	}
+	if access.Validate(s.rules) == nil {
+		role, err := access.Role(s.rules)
+		if err != nil {
+			problems.Addf("Rules", "%v", oneLine(err))
+		}
+		s.role = role
+	}
 
 	if p.URLTTL != nil {
 		ms := *p.URLTTL.ToMilliseconds(nil)

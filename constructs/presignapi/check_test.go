@@ -55,6 +55,16 @@ func TestNew_RefusesInvalidProps(t *testing.T) {
 			p.Rules = []access.Rule{{Prefix: "a/", Groups: []string{"*"}, Methods: []string{"POST"}}}
 		}, "Rules", `method "POST"`},
 		{"no rules", func(p *Props) { p.Rules = []access.Rule{} }, "Rules", "no rules"},
+		{"{sub} as the first segment", func(p *Props) {
+			p.Rules = []access.Rule{{Prefix: "{sub}/", Groups: []string{"*"}, Methods: []string{"GET"}}}
+		}, "Rules", "must not be the first segment"},
+		{"a method opened again under a Deny", func(p *Props) {
+			p.Rules = []access.Rule{
+				{Prefix: "r/", Groups: []string{"*"}, Methods: []string{"GET", "PUT"}},
+				{Prefix: "r/f/", Groups: []string{"*"}, Methods: []string{"GET"}},
+				{Prefix: "r/f/d/", Groups: []string{"*"}, Methods: []string{"PUT"}},
+			}
+		}, "Rules", "nothing lifts a Deny"},
 		{"rules too large for the environment", func(p *Props) {
 			for i := range 60 {
 				p.Rules = append(p.Rules, access.Rule{Prefix: fmt.Sprintf("project-%03d/reports/", i), Groups: []string{"tier-1", "tier-2"}, Methods: []string{"GET", "PUT"}})
@@ -142,36 +152,5 @@ func TestNew_WarnsAboutRuleGroupsItDoesNotCreate(t *testing.T) {
 	}
 	if len(a.Groups) != len(DefaultTiers) {
 		t.Errorf("%d groups, want the %d default tiers", len(a.Groups), len(DefaultTiers))
-	}
-}
-
-func TestGrants(t *testing.T) {
-	rule := func(prefix string, methods ...string) access.Rule {
-		return access.Rule{Prefix: prefix, Groups: []string{"*"}, Methods: methods}
-	}
-	cases := []struct {
-		name  string
-		rules []access.Rule
-		want  []Grant
-	}{
-		{"default tiers", access.Tiered([]string{"tier-1", "tier-2"}), []Grant{
-			{"DELETE", "users/"}, {"GET", "tier-1/"}, {"GET", "tier-2/"}, {"GET", "users/"}, {"PUT", "users/"},
-		}},
-		{"narrower prefix of the same method is covered", []access.Rule{rule("a/", "GET"), rule("a/b/", "GET", "PUT")}, []Grant{
-			{"GET", "a/"}, {"PUT", "a/b/"},
-		}},
-		{"sibling with a longer name is not covered", []access.Rule{rule("tier-1/", "GET"), rule("tier-10/", "GET")}, []Grant{
-			{"GET", "tier-1/"}, {"GET", "tier-10/"},
-		}},
-		{"cut before the first {sub}", []access.Rule{rule("team/{sub}/inbox/", "PUT")}, []Grant{{"PUT", "team/"}}},
-		{"{sub} first means the whole bucket", []access.Rule{rule("{sub}/", "GET"), rule("x/", "GET")}, []Grant{{"GET", ""}}},
-		{"same prefix twice", []access.Rule{rule("a/", "GET"), rule("a/", "GET")}, []Grant{{"GET", "a/"}}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if got := Grants(c.rules); fmt.Sprint(got) != fmt.Sprint(c.want) {
-				t.Errorf("Grants = %v, want %v", got, c.want)
-			}
-		})
 	}
 }

@@ -21,7 +21,7 @@ var expectedFindings = map[string][]string{
 		// Object prefixes of the access rules.
 		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::securestore-data-<AWS::AccountId>-<AWS::Region>/tier-1/*]",
 		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::securestore-data-<AWS::AccountId>-<AWS::Region>/tier-2/*]",
-		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::securestore-data-<AWS::AccountId>-<AWS::Region>/users/*]",
+		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::securestore-data-<AWS::AccountId>-<AWS::Region>/users/*/*]",
 		// No WebACLArn.
 		"Presign/Resource/DeploymentStage.v1/Resource AwsSolutions-APIG3",
 		// MFA optional (MFARequired false).
@@ -32,14 +32,14 @@ var expectedFindings = map[string][]string{
 		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]",
 		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::securestore-maximal-data/public/*]",
 		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::securestore-maximal-data/public/drafts/*]",
-		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::securestore-maximal-data/team/*]",
-		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::securestore-maximal-data/users/*]",
+		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::securestore-maximal-data/team/*/inbox/*]",
+		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:aws:s3:::securestore-maximal-data/users/*/*]",
 	},
 	"Minimal": {
 		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]",
 		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::securestore-data-<AWS::AccountId>-<AWS::Region>/tier-1/*]",
 		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::securestore-data-<AWS::AccountId>-<AWS::Region>/tier-2/*]",
-		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::securestore-data-<AWS::AccountId>-<AWS::Region>/users/*]",
+		"Presign/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::securestore-data-<AWS::AccountId>-<AWS::Region>/users/*/*]",
 		"Presign/Resource/DeploymentStage.v1/Resource AwsSolutions-APIG3",
 		"Presign/UserPool/Resource AwsSolutions-COG2",
 		// UnsafeDisableThreatProtection.

@@ -28,7 +28,8 @@
 //   - The function's role: s3:GetObject, s3:PutObject and s3:DeleteObject on
 //     exactly the prefixes the access rules name, per method, through
 //     privatebucket's grants (the KMS side goes into the key policy with
-//     kms:ViaService); secretsmanager:GetSecretValue on the one CDN signing
+//     kms:ViaService), and an explicit Deny (Sid RulesNarrow<n>) of each
+//     method that a longer prefix removes from a shorter one (access.Role); secretsmanager:GetSecretValue on the one CDN signing
 //     secret when CDN delivery is on; its own log group's streams; X-Ray.
 //     No AWS managed policy and no wildcard action.
 //
@@ -52,7 +53,6 @@ package presignapi
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -285,6 +285,7 @@ func New(scope constructs.Construct, id *string, props *Props) *API {
 // settings are the props with defaults applied, as check returns them.
 type settings struct {
 	rules          []access.Rule
+	role           access.RolePolicy
 	tiers          []string
 	ttlSeconds     int64
 	maxUploadBytes int64
@@ -373,15 +374,21 @@ func (a *API) function(c constructs.Construct, p *Props, s *settings) {
 		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
 		Resources: &[]*string{logs.LogGroupArn()},
 	}))
-	for _, g := range Grants(s.rules) {
-		switch g.Method {
-		case "GET":
-			p.Bucket.GrantRead(role, g.Prefix)
-		case "PUT":
-			p.Bucket.GrantWrite(role, g.Prefix)
-		case "DELETE":
-			p.Bucket.GrantDelete(role, g.Prefix)
-		}
+	bucketGrant := map[string]func(awsiam.IRole, string){
+		"GET": p.Bucket.GrantRead, "PUT": p.Bucket.GrantWrite, "DELETE": p.Bucket.GrantDelete,
+	}
+	for _, g := range s.role.Allow {
+		bucketGrant[g.Method](role, strings.TrimSuffix(g.Pattern, "*"))
+	}
+	for i, g := range s.role.Deny {
+		// A longer rule prefix removes a method that a shorter one's grant
+		// covers: only an explicit Deny takes it away (access.Role).
+		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String(fmt.Sprintf("RulesNarrow%d", i+1)),
+			Effect:    awsiam.Effect_DENY,
+			Actions:   jsii.Strings(s3Actions[g.Method]),
+			Resources: &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{p.Bucket.BucketArn, jsii.String("/" + g.Pattern)})},
+		}))
 	}
 	if p.CDN != nil {
 		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -585,53 +592,7 @@ func corsGatewayHeaders(origins []string) map[string]*string {
 	}
 }
 
-// Grant is one S3 permission of the function's role: Method on the keys
-// under Prefix ("" for the whole bucket).
-type Grant struct {
-	// Method is GET, PUT or DELETE.
-	Method string
-	// Prefix is the key prefix.
-	Prefix string
-}
-
-// Grants returns the role permissions that rules need: for each rule and
-// method, the rule's prefix cut before its first {sub} segment (a user id
-// is one segment, so users/{sub}/ becomes users/, which IAM's '*' would
-// match anyway since it spans '/'), leaving out a prefix that a shorter
-// granted prefix of the same method already covers. Sorted by method, then
-// prefix.
-func Grants(rules []access.Rule) []Grant {
-	byMethod := map[string][]string{}
-	for _, r := range rules {
-		prefix := r.Prefix
-		if i := strings.Index(prefix, access.Placeholder); i >= 0 {
-			prefix = prefix[:i]
-		}
-		for _, m := range r.Methods {
-			byMethod[m] = append(byMethod[m], prefix)
-		}
-	}
-	var out []Grant
-	for m, prefixes := range byMethod {
-		sort.Strings(prefixes) // a covering prefix sorts before what it covers
-		var kept []string
-		for _, pre := range prefixes {
-			if len(kept) > 0 && strings.HasPrefix(pre, kept[len(kept)-1]) {
-				continue
-			}
-			kept = append(kept, pre)
-		}
-		for _, pre := range kept {
-			out = append(out, Grant{Method: m, Prefix: pre})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Method != out[j].Method {
-			return out[i].Method < out[j].Method
-		}
-		return out[i].Prefix < out[j].Prefix
-	})
-	return out
-}
+// s3Actions are the S3 actions of each method the rules name.
+var s3Actions = map[string]string{"GET": "s3:GetObject", "PUT": "s3:PutObject", "DELETE": "s3:DeleteObject"}
 
 func isTrue(b *bool) bool { return b != nil && *b }

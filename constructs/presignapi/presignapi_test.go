@@ -375,10 +375,10 @@ func TestRole_OnlyTheRulePrefixesNoWildcardAction(t *testing.T) {
 		secret string
 	}{
 		{"Default", def, map[string][]string{
-			"s3:GetObject": {"tier-1/", "tier-2/", "users/"}, "s3:PutObject": {"users/"}, "s3:DeleteObject": {"users/"},
+			"s3:GetObject": {"tier-1/", "tier-2/", "users/*/"}, "s3:PutObject": {"users/*/"}, "s3:DeleteObject": {"users/*/"},
 		}, ""},
 		{"Maximal", max, map[string][]string{
-			"s3:GetObject": {"public/", "team/", "users/"}, "s3:PutObject": {"public/drafts/", "team/", "users/"}, "s3:DeleteObject": {"team/", "users/"},
+			"s3:GetObject": {"public/", "team/*/inbox/", "users/*/"}, "s3:PutObject": {"public/drafts/", "team/*/inbox/", "users/*/"}, "s3:DeleteObject": {"team/*/inbox/", "users/*/"},
 		}, testSecret},
 	} {
 		t.Run(c.name, func(t *testing.T) {

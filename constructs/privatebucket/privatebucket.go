@@ -183,8 +183,13 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 	}
 
 	arn := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("arn:"), stack.Partition(), jsii.String(":s3:::"), name})
-	// Deny uploads that ask for another key or another kind of encryption: every
-	// object is encrypted with this key, whatever the uploader's headers say.
+	// Deny uploads that ask for anything but this key. An upload with no
+	// encryption header gets the bucket's default, this key, and must pass:
+	// a Deny with a ...IfExists operator (or a negated operator alone)
+	// would also apply when the header is absent. So each statement first
+	// requires its header with Null false, or, for a key id that is
+	// missing, Null true. SSE-C is blocked by the bucket's
+	// BlockedEncryptionTypes.
 	denyPut := func(sid string, condition map[string]any) {
 		bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:        jsii.String(sid),
@@ -192,11 +197,30 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 			Principals: &[]awsiam.IPrincipal{awsiam.NewAnyPrincipal()},
 			Actions:    jsii.Strings("s3:PutObject"),
 			Resources:  &[]*string{bucket.ArnForObjects(jsii.String("*"))},
-			Conditions: &map[string]any{"StringNotEqualsIfExists": condition},
+			Conditions: &condition,
 		}))
 	}
-	denyPut("DenyOtherEncryption", map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"})
-	denyPut("DenyOtherKmsKeys", map[string]any{"s3:x-amz-server-side-encryption-aws-kms-key-id": key.KeyArn()})
+	const (
+		sse   = "s3:x-amz-server-side-encryption"
+		keyID = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+	)
+	// An encryption type other than SSE-KMS (AES256, aws:kms:dsse).
+	denyPut("DenyOtherEncryption", map[string]any{
+		"Null":            map[string]any{sse: "false"},
+		"StringNotEquals": map[string]any{sse: "aws:kms"},
+	})
+	// SSE-KMS without a key id: S3 would use the AWS managed aws/s3 key,
+	// which anyone in the account with s3:GetObject can decrypt through.
+	denyPut("DenyKmsWithoutKeyId", map[string]any{
+		"Null":         map[string]any{keyID: "true"},
+		"StringEquals": map[string]any{sse: "aws:kms"},
+	})
+	// A key id other than this key's ARN (S3 compares the header as sent: a
+	// bare key id or an alias is refused too).
+	denyPut("DenyOtherKmsKeys", map[string]any{
+		"Null":            map[string]any{keyID: "false"},
+		"StringNotEquals": map[string]any{keyID: key.KeyArn()},
+	})
 
 	return &PrivateBucket{
 		Construct:  c,
@@ -258,6 +282,10 @@ func corsRules(origins *[]*string) *[]*awss3.CorsRule {
 	}}
 }
 
+// The grants take a key prefix: "" for the whole bucket, "reports/", or
+// "users/*/" where a "*" segment stands for any one segment (IAM's "*" also
+// spans "/", so it covers a little more).
+
 // GrantRead lets grantee read objects under prefix ("" for the whole bucket):
 // s3:GetObject in its identity policy, kms:Decrypt through S3 in the key policy.
 func (b *PrivateBucket) GrantRead(grantee awsiam.IRole, prefix string) {
@@ -279,10 +307,27 @@ func (b *PrivateBucket) GrantDelete(grantee awsiam.IRole, prefix string) {
 
 var prefixPattern = regexp.MustCompile(`^[^*?${}]*$`)
 
+// validGrantPrefix reports whether prefix is a key prefix without IAM
+// wildcards or policy variables, but for "*" as a whole segment.
+func validGrantPrefix(prefix string) bool {
+	if strings.HasPrefix(prefix, "/") {
+		return false
+	}
+	for i, seg := range strings.Split(prefix, "/") {
+		if seg == "*" && i < strings.Count(prefix, "/") {
+			continue
+		}
+		if !prefixPattern.MatchString(seg) {
+			return false
+		}
+	}
+	return true
+}
+
 func (b *PrivateBucket) grant(grantee awsiam.IRole, prefix, verb string, s3Actions, kmsActions []string) {
-	if !prefixPattern.MatchString(prefix) || strings.HasPrefix(prefix, "/") {
+	if !validGrantPrefix(prefix) {
 		problems := validate.For(*b.Node().Path())
-		problems.Addf("Grant"+verb+" prefix", "must not start with '/' nor hold '*', '?', '$', '{' or '}', received %q", prefix)
+		problems.Addf("Grant"+verb+" prefix", "must not start with '/' nor hold '?', '$', '{', '}' or '*' but as a whole segment (users/*/), received %q", prefix)
 		problems.PanicIfAny()
 	}
 	grantee.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

@@ -1,0 +1,857 @@
+package test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/internal/policysim"
+	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/signer"
+)
+
+// The policy-evaluation suite: every protected configuration's bucket,
+// key and role policies, resolved to an example deployment, evaluated by a
+// real IAM evaluator (iam-simulate) against the requests the product really
+// makes, with their real condition keys: the presigned URLs and POST forms
+// come from the function's own signer, and the keys that S3 derives from
+// their headers are read off them.
+
+// Example deployment of an environment-agnostic stack, and an account that
+// is not the deployment's.
+const (
+	exampleAccount = "123456789012"
+	exampleRegion  = "us-east-1"
+	otherAccount   = "210987654321"
+	// exampleSub is the caller whose home the sample keys are in.
+	exampleSub = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+)
+
+// grants is the grant fixture: a bucket and a role given GrantRead,
+// GrantWrite and GrantDelete on grantPrefix, as another team composes
+// them. It is synthesized in the same app as the configurations.
+var grants *synthesized
+
+const grantPrefix = "reports/"
+
+func grantFixture(app awscdk.App) *synthesized {
+	stack := awscdk.NewStack(app, jsii.String("GrantFixture"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String(exampleAccount), Region: jsii.String("eu-west-1")},
+	})
+	store := privatebucket.New(stack, jsii.String("Store"), &privatebucket.Props{BucketNamePrefix: jsii.String("team-reports")})
+	role := awsiam.NewRole(stack, jsii.String("Worker"), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+	})
+	store.GrantRead(role, grantPrefix)
+	store.GrantWrite(role, grantPrefix)
+	store.GrantDelete(role, grantPrefix)
+	return &synthesized{name: "grants", stack: stack}
+}
+
+// deployment is one configuration deployed as an example: its stacks and
+// the resources and policies the cases need.
+type deployment struct {
+	name            string
+	account, region string
+	storage         *policysim.Stack
+	// cdn is the stack holding the distribution (storage or the Edge
+	// stack), nil without one; distribution is its logical id.
+	cdn          *policysim.Stack
+	distribution string
+	cdnAccess    []string
+
+	bucketName, bucketArn, keyArn, keyID string
+	bucketPolicy, keyPolicy              map[string]any
+	logBuckets                           []logBucket
+	// deliverySources are the ARNs of the CloudWatch Logs delivery sources
+	// (CloudFront's standard logs v2).
+	deliverySources []string
+
+	// role is the function's (or the grant fixture's) role.
+	roleName, roleArn string
+	rolePolicies      []policysim.Policy
+	rules             []access.Rule
+}
+
+func stackOf(s *synthesized, account, region string) *policysim.Stack {
+	return &policysim.Stack{Name: *s.stack.StackName(), Account: account, Region: region, Template: s.template}
+}
+
+// newDeployment resolves the storage stack of configuration s (and its
+// Edge stack) as deployed in its account and region, or the example ones
+// when the configuration leaves them open.
+func newDeployment(s *synthesized, edge *synthesized) (*deployment, error) {
+	d := &deployment{name: s.name, account: exampleAccount, region: exampleRegion}
+	if edge != nil {
+		d.name += " with " + edge.name
+	}
+	if s.cfg != nil {
+		if s.cfg.Account != "" {
+			d.account = s.cfg.Account
+		}
+		if s.cfg.Region != "" {
+			d.region = s.cfg.Region
+		}
+		if s.cfg.CDNEnabled {
+			d.cdnAccess = s.cfg.CDNAccess
+		}
+	}
+	if r := s.stack.Region(); !*awscdk.Token_IsUnresolved(r) {
+		d.region = *r
+	}
+	d.storage = stackOf(s, d.account, d.region)
+	siblings := map[string]*policysim.Stack{d.storage.Name: d.storage}
+	d.storage.Siblings = siblings
+	stacksOf := []*policysim.Stack{d.storage}
+	if edge != nil {
+		e := stackOf(edge, d.account, "us-east-1")
+		e.Siblings = siblings
+		siblings[e.Name] = e
+		stacksOf = append(stacksOf, e)
+	}
+	for _, st := range stacksOf {
+		if ids := st.Resources("AWS::CloudFront::Distribution"); len(ids) == 1 {
+			d.cdn, d.distribution = st, ids[0]
+		}
+	}
+
+	st := d.storage
+	var dataBucket string
+	for _, id := range st.Resources("AWS::S3::Bucket") {
+		enc := fmt.Sprint(st.Properties(id)["BucketEncryption"])
+		if strings.Contains(enc, "aws:kms") {
+			dataBucket = id
+		}
+	}
+	if dataBucket == "" {
+		return nil, fmt.Errorf("%s: no SSE-KMS bucket", s.name)
+	}
+	keys := st.Resources("AWS::KMS::Key")
+	if len(keys) != 1 {
+		return nil, fmt.Errorf("%s: want one KMS key, found %v", s.name, keys)
+	}
+	var err error
+	str := func(v any, e error) string {
+		if e != nil && err == nil {
+			err = e
+		}
+		out, _ := v.(string)
+		return out
+	}
+	d.bucketName = str(st.Resolve(map[string]any{"Ref": dataBucket}))
+	d.bucketArn = str(st.Resolve(map[string]any{"Fn::GetAtt": []any{dataBucket, "Arn"}}))
+	d.keyID = str(st.Resolve(map[string]any{"Ref": keys[0]}))
+	d.keyArn = str(st.Resolve(map[string]any{"Fn::GetAtt": []any{keys[0], "Arn"}}))
+	if err != nil {
+		return nil, err
+	}
+	if d.bucketPolicy, err = st.BucketPolicy(dataBucket); err != nil {
+		return nil, err
+	}
+	if d.keyPolicy, err = st.KeyPolicy(keys[0]); err != nil {
+		return nil, err
+	}
+	for _, sx := range stacksOf {
+		for _, id := range sx.Resources("AWS::S3::Bucket") {
+			if sx == st && id == dataBucket {
+				continue
+			}
+			p, err := sx.BucketPolicy(id)
+			if err != nil {
+				return nil, err
+			}
+			d.logBuckets = append(d.logBuckets, logBucket{stack: sx, arn: str(sx.Resolve(map[string]any{"Fn::GetAtt": []any{id, "Arn"}})), policy: p})
+		}
+		for _, id := range sx.Resources("AWS::Logs::DeliverySource") {
+			name := str(sx.Resolve(sx.Properties(id)["Name"]))
+			d.deliverySources = append(d.deliverySources, "arn:aws:logs:"+sx.Region+":"+sx.Account+":delivery-source:"+name)
+		}
+	}
+
+	// The function's role: the one Lambda assumes.
+	for _, id := range st.Resources("AWS::IAM::Role") {
+		if strings.Contains(fmt.Sprint(st.Properties(id)["AssumeRolePolicyDocument"]), "lambda.amazonaws.com") {
+			d.roleName = str(st.Resolve(map[string]any{"Ref": id}))
+			d.roleArn = str(st.Resolve(map[string]any{"Fn::GetAtt": []any{id, "Arn"}}))
+			if d.rolePolicies, err = st.IdentityPolicies(id); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if d.roleArn == "" {
+		return nil, fmt.Errorf("%s: no role for Lambda", s.name)
+	}
+	if s.storage != nil {
+		d.rules = s.storage.API.Rules
+	}
+	return d, err
+}
+
+// logBucket is a bucket of a deployment other than the data bucket.
+type logBucket struct {
+	stack  *policysim.Stack
+	arn    string
+	policy map[string]any
+}
+
+// expect is what a case must evaluate to: allowed or denied, and for a
+// denial the statement that must decide it ("" for any, or an implicit
+// denial).
+type expect struct {
+	allow bool
+	by    string
+}
+
+var (
+	allowed = expect{allow: true}
+	denied  = expect{}
+)
+
+func deniedBy(sid string) expect { return expect{by: sid} }
+
+// evalCase is one request of the product, the policies that decide it and
+// what they must decide.
+type evalCase struct {
+	name string
+	sim  policysim.Simulation
+	want expect
+}
+
+// check compares an outcome with the case's expectation; "" means it holds.
+func (c evalCase) check(o policysim.Outcome) string {
+	switch {
+	case c.want.allow && o.Result != policysim.Allowed:
+		return fmt.Sprintf("want Allowed, got %s", o)
+	case !c.want.allow && o.Result == policysim.Allowed:
+		return fmt.Sprintf("want denied, got %s", o)
+	case c.want.by != "" && !slices.ContainsFunc(o.Deciding, func(s string) bool { return strings.HasSuffix(s, ":"+c.want.by) }):
+		return fmt.Sprintf("want denied by %s, got %s", c.want.by, o)
+	}
+	return ""
+}
+
+// session is the function's assumed-role session, as S3 and KMS see it.
+func (d *deployment) session() string {
+	return "arn:aws:sts::" + d.account + ":assumed-role/" + d.roleName + "/presign"
+}
+
+func (d *deployment) objectArn(key string) string { return d.bucketArn + "/" + key }
+
+// transport are the condition keys of a request over TLS 1.3.
+func transport() map[string]any {
+	return map[string]any{"aws:SecureTransport": "true", "s3:TlsVersion": "1.3"}
+}
+
+// roleRequest is a request of the function's role to S3.
+func (d *deployment) roleRequest(action, key string, ctx map[string]any) policysim.Simulation {
+	c := transport()
+	c["aws:PrincipalArn"] = d.roleArn
+	c["aws:PrincipalAccount"] = d.account
+	for k, v := range ctx {
+		c[k] = v
+	}
+	return policysim.Simulation{
+		Request:  policysim.Request{Principal: d.session(), Action: action, Resource: d.objectArn(key), ResourceAccount: d.account, Context: c},
+		Identity: d.rolePolicies,
+		Resource: d.bucketPolicy,
+	}
+}
+
+// kmsViaS3 is the KMS call S3 makes for principal (with its identity
+// policies) while serving a request on the data bucket; viaRegion "" is a
+// direct call.
+func (d *deployment) kmsCall(principal, principalArn, action, viaRegion string, identity []policysim.Policy) policysim.Simulation {
+	c := map[string]any{"aws:SecureTransport": "true"}
+	if principalArn != "" {
+		account := strings.Split(principalArn, ":")[4]
+		c["aws:PrincipalArn"] = principalArn
+		c["aws:PrincipalAccount"] = account
+		c["kms:CallerAccount"] = account
+	}
+	if viaRegion != "" {
+		c["kms:ViaService"] = "s3." + viaRegion + ".amazonaws.com"
+		// With an S3 bucket key the encryption context is the bucket's ARN.
+		c["kms:EncryptionContext:aws:s3:arn"] = d.bucketArn
+	}
+	return policysim.Simulation{
+		Request:  policysim.Request{Principal: principal, Action: action, Resource: d.keyArn, ResourceAccount: d.account, Context: c},
+		Identity: identity,
+		Resource: d.keyPolicy,
+	}
+}
+
+// s3HeaderKeys are the S3 condition keys named after request headers (or
+// POST form fields) that a presigned request may carry.
+var s3HeaderKeys = []string{
+	"x-amz-acl", "x-amz-content-sha256", "x-amz-copy-source", "x-amz-grant-full-control", "x-amz-grant-read",
+	"x-amz-grant-read-acp", "x-amz-grant-write", "x-amz-grant-write-acp", "x-amz-metadata-directive",
+	"x-amz-object-lock-legal-hold", "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date",
+	"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+	"x-amz-server-side-encryption-customer-algorithm", "x-amz-storage-class", "x-amz-website-redirect-location",
+}
+
+// signingOnly are the x-amz- parameters that sign a request and are no
+// condition key of their own (the checksum is checked against the body).
+var signingOnly = []string{
+	"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires", "x-amz-signedheaders",
+	"x-amz-signature", "x-amz-security-token", "x-amz-checksum-sha256", "x-amz-sdk-checksum-algorithm", "x-id",
+}
+
+// headerContext turns the parameters a request carries (headers, query
+// parameters or form fields) into the S3 condition keys they set. A new
+// x-amz- parameter that is neither fails, so that a change of the signer
+// cannot slip past the suite.
+func headerContext(params map[string]string) (map[string]any, error) {
+	c := map[string]any{}
+	for name, v := range params {
+		n := strings.ToLower(name)
+		switch {
+		case slices.Contains(s3HeaderKeys, n):
+			c["s3:"+n] = v
+		case slices.Contains(signingOnly, n) || !strings.HasPrefix(n, "x-amz-"):
+		default:
+			return nil, fmt.Errorf("the request carries %s, which the suite does not map to a condition key: add it to s3HeaderKeys or signingOnly", name)
+		}
+	}
+	return c, nil
+}
+
+// productRequests are the condition keys of the requests the function's
+// URLs and forms make, by method (POST is the browser form), read off the
+// function's own signer for a bucket in the deployment's region.
+func (d *deployment) productRequests(key string) (map[string]map[string]any, error) {
+	client := s3.New(s3.Options{
+		Region:      d.region,
+		Credentials: credentials.NewStaticCredentialsProvider("ASIAEXAMPLEEXAMPLE00", "example-secret", "example-session-token"),
+	})
+	sig, err := signer.New(client, d.bucketName)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]any{}
+	ctx := context.Background()
+	for _, m := range []string{signer.MethodGet, signer.MethodPut, signer.MethodDelete} {
+		r := signer.Request{Method: m, Key: key, Expires: 5 * time.Minute}
+		if m == signer.MethodPut {
+			r.ContentType = "application/pdf"
+		}
+		u, err := sig.Presign(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		parsed, err := url.Parse(u.URL)
+		if err != nil {
+			return nil, err
+		}
+		params := map[string]string{}
+		for k, v := range parsed.Query() {
+			params[k] = v[0]
+		}
+		for k, v := range u.Headers {
+			params[k] = v
+		}
+		c, err := headerContext(params)
+		if err != nil {
+			return nil, fmt.Errorf("presigned %s: %w", m, err)
+		}
+		c["s3:authType"] = "REST-QUERY-STRING"
+		c["s3:signatureversion"] = params["X-Amz-Algorithm"]
+		out[m] = c
+	}
+	post, err := sig.PresignPost(ctx, signer.PostRequest{Key: key, ContentType: "application/pdf", MaxBytes: 1 << 20, Expires: 5 * time.Minute})
+	if err != nil {
+		return nil, err
+	}
+	c, err := headerContext(post.Fields)
+	if err != nil {
+		return nil, fmt.Errorf("presigned POST: %w", err)
+	}
+	c["s3:authType"] = "POST"
+	c["s3:signatureversion"] = "AWS4-HMAC-SHA256"
+	out["POST"] = c
+	return out, nil
+}
+
+var s3Action = map[string]string{"GET": "s3:GetObject", "PUT": "s3:PutObject", "POST": "s3:PutObject", "DELETE": "s3:DeleteObject"}
+
+// sampleKeys are a key under each rule prefix (in exampleSub's home for
+// {sub}), one a segment deeper, and keys outside every rule.
+func sampleKeys(rules []access.Rule) []string {
+	keys := []string{"outside/sample.bin", "sample.bin"}
+	for _, r := range rules {
+		p := strings.ReplaceAll(r.Prefix, access.Placeholder, exampleSub)
+		keys = append(keys, p+"sample.bin", p+"deeper/sample.bin")
+		if !strings.HasSuffix(r.Prefix, access.Placeholder+"/") {
+			// A sibling whose name extends the prefix's last segment (for
+			// {sub}, that would be another user's home).
+			keys = append(keys, strings.TrimSuffix(p, "/")+"0/sample.bin")
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// mayAny reports whether some caller may use method on key: the role
+// serves every caller, so IAM must allow what the function allows anyone
+// and deny what it allows no one. The sample keys' only user id is
+// exampleSub; a caller in every group stands for all.
+func mayAny(rules []access.Rule, key, method string) bool {
+	var groups []string
+	for _, r := range rules {
+		groups = append(groups, r.Groups...)
+	}
+	return access.Decide(rules, access.Caller{Sub: exampleSub, Groups: groups}, key, method).Allowed
+}
+
+// functionCases: the function's role presigning each method on every
+// sample key, IAM's decision matching the rules'; uploads asking for
+// other encryption; the transport rules.
+func (d *deployment) functionCases() ([]evalCase, error) {
+	var cases []evalCase
+	var putKey string
+	for _, key := range sampleKeys(d.rules) {
+		reqs, err := d.productRequests(key)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range []string{"GET", "PUT", "POST", "DELETE"} {
+			method := m
+			if m == "POST" {
+				method = "PUT"
+			}
+			want := denied
+			if mayAny(d.rules, key, method) {
+				want = allowed
+				if m == "PUT" && putKey == "" {
+					putKey = key
+				}
+			}
+			cases = append(cases, evalCase{
+				name: fmt.Sprintf("function: presigned %s %s", m, key),
+				sim:  d.roleRequest(s3Action[m], key, reqs[m]),
+				want: want,
+			})
+		}
+	}
+	if putKey == "" {
+		return cases, nil
+	}
+	reqs, err := d.productRequests(putKey)
+	if err != nil {
+		return nil, err
+	}
+	withHeaders := func(h map[string]any) map[string]any {
+		c := map[string]any{}
+		for k, v := range reqs["PUT"] {
+			c[k] = v
+		}
+		for k, v := range h {
+			c[k] = v
+		}
+		return c
+	}
+	const (
+		sse   = "s3:x-amz-server-side-encryption"
+		keyID = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+	)
+	otherKey := "arn:aws:kms:" + d.region + ":" + d.account + ":key/00000000-1111-2222-3333-444444444444"
+	for _, c := range []struct {
+		name    string
+		headers map[string]any
+		want    expect
+	}{
+		{"asking for SSE-S3", map[string]any{sse: "AES256"}, deniedBy("DenyOtherEncryption")},
+		{"asking for DSSE-KMS", map[string]any{sse: "aws:kms:dsse"}, deniedBy("DenyOtherEncryption")},
+		{"asking for aws:kms without a key id (the aws/s3 key)", map[string]any{sse: "aws:kms"}, deniedBy("DenyKmsWithoutKeyId")},
+		{"asking for another key", map[string]any{sse: "aws:kms", keyID: otherKey}, deniedBy("DenyOtherKmsKeys")},
+		{"naming this key by its bare id, not its ARN", map[string]any{sse: "aws:kms", keyID: d.keyID}, deniedBy("DenyOtherKmsKeys")},
+		{"naming another key without an encryption type", map[string]any{keyID: otherKey}, deniedBy("DenyOtherKmsKeys")},
+		{"asking for this key", map[string]any{sse: "aws:kms", keyID: d.keyArn}, allowed},
+	} {
+		cases = append(cases, evalCase{name: "function: PUT " + putKey + " " + c.name, sim: d.roleRequest("s3:PutObject", putKey, withHeaders(c.headers)), want: c.want})
+	}
+	get := func(over map[string]any) policysim.Simulation {
+		return d.roleRequest("s3:GetObject", putKey, over)
+	}
+	cases = append(cases,
+		evalCase{name: "function: GET over plain HTTP", sim: get(map[string]any{"aws:SecureTransport": "false"}), want: denied},
+		evalCase{name: "function: GET over TLS 1.0", sim: get(map[string]any{"s3:TlsVersion": "1.0"}), want: denied},
+	)
+	return cases, nil
+}
+
+// kmsCases: the KMS calls S3 makes on the function's behalf, and the same
+// calls made directly or through S3 in another region.
+func (d *deployment) kmsCases() []evalCase {
+	var reads, writes bool
+	for _, r := range d.rules {
+		reads = reads || slices.Contains(r.Methods, "GET")
+		writes = writes || slices.Contains(r.Methods, "PUT")
+	}
+	if d.rules == nil { // the grant fixture: read and write
+		reads, writes = true, true
+	}
+	other := "eu-north-1"
+	if d.region == other {
+		other = "us-west-2"
+	}
+	var cases []evalCase
+	for _, c := range []struct {
+		action string
+		on     bool
+	}{{"kms:Decrypt", reads}, {"kms:GenerateDataKey", writes}} {
+		want := denied
+		if c.on {
+			want = allowed
+		}
+		cases = append(cases,
+			evalCase{name: "role: " + c.action + " by S3 on its behalf", sim: d.kmsCall(d.session(), d.roleArn, c.action, d.region, d.rolePolicies), want: want},
+			evalCase{name: "role: " + c.action + " called directly", sim: d.kmsCall(d.session(), d.roleArn, c.action, "", d.rolePolicies), want: denied},
+			evalCase{name: "role: " + c.action + " by S3 in " + other, sim: d.kmsCall(d.session(), d.roleArn, c.action, other, d.rolePolicies), want: denied},
+		)
+	}
+	for _, action := range []string{"kms:Encrypt", "kms:ReEncryptFrom", "kms:CreateGrant", "kms:PutKeyPolicy"} {
+		cases = append(cases, evalCase{name: "role: " + action + " by S3 on its behalf", sim: d.kmsCall(d.session(), d.roleArn, action, d.region, d.rolePolicies), want: denied})
+	}
+	return cases
+}
+
+// grantCases: the fixture's role on its granted prefix and elsewhere.
+func (d *deployment) grantCases() []evalCase {
+	var cases []evalCase
+	for _, m := range []string{"GET", "PUT", "DELETE"} {
+		ctx := map[string]any{"s3:authType": "REST-HEADER", "s3:signatureversion": "AWS4-HMAC-SHA256"}
+		cases = append(cases,
+			evalCase{name: "granted role: " + m + " under " + grantPrefix, sim: d.roleRequest(s3Action[m], grantPrefix+"q3/summary.pdf", ctx), want: allowed},
+			evalCase{name: "granted role: " + m + " elsewhere", sim: d.roleRequest(s3Action[m], "payroll/q3.pdf", ctx), want: denied},
+			evalCase{name: "granted role: " + m + " beside the prefix", sim: d.roleRequest(s3Action[m], strings.TrimSuffix(grantPrefix, "/")+"-old/q3.pdf", ctx), want: denied},
+		)
+	}
+	return append(cases, d.kmsCases()...)
+}
+
+// cloudFrontRequest is an origin request of a distribution through OAC.
+func (d *deployment) cloudFrontRequest(action, key, distributionArn string, over map[string]any) policysim.Simulation {
+	c := transport()
+	c["aws:SourceArn"] = distributionArn
+	c["aws:SourceAccount"] = strings.Split(distributionArn, ":")[4]
+	c["s3:authType"] = "REST-HEADER"
+	c["s3:signatureversion"] = "AWS4-HMAC-SHA256"
+	for k, v := range over {
+		c[k] = v
+	}
+	return policysim.Simulation{
+		Request:  policysim.Request{Principal: "cloudfront.amazonaws.com", Action: action, Resource: d.objectArn(key), ResourceAccount: d.account, Context: c},
+		Resource: d.bucketPolicy,
+	}
+}
+
+// cdnCases: CloudFront through OAC for each access level, and requests
+// that must not pass: another distribution, another account, plain HTTP,
+// TLS 1.0.
+func (d *deployment) cdnCases() ([]evalCase, error) {
+	if d.cdn == nil {
+		return nil, nil
+	}
+	id, err := d.cdn.Resolve(map[string]any{"Ref": d.distribution})
+	if err != nil {
+		return nil, err
+	}
+	arn := fmt.Sprintf("arn:aws:cloudfront::%s:distribution/%s", d.account, id)
+	otherDist := fmt.Sprintf("arn:aws:cloudfront::%s:distribution/EOTHERDISTRIB1", d.account)
+	foreign := fmt.Sprintf("arn:aws:cloudfront::%s:distribution/%s", otherAccount, id)
+	key := "tier-1/report.pdf"
+	var cases []evalCase
+	for _, level := range []struct{ name, action, kms string }{
+		{"read", "s3:GetObject", "kms:Decrypt"},
+		{"write", "s3:PutObject", "kms:GenerateDataKey"},
+		{"delete", "s3:DeleteObject", ""},
+	} {
+		want := denied
+		if slices.Contains(d.cdnAccess, level.name) {
+			want = allowed
+		}
+		cases = append(cases, evalCase{name: "cloudfront: " + level.name + " through OAC", sim: d.cloudFrontRequest(level.action, key, arn, nil), want: want})
+		if level.kms != "" {
+			k := d.kmsCall("cloudfront.amazonaws.com", "", level.kms, d.region, nil)
+			k.Request.Context["aws:SourceArn"] = arn
+			k.Request.Context["aws:SourceAccount"] = d.account
+			cases = append(cases, evalCase{name: "cloudfront: " + level.kms + " for a " + level.name, sim: k, want: want})
+			o := d.kmsCall("cloudfront.amazonaws.com", "", level.kms, d.region, nil)
+			o.Request.Context["aws:SourceArn"] = otherDist
+			o.Request.Context["aws:SourceAccount"] = d.account
+			cases = append(cases, evalCase{name: "cloudfront: " + level.kms + " for another distribution", sim: o, want: denied})
+		}
+		cases = append(cases,
+			evalCase{name: "cloudfront: " + level.name + " by another distribution", sim: d.cloudFrontRequest(level.action, key, otherDist, nil), want: denied},
+			evalCase{name: "cloudfront: " + level.name + " by a distribution of another account", sim: d.cloudFrontRequest(level.action, key, foreign, nil), want: denied},
+		)
+	}
+	cases = append(cases,
+		evalCase{name: "cloudfront: read over plain HTTP", sim: d.cloudFrontRequest("s3:GetObject", key, arn, map[string]any{"aws:SecureTransport": "false"}), want: denied},
+		evalCase{name: "cloudfront: read over TLS 1.0", sim: d.cloudFrontRequest("s3:GetObject", key, arn, map[string]any{"s3:TlsVersion": "1.0"}), want: denied},
+	)
+	return cases, nil
+}
+
+// administratorAccess is the AWS managed policy AdministratorAccess.
+var administratorAccess = policysim.Policy{Name: "AdministratorAccess", Document: map[string]any{
+	"Version":   "2012-10-17",
+	"Statement": []any{map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"}},
+}}
+
+// accountCases: an administrator of the account, and one of another.
+func (d *deployment) accountCases() []evalCase {
+	adminRole := "arn:aws:iam::" + d.account + ":role/Administrator"
+	admin := "arn:aws:sts::" + d.account + ":assumed-role/Administrator/alice"
+	intruderRole := "arn:aws:iam::" + otherAccount + ":role/Administrator"
+	intruder := "arn:aws:sts::" + otherAccount + ":assumed-role/Administrator/mallory"
+	ids := []policysim.Policy{administratorAccess}
+	s3Req := func(principal, principalArn, action string) policysim.Simulation {
+		c := transport()
+		c["aws:PrincipalArn"] = principalArn
+		c["aws:PrincipalAccount"] = strings.Split(principalArn, ":")[4]
+		return policysim.Simulation{
+			Request:  policysim.Request{Principal: principal, Action: action, Resource: d.objectArn("tier-1/report.pdf"), ResourceAccount: d.account, Context: c},
+			Identity: ids,
+			Resource: d.bucketPolicy,
+		}
+	}
+	return []evalCase{
+		// S3 lets the administrator ask; KMS refuses the plaintext.
+		{name: "administrator: s3:GetObject at S3", sim: s3Req(admin, adminRole, "s3:GetObject"), want: allowed},
+		{name: "administrator: kms:Decrypt by S3 on their behalf", sim: d.kmsCall(admin, adminRole, "kms:Decrypt", d.region, ids), want: denied},
+		{name: "administrator: kms:Decrypt called directly", sim: d.kmsCall(admin, adminRole, "kms:Decrypt", "", ids), want: denied},
+		{name: "administrator: kms:GenerateDataKey by S3 on their behalf", sim: d.kmsCall(admin, adminRole, "kms:GenerateDataKey", d.region, ids), want: denied},
+		{name: "administrator: kms:CreateGrant for themselves", sim: d.kmsCall(admin, adminRole, "kms:CreateGrant", "", ids), want: denied},
+		// The key stays manageable: never orphaned.
+		{name: "administrator: kms:PutKeyPolicy", sim: d.kmsCall(admin, adminRole, "kms:PutKeyPolicy", "", ids), want: allowed},
+		{name: "administrator: kms:DescribeKey", sim: d.kmsCall(admin, adminRole, "kms:DescribeKey", "", ids), want: allowed},
+		{name: "administrator: kms:EnableKeyRotation", sim: d.kmsCall(admin, adminRole, "kms:EnableKeyRotation", "", ids), want: allowed},
+		{name: "another account's administrator: s3:GetObject", sim: s3Req(intruder, intruderRole, "s3:GetObject"), want: denied},
+		{name: "another account's administrator: s3:PutObject", sim: s3Req(intruder, intruderRole, "s3:PutObject"), want: denied},
+		{name: "another account's administrator: kms:Decrypt by S3", sim: d.kmsCall(intruder, intruderRole, "kms:Decrypt", d.region, ids), want: denied},
+	}
+}
+
+// logCases: S3 server access logging into the data log bucket, only for
+// this data bucket; CloudFront's standard logs into theirs, only from this
+// distribution's delivery source.
+func (d *deployment) logCases() []evalCase {
+	req := func(b logBucket, service, source, key string, extra map[string]any) policysim.Simulation {
+		c := transport()
+		c["aws:SourceArn"] = source
+		c["aws:SourceAccount"] = d.account
+		for k, v := range extra {
+			c[k] = v
+		}
+		return policysim.Simulation{
+			Request:  policysim.Request{Principal: service, Action: "s3:PutObject", Resource: b.arn + "/" + key, ResourceAccount: d.account, Context: c},
+			Resource: b.policy,
+		}
+	}
+	const accessLog = "s3-access/2026-12-01-00-00-00-ABCDEF0123456789"
+	var cases []evalCase
+	for _, b := range d.logBuckets {
+		where := b.stack.Name + " log bucket"
+		doc := fmt.Sprint(b.policy)
+		if strings.Contains(doc, "logging.s3.amazonaws.com") {
+			cases = append(cases,
+				evalCase{name: where + ": S3 access logs of the data bucket", sim: req(b, "logging.s3.amazonaws.com", d.bucketArn, accessLog, nil), want: allowed},
+				evalCase{name: where + ": S3 access logs of another bucket", sim: req(b, "logging.s3.amazonaws.com", "arn:aws:s3:::someone-elses-bucket", accessLog, nil), want: denied},
+				evalCase{name: where + ": S3 access logs outside their prefix", sim: req(b, "logging.s3.amazonaws.com", d.bucketArn, "cloudfront/forged.log.gz", nil), want: denied},
+			)
+		}
+		if strings.Contains(doc, "delivery.logs.amazonaws.com") {
+			acl := map[string]any{"s3:x-amz-acl": "bucket-owner-full-control"}
+			const cfLog = "cloudfront/E1/2026/12/01/00/log.gz"
+			for _, src := range d.deliverySources {
+				cases = append(cases, evalCase{name: where + ": CloudFront logs from this distribution's delivery source", sim: req(b, "delivery.logs.amazonaws.com", src, cfLog, acl), want: allowed})
+			}
+			other := "arn:aws:logs:us-east-1:" + d.account + ":delivery-source:someone-else"
+			cases = append(cases,
+				evalCase{name: where + ": CloudFront logs from another delivery source", sim: req(b, "delivery.logs.amazonaws.com", other, cfLog, acl), want: denied},
+				evalCase{name: where + ": CloudFront logs over plain HTTP", sim: req(b, "delivery.logs.amazonaws.com", other, cfLog, map[string]any{"aws:SecureTransport": "false"}), want: denied},
+			)
+		}
+		cases = append(cases, evalCase{name: where + ": another account's administrator reads it", sim: policysim.Simulation{
+			Request: policysim.Request{
+				Principal: "arn:aws:sts::" + otherAccount + ":assumed-role/Administrator/mallory", Action: "s3:GetObject",
+				Resource: b.arn + "/" + accessLog, ResourceAccount: d.account, Context: transport(),
+			},
+			Identity: []policysim.Policy{administratorAccess},
+			Resource: b.policy,
+		}, want: denied})
+	}
+	return cases
+}
+
+// cases are every case of a deployment.
+func (d *deployment) cases() ([]evalCase, error) {
+	fn, err := d.functionCases()
+	if err != nil {
+		return nil, err
+	}
+	cdn, err := d.cdnCases()
+	if err != nil {
+		return nil, err
+	}
+	out := append(fn, d.kmsCases()...)
+	out = append(out, cdn...)
+	out = append(out, d.accountCases()...)
+	return append(out, d.logCases()...), nil
+}
+
+// deployments are the protected configurations (each storage stack with
+// its Edge stack) and the grant fixture.
+func deployments() ([]*deployment, error) {
+	var out []*deployment
+	for _, name := range storageNames() {
+		d, err := newDeployment(configs[name], configs[name+"-edge"])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// evaluate runs cases through the evaluator and returns one line per case
+// that does not hold; with -v it logs every case's outcome.
+func evaluate(t *testing.T, cases []evalCase) ([]string, error) {
+	sims := make([]policysim.Simulation, len(cases))
+	for i, c := range cases {
+		sims[i] = c.sim
+	}
+	outcomes, err := policysim.Run(sims)
+	if err != nil {
+		return nil, err
+	}
+	var failures []string
+	for i, c := range cases {
+		if testing.Verbose() {
+			t.Logf("%s: %s", c.name, outcomes[i])
+		}
+		if why := c.check(outcomes[i]); why != "" {
+			failures = append(failures, c.name+": "+why)
+		}
+	}
+	return failures, nil
+}
+
+func TestPolicyEval_Configurations(t *testing.T) {
+	ds, err := deployments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []evalCase
+	counts := map[string]int{}
+	for _, d := range ds {
+		cs, err := d.cases()
+		if err != nil {
+			t.Fatalf("%s: %v", d.name, err)
+		}
+		for i := range cs {
+			cs[i].name = d.name + ": " + cs[i].name
+		}
+		counts[d.name] = len(cs)
+		all = append(all, cs...)
+	}
+	failures, err := evaluate(t, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
+	t.Logf("cases per configuration: %v", counts)
+}
+
+func TestPolicyEval_Grants(t *testing.T) {
+	d, err := newDeployment(grants, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failures, err := evaluate(t, d.grantCases())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
+}
+
+// The suite must fail on the statements this issue replaced: each, put
+// back as it was, denies the function's own uploads.
+func TestPolicyEval_CatchesTheOldEncryptionStatements(t *testing.T) {
+	old := map[string]map[string]any{
+		"DenyOtherEncryption": {"StringNotEqualsIfExists": map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"}},
+		"DenyOtherKmsKeys":    {"StringNotEqualsIfExists": map[string]any{"s3:x-amz-server-side-encryption-aws-kms-key-id": "<key arn>"}},
+	}
+	for sid, condition := range old {
+		t.Run(sid, func(t *testing.T) {
+			d, err := newDeployment(configs["default"], nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.bucketPolicy = mutated(d.bucketPolicy, sid, condition, d.keyArn)
+			cases, err := d.functionCases()
+			if err != nil {
+				t.Fatal(err)
+			}
+			failures, err := evaluate(t, cases)
+			if err != nil {
+				t.Fatal(err)
+			}
+			caught := slices.ContainsFunc(failures, func(f string) bool {
+				return strings.Contains(f, "presigned PUT users/") && strings.Contains(f, "resource:"+sid)
+			})
+			if !caught {
+				t.Errorf("with %s as it was, the suite did not report the function's presigned PUT denied by it; failures: %q", sid, failures)
+			}
+		})
+	}
+}
+
+// mutated returns a copy of policy whose statement sid has condition
+// instead of its own ("<key arn>" standing for keyArn).
+func mutated(policy map[string]any, sid string, condition map[string]any, keyArn string) map[string]any {
+	out := map[string]any{"Version": policy["Version"]}
+	var statements []any
+	for _, s := range policy["Statement"].([]any) {
+		st := s.(map[string]any)
+		if st["Sid"] == sid {
+			c := map[string]any{}
+			for k, v := range st {
+				c[k] = v
+			}
+			cond := map[string]any{}
+			for op, kv := range condition {
+				m := map[string]any{}
+				for k, v := range kv.(map[string]any) {
+					if v == "<key arn>" {
+						v = keyArn
+					}
+					m[k] = v
+				}
+				cond[op] = m
+			}
+			c["Condition"] = cond
+			st = c
+		}
+		statements = append(statements, st)
+	}
+	out["Statement"] = statements
+	return out
+}
