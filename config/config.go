@@ -66,6 +66,7 @@ type Config struct {
 	AccessRules               string
 	URLTTLSeconds             int
 	MaxUploadBytes            int
+	AllowActiveContent        bool
 	MFA                       string
 	APIThrottleRate           float64
 	APIThrottleBurst          int
@@ -223,8 +224,10 @@ var Keys = []Key{
 		set: str(func(c *Config, v string) error { c.AccessRules = v; return nil })},
 	{Name: "urlTtlSeconds", Kind: Int, Default: "300", Doc: "Default and maximum lifetime of a presigned URL, in seconds.",
 		set: integer(1, 43200, func(c *Config, v int) { c.URLTTLSeconds = v })},
-	{Name: "maxUploadBytes", Kind: Int, Default: "104857600", Doc: "Largest object a presigned POST accepts, in bytes (at most 5 GiB).",
+	{Name: "maxUploadBytes", Kind: Int, Default: "104857600", Doc: "Largest object a presigned PUT (its signed `contentLength`) or POST accepts, in bytes (at most 5 GiB).",
 		set: integer(1, 5<<30, func(c *Config, v int) { c.MaxUploadBytes = v })},
+	{Name: "allowActiveContent", Kind: Bool, Default: "false", Doc: "Let uploads declare content types a browser runs (HTML, SVG, JavaScript, XML); refused with 400 by default, since the distribution would serve them on its origin.",
+		set: boolean(func(c *Config, v bool) { c.AllowActiveContent = v })},
 	{Name: "mfa", Kind: String, Default: "optional", Doc: "Cognito MFA (TOTP): `optional` or `required`.",
 		set: str(func(c *Config, v string) error { c.MFA = v; return oneOf(v, "optional", "required") })},
 	{Name: "apiThrottleRate", Kind: Number, Default: "50", Doc: "API Gateway stage steady-state request rate (requests per second).",
@@ -369,6 +372,13 @@ func (c *Config) cdnCheck() []error {
 	}
 	if c.CDNUnsafePublicReads && (slices.Contains(c.CDNAccess, "write") || slices.Contains(c.CDNAccess, "delete")) {
 		errs = append(errs, fmt.Errorf("context key \"cdnUnsafePublicReads\": allowed only with cdnAccess [\"read\"]: writes and deletes always need a signed URL, received cdnAccess %q", c.CDNAccess))
+	}
+	if c.CDNPrivateKeySecretArn != "" && (slices.Contains(c.CDNAccess, "write") || slices.Contains(c.CDNAccess, "delete")) {
+		// A CloudFront signature names a resource and an expiry, never a
+		// method: a URL the function signs for a read would be good for
+		// every method the distribution enables.
+		errs = append(errs, fmt.Errorf("context key \"cdnPrivateKeySecretArn\": not with cdnAccess %q: a CloudFront signed URL does not bind the method, so a URL the presign API signs for a reader could also write or delete; "+
+			"set cdnAccess to [\"read\"] for CDN delivery, or leave cdnPrivateKeySecretArn empty and sign CloudFront writes yourself with a key the function never holds", c.CDNAccess))
 	}
 	if c.CDNUnsafePublicReads && c.CDNPublicKeyPem != "" {
 		errs = append(errs, errors.New("context key \"cdnPublicKeyPem\": must be empty with cdnUnsafePublicReads (signatures are not checked)"))

@@ -96,6 +96,8 @@ func TestParse_RejectsWithKeyName(t *testing.T) {
 		{"bad retention", map[string]any{"logRetentionDays": 42.0}, []string{`"logRetentionDays"`, "received 42"}},
 		{"lock without days", map[string]any{"objectLockMode": "GOVERNANCE"}, []string{`"objectLockDays"`, "at least 1"}},
 		{"bad secret arn", map[string]any{"cdnPrivateKeySecretArn": "my-secret"}, []string{`"cdnPrivateKeySecretArn"`, "Secrets Manager"}},
+		{"CDN delivery on a distribution that writes", map[string]any{"cdnPrivateKeySecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf", "cdnAccess": "read,write"}, []string{`"cdnPrivateKeySecretArn"`, "cdnAccess", "does not bind the method"}},
+		{"CDN delivery on a distribution that deletes", map[string]any{"cdnPrivateKeySecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf", "cdnAccess": "read,delete"}, []string{`"cdnPrivateKeySecretArn"`, "cdnAccess"}},
 		{"value from environment named", map[string]any{"environments": map[string]any{"dev": map[string]any{"urlTtlSeconds": "x"}}}, []string{`"environments.dev.urlTtlSeconds"`}},
 		{"bad list element", map[string]any{"tiers": []any{"tier-1", 3.0}}, []string{`"tiers"`, "element 1"}},
 		{"bad tier", map[string]any{"tiers": "Tier One"}, []string{`"tiers"`, `"Tier One"`}},

@@ -26,6 +26,7 @@ func apiProps(cfg *config.Config, bucket *privatebucket.PrivateBucket, cdn *priv
 		ThrottleBurstLimit:  jsii.Number(cfg.APIThrottleBurst),
 		CorsAllowedOrigins:  cfg.CorsAllowedOrigins,
 		ReservedConcurrency: jsii.Number(cfg.LambdaReservedConcurrency),
+		AllowActiveContent:  jsii.Bool(cfg.AllowActiveContent),
 	}
 	p.LogRetention = retentions[cfg.LogRetentionDays]
 	if cfg.AccessRules != "" {
@@ -36,11 +37,7 @@ func apiProps(cfg *config.Config, bucket *privatebucket.PrivateBucket, cdn *priv
 		p.WebACLArn = jsii.String(cfg.APIWebACLArn)
 	}
 	if cdn != nil && cfg.CDNPrivateKeySecretArn != "" && len(cdn.PublicKeys) > 0 {
-		p.CDN = &presignapi.CDNDelivery{
-			Domain:              cdn.Distribution.DistributionDomainName(),
-			KeyPairID:           cdn.PublicKeys[0].PublicKeyId(),
-			PrivateKeySecretArn: jsii.String(cfg.CDNPrivateKeySecretArn),
-		}
+		p.CDN = presignapi.CDNDeliveryFor(cdn, jsii.String(cfg.CDNPrivateKeySecretArn))
 	}
 	return p
 }

@@ -344,7 +344,7 @@ func (d *deployment) productRequests(key string) (map[string]map[string]any, err
 	for _, m := range []string{signer.MethodGet, signer.MethodPut, signer.MethodDelete} {
 		r := signer.Request{Method: m, Key: key, Expires: 5 * time.Minute}
 		if m == signer.MethodPut {
-			r.ContentType = "application/pdf"
+			r.ContentType, r.ContentLength = "application/pdf", 1<<20
 		}
 		u, err := sig.Presign(ctx, r)
 		if err != nil {

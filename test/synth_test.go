@@ -75,12 +75,13 @@ func init() {
 
 // regionalContext keeps the data in eu-central-1 and lets the app create
 // the certificate (validated in a hosted zone, with alias records) and the
-// web ACL, which CloudFront takes from us-east-1 only.
+// web ACL, which CloudFront takes from us-east-1 only; the function signs
+// CloudFront URLs for the read-only distribution.
 var regionalContext = map[string]any{
 	"env":                    "regional",
 	"account":                "123456789012",
 	"region":                 "eu-central-1",
-	"cdnAccess":              "read,write",
+	"cdnAccess":              "read",
 	"cdnDomainNames":         "files.example.com,media.example.com",
 	"cdnHostedZoneId":        "Z0123456789ABCDEFGHIJ",
 	"cdnHostedZoneName":      "example.com",
@@ -89,7 +90,9 @@ var regionalContext = map[string]any{
 	"cdnPrivateKeySecretArn": "arn:aws:secretsmanager:eu-central-1:123456789012:secret:securestore/cdn-signing-key-AbCdEf",
 }
 
-// maximalContext turns every option on.
+// maximalContext turns every option on, but for CDN delivery
+// (cdnPrivateKeySecretArn), which a distribution that writes refuses: the
+// regional configuration has it.
 var maximalContext = map[string]any{
 	"env":                             "full",
 	"account":                         "123456789012",
@@ -109,7 +112,6 @@ var maximalContext = map[string]any{
 	"cdnWebAclArn":                    "arn:aws:wafv2:us-east-1:123456789012:global/webacl/securestore/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
 	"cdnGeoAllow":                     "DE,FR,NL",
 	"cdnPriceClass":                   "PriceClass_All",
-	"cdnPrivateKeySecretArn":          "arn:aws:secretsmanager:us-east-1:123456789012:secret:securestore/cdn-signing-key-AbCdEf",
 	"apiWebAclArn":                    "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/securestore-api/1a2b3c4d-5e6f-7890-abcd-ef0123456789",
 	"mfa":                             "required",
 	// A rule that narrows a longer prefix, which the role mirrors with a Deny.

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/securestore/securestore/constructs/privatecdn"
 	"github.com/securestore/securestore/internal/validate"
 	"github.com/securestore/securestore/lambdas/presign/access"
 )
@@ -177,11 +178,18 @@ func check(c constructs.Construct, p *Props) *settings {
 			problems.Addf("CDN.PrivateKeySecretArn", "must be the complete ARN of a Secrets Manager secret, ending with the six-character suffix "+
 				"(arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf): the function may read exactly this ARN, received %q", *d.PrivateKeySecretArn)
 		}
+		if len(d.Access) != 1 || d.Access[0] != privatecdn.Read {
+			problems.Addf("CDN.Access", "must be [read]: the distribution's access levels, and the key the function signs with must not authorise writes or deletes "+
+				"(a CloudFront signature does not bind the method, so a URL signed for a reader would be good for every method the distribution enables), received %v", d.Access)
+		}
 	}
 
 	if rules, err := json.Marshal(s.rules); err == nil {
 		// The bucket name may be a token; count it at the longest a name can be.
 		size := len(EnvBucket) + 63 + len(EnvAccessRules) + len(rules) + len(EnvURLTTL) + 6 + len(EnvMaxUploadBytes) + 10
+		if isTrue(p.AllowActiveContent) {
+			size += len(EnvActiveContent) + 4
+		}
 		if len(p.CorsAllowedOrigins) > 0 {
 			size += len(EnvAllowedOrigins) + len(strings.Join(p.CorsAllowedOrigins, ","))
 		}

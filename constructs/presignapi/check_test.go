@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/constructs/privatecdn"
 	"github.com/securestore/securestore/internal/validate"
 	"github.com/securestore/securestore/lambdas/presign/access"
 )
@@ -99,6 +100,20 @@ func TestNew_RefusesInvalidProps(t *testing.T) {
 			p.CDN = &CDNDelivery{Domain: jsii.String(testCDN), KeyPairID: jsii.String(testKeyPair),
 				PrivateKeySecretArn: jsii.String("arn:aws:secretsmanager:eu-west-1:123456789012:secret:signing")}
 		}, "CDN.PrivateKeySecretArn", "six-character suffix"},
+		// A CloudFront signature does not bind the method: a URL the
+		// function signs for a reader would also PUT or DELETE through a
+		// distribution that writes.
+		{"CDN delivery on a distribution that writes", func(p *Props) {
+			p.CDN = &CDNDelivery{Domain: jsii.String(testCDN), KeyPairID: jsii.String(testKeyPair), PrivateKeySecretArn: jsii.String(testSecret),
+				Access: []privatecdn.Access{privatecdn.Read, privatecdn.Write}}
+		}, "CDN.Access", "must be [read]"},
+		{"CDN delivery on a distribution that deletes", func(p *Props) {
+			p.CDN = &CDNDelivery{Domain: jsii.String(testCDN), KeyPairID: jsii.String(testKeyPair), PrivateKeySecretArn: jsii.String(testSecret),
+				Access: []privatecdn.Access{privatecdn.Read, privatecdn.Delete}}
+		}, "CDN.Access", "does not bind the method"},
+		{"CDN delivery without the distribution's access", func(p *Props) {
+			p.CDN = &CDNDelivery{Domain: jsii.String(testCDN), KeyPairID: jsii.String(testKeyPair), PrivateKeySecretArn: jsii.String(testSecret)}
+		}, "CDN.Access", "received []"},
 		{"module dir elsewhere", func(p *Props) { p.ModuleDir = jsii.String("/nonexistent") }, "ModuleDir", "/nonexistent"},
 	}
 	for _, c := range cases {

@@ -68,6 +68,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/constructs/privatecdn"
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/api"
 )
@@ -120,6 +121,7 @@ const (
 	EnvCDNKeyPairID    = api.EnvCDNKeyPairID
 	EnvCDNKeySecretARN = api.EnvCDNKeySecretARN
 	EnvAllowedOrigins  = api.EnvAllowedOrigins
+	EnvActiveContent   = api.EnvActiveContent
 )
 
 // Props configures an API. Bucket is required; every other field has a
@@ -148,6 +150,12 @@ type Props struct {
 	// (MAX_UPLOAD_BYTES), 1 byte to 5 GiB.
 	// Default: - 100 MiB.
 	MaxUploadBytes *float64
+	// AllowActiveContent lets uploads declare content types a browser runs
+	// (HTML, SVG, JavaScript, XML: api.IsActiveContent), which a
+	// distribution in front of the bucket would serve on its origin
+	// (ALLOW_ACTIVE_CONTENT).
+	// Default: - false: such uploads are refused with 400.
+	AllowActiveContent *bool
 	// MFARequired makes TOTP MFA required for every user instead of optional.
 	// Default: - false: MFA (TOTP only, never SMS) is optional.
 	MFARequired *bool
@@ -202,7 +210,8 @@ type Props struct {
 }
 
 // CDNDelivery names the CloudFront distribution and the key that signs its
-// URLs. All fields are required.
+// URLs. All fields are required; CDNDeliveryFor fills them from a
+// privatecdn.Distribution.
 type CDNDelivery struct {
 	// Domain is the distribution's domain name, such as
 	// d111111abcdef8.cloudfront.net (CDN_DOMAIN); a token is fine
@@ -217,6 +226,29 @@ type CDNDelivery struct {
 	// other. Encrypt the secret with the aws/secretsmanager key, or let the
 	// function's role decrypt with its key through Secrets Manager.
 	PrivateKeySecretArn *string
+	// Access is what the distribution lets a viewer with a valid signature
+	// do (privatecdn.Distribution.Access). It must be exactly
+	// []privatecdn.Access{privatecdn.Read}: a CloudFront signature names a
+	// resource and an expiry, never a method, so a URL the function signs
+	// for a reader would be good for every method the distribution
+	// enables. Sign CloudFront writes, if you enable them, with a key the
+	// function never holds.
+	Access []privatecdn.Access
+}
+
+// CDNDeliveryFor returns the CDNDelivery of d, signed with the private key
+// of its first viewer public key, held in the Secrets Manager secret
+// privateKeySecretArn.
+func CDNDeliveryFor(d *privatecdn.Distribution, privateKeySecretArn *string) *CDNDelivery {
+	c := &CDNDelivery{
+		Domain:              d.Distribution.DistributionDomainName(),
+		PrivateKeySecretArn: privateKeySecretArn,
+		Access:              d.Access,
+	}
+	if len(d.PublicKeys) > 0 {
+		c.KeyPairID = d.PublicKeys[0].PublicKeyId()
+	}
+	return c
 }
 
 // LogGroups are the API's log groups.
@@ -417,6 +449,9 @@ func (a *API) function(c constructs.Construct, p *Props, s *settings) {
 	}
 	if len(p.CorsAllowedOrigins) > 0 {
 		env[EnvAllowedOrigins] = jsii.String(strings.Join(p.CorsAllowedOrigins, ","))
+	}
+	if isTrue(p.AllowActiveContent) {
+		env[EnvActiveContent] = jsii.String("true")
 	}
 
 	code := awslambda.Code_FromAsset(jsii.String(s.moduleDir+"/lambdas/presign"), &awss3assets.AssetOptions{

@@ -15,6 +15,7 @@ import (
 
 	"github.com/securestore/securestore/compliance"
 	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/constructs/privatecdn"
 	"github.com/securestore/securestore/internal/cdktest"
 	"github.com/securestore/securestore/lambdas/presign/access"
 )
@@ -120,6 +121,7 @@ func synthAll() (err error) {
 			Domain:              jsii.String(testCDN),
 			KeyPairID:           jsii.String(testKeyPair),
 			PrivateKeySecretArn: jsii.String(testSecret),
+			Access:              []privatecdn.Access{privatecdn.Read},
 		},
 	})
 

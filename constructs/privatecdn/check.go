@@ -176,6 +176,11 @@ func check(c constructs.Construct, p *Props) []Access {
 	checkCountries(problems, "GeoAllowList", p.GeoAllowList)
 	checkCountries(problems, "GeoDenyList", p.GeoDenyList)
 
+	if csp := p.ContentSecurityPolicy; validate.Literal(csp) {
+		if *csp == "" || len(*csp) > 1783 || strings.ContainsFunc(*csp, func(r rune) bool { return r < 0x20 || r > 0x7E }) {
+			problems.Addf("ContentSecurityPolicy", "must be 1 to 1783 printable ASCII characters (CloudFront's limit), received %q", *csp)
+		}
+	}
 	problems.PanicIfAny()
 	return levels
 }

@@ -138,6 +138,11 @@ func TestNew_RefusesInvalidPropsNamingTheProp(t *testing.T) {
 		{"certificate outside us-east-1", nil, func(p *Props, _ awscdk.Stack) {
 			p.DomainNames, p.CertificateArn = []string{"files.example.com"}, jsii.String(certIn)
 		}, "CertificateArn", []string{"us-east-1", "eu-west-1", certIn}},
+		{"content security policy with a line break", nil, func(p *Props, _ awscdk.Stack) {
+			p.ContentSecurityPolicy = jsii.String("default-src 'none'\r\nSet-Cookie: x=1")
+		}, "ContentSecurityPolicy", []string{"printable ASCII"}},
+		{"empty content security policy", nil, func(p *Props, _ awscdk.Stack) { p.ContentSecurityPolicy = jsii.String("") },
+			"ContentSecurityPolicy", []string{"1 to 1783"}},
 		{"certificate not an ACM ARN", nil, func(p *Props, _ awscdk.Stack) {
 			p.DomainNames, p.CertificateArn = []string{"files.example.com"}, jsii.String("arn:aws:iam::123456789012:server-certificate/files")
 		}, "CertificateArn", []string{"ACM certificate ARN"}},

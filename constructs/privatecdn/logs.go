@@ -76,10 +76,25 @@ func newAccessLogs(c constructs.Construct, dist awscloudfront.IDistribution, buc
 		DeliverySourceName:     name,
 		DeliveryDestinationArn: destination.AttrArn(),
 		S3SuffixPath:           jsii.String(LogSuffixPath),
+		RecordFields:           jsii.Strings(LogFields...),
 	})
 	delivery.AddResourceDependency(source, jsii.String("the delivery names its source, which must exist first"))
 	// Creating the delivery checks that the bucket policy lets it write.
 	if policy := bucket.Policy(); policy != nil {
 		delivery.Node().AddDependency(policy)
 	}
+}
+
+// LogFields are the fields of the standard logs (v2) delivered: every
+// field of the legacy standard log but the query string (cs-uri-query) and
+// the cookies (cs(Cookie)), which carry CloudFront signatures (Policy,
+// Signature, Key-Pair-Id and the CloudFront-* cookies) that anyone who can
+// read the log bucket could replay until they expire. Field-level
+// encryption, which this distribution does not use, is left out too.
+var LogFields = []string{
+	"date", "time", "x-edge-location", "sc-bytes", "c-ip", "cs-method", "cs(Host)", "cs-uri-stem",
+	"sc-status", "cs(Referer)", "cs(User-Agent)", "x-edge-result-type", "x-edge-request-id",
+	"x-host-header", "cs-protocol", "cs-bytes", "time-taken", "x-forwarded-for", "ssl-protocol",
+	"ssl-cipher", "x-edge-response-result-type", "cs-protocol-version", "c-port", "time-to-first-byte",
+	"x-edge-detailed-result-type", "sc-content-type", "sc-content-len", "sc-range-start", "sc-range-end",
 }

@@ -97,6 +97,8 @@ const (
 	HSTSMaxAgeDays = 730
 	// CORSMaxAgeSeconds is how long browsers may cache a preflight answer.
 	CORSMaxAgeSeconds = 600
+	// DefaultContentSecurityPolicy is Props.ContentSecurityPolicy's default.
+	DefaultContentSecurityPolicy = "default-src 'none'; sandbox"
 	// LogRegion is the only region where CloudFront's log delivery source can live.
 	LogRegion = "us-east-1"
 )
@@ -196,6 +198,13 @@ type Props struct {
 	// PriceClass selects the edge locations used.
 	// Default: - PriceClass_100 (North America, Europe, Israel).
 	PriceClass awscloudfront.PriceClass
+	// ContentSecurityPolicy is the Content-Security-Policy header on every
+	// response: the default runs nothing and sandboxes the document, so an
+	// HTML or SVG object served from this origin (your custom domain) can
+	// neither run script nor reach its cookies or storage. Give another
+	// policy only for content meant to run here.
+	// Default: - DefaultContentSecurityPolicy.
+	ContentSecurityPolicy *string
 	// CachePolicy caches reads. Writes and deletes are never cached by
 	// CloudFront whatever the policy; but a GET cached before an overwrite or
 	// delete is served until it expires, so with Write or Delete on, prefer
@@ -230,7 +239,7 @@ type Distribution struct {
 	// Props.ViewerPublicKeyPems; a key's PublicKeyId is the Key-Pair-Id of
 	// URLs signed with its private key.
 	PublicKeys []awscloudfront.IPublicKey
-	// ResponseHeadersPolicy adds HSTS, nosniff, frame-options, referrer
+	// ResponseHeadersPolicy adds HSTS, nosniff, a content security policy, frame-options, referrer
 	// policy and CORS to every response.
 	ResponseHeadersPolicy awscloudfront.IResponseHeadersPolicy
 	// MethodFilter is the viewer-request function that refuses methods not
@@ -288,7 +297,7 @@ func New(scope constructs.Construct, id *string, props *Props) *Distribution {
 			jsii.String("UnsafeAllowUnsignedReads is set: ANYONE who knows an object's name can read it through CloudFront without a signature"))
 	}
 
-	d.ResponseHeadersPolicy = responseHeaders(c, p.CorsAllowedOrigins, levels)
+	d.ResponseHeadersPolicy = responseHeaders(c, p.CorsAllowedOrigins, levels, p.ContentSecurityPolicy)
 
 	behavior := &awscloudfront.BehaviorOptions{
 		Origin:                &s3Origin{domainName: domain, oacID: oac.OriginAccessControlId()},
@@ -467,10 +476,17 @@ func sidSuffix(c constructs.Construct) string {
 
 // responseHeaders builds the response headers policy: security headers on
 // every response and, with origins, CORS for them.
-func responseHeaders(c constructs.Construct, origins []string, levels []Access) awscloudfront.IResponseHeadersPolicy {
+func responseHeaders(c constructs.Construct, origins []string, levels []Access, csp *string) awscloudfront.IResponseHeadersPolicy {
+	if csp == nil {
+		csp = jsii.String(DefaultContentSecurityPolicy)
+	}
 	props := &awscloudfront.ResponseHeadersPolicyProps{
-		Comment: jsii.String("securestore: HSTS, nosniff, frame-options DENY, no referrer, CORS for configured origins"),
+		Comment: jsii.String("securestore: HSTS, nosniff, CSP, frame-options DENY, no referrer, CORS for configured origins"),
 		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
+			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{
+				ContentSecurityPolicy: csp,
+				Override:              jsii.Bool(true),
+			},
 			StrictTransportSecurity: &awscloudfront.ResponseHeadersStrictTransportSecurity{
 				AccessControlMaxAge: awscdk.Duration_Days(jsii.Number(HSTSMaxAgeDays)),
 				IncludeSubdomains:   jsii.Bool(true),

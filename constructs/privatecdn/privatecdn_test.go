@@ -509,7 +509,8 @@ func TestDistribution_HTTPSOnlyHTTP2And3IPv6(t *testing.T) {
 
 func TestResponseHeaders_SecurityHeadersEverywhereAndCORSOnlyFromProps(t *testing.T) {
 	def, max, un := fixtures(t)
-	wantSecurity := `{"ContentTypeOptions":{"Override":true},` +
+	wantSecurity := `{"ContentSecurityPolicy":{"ContentSecurityPolicy":"default-src 'none'; sandbox","Override":true},` +
+		`"ContentTypeOptions":{"Override":true},` +
 		`"FrameOptions":{"FrameOption":"DENY","Override":true},` +
 		`"ReferrerPolicy":{"Override":true,"ReferrerPolicy":"no-referrer"},` +
 		`"StrictTransportSecurity":{"AccessControlMaxAgeSec":63072000,"IncludeSubdomains":true,"Override":true}}`
@@ -684,6 +685,18 @@ func TestAccessLogs_StandardLoggingV2ToTheLogBucketUnderThePrefix(t *testing.T) 
 			}
 			if lp["S3SuffixPath"] != LogSuffixPath {
 				t.Errorf("S3SuffixPath = %v, want %s", lp["S3SuffixPath"], LogSuffixPath)
+			}
+			// Signed URLs and cookies are bearer credentials: the logs
+			// name an explicit field list without the query string or
+			// the cookies (every field, the default, includes both).
+			fields := strs(lp["RecordFields"])
+			if len(fields) == 0 || slices.Contains(fields, "cs-uri-query") || slices.Contains(fields, "cs(Cookie)") {
+				t.Errorf("RecordFields = %v, want an explicit list without cs-uri-query and cs(Cookie)", fields)
+			}
+			for _, want := range []string{"date", "time", "c-ip", "cs-method", "cs-uri-stem", "sc-status", "x-edge-request-id"} {
+				if !slices.Contains(fields, want) {
+					t.Errorf("RecordFields lack %s", want)
+				}
 			}
 			dependsOn := strs(del["DependsOn"])
 			logPolicy := fx.logicalID(fx.bucket.LogBucket.Policy())

@@ -3,7 +3,7 @@
 //
 // Routes (the Presign API contract in ARCHITECTURE.md):
 //
-//	GET  /presign?key=K&method=GET|PUT|DELETE[&contentType=T][&checksumSha256=B64][&expiresIn=S][&delivery=s3|cdn]
+//	GET  /presign?key=K&method=GET|PUT|DELETE[&contentType=T&contentLength=N][&checksumSha256=B64][&expiresIn=S][&delivery=s3|cdn]
 //	POST /uploads   {"key": "...", "contentType": "...", "maxBytes": N}
 //
 // Every request goes through the same steps, each in its own place and none
@@ -204,6 +204,12 @@ func (h *Handler) serve(ctx context.Context, ev *event, rec *record) outcome {
 	if err := h.checkDelivery(req); err != nil {
 		return badRequest(err)
 	}
+	if req.contentType != "" && !h.cfg.AllowActiveContent && IsActiveContent(req.contentType) {
+		return badRequest(fmt.Errorf("contentType %s is active content (HTML, SVG, JavaScript or XML), which a browser would run on the distribution's origin; uploads of it are off (allowActiveContent)", quote(req.contentType)))
+	}
+	if req.contentLength > h.cfg.MaxUploadBytes {
+		return badRequest(fmt.Errorf("contentLength must be from 1 to %d bytes (maxUploadBytes)", h.cfg.MaxUploadBytes))
+	}
 
 	d := access.Decide(h.cfg.Rules, access.Caller{Sub: caller.Sub, Groups: caller.Groups}, req.key, req.method)
 	rec.decide(d)
@@ -264,6 +270,7 @@ func (h *Handler) signURL(ctx context.Context, req request, ttl time.Duration, r
 		Method:         req.method,
 		Key:            req.key,
 		ContentType:    req.contentType,
+		ContentLength:  req.contentLength,
 		ChecksumSHA256: req.checksumSHA256,
 		Expires:        ttl,
 	})
@@ -284,8 +291,11 @@ func (h *Handler) signURL(ctx context.Context, req request, ttl time.Duration, r
 }
 
 func (h *Handler) signCDN(req request, ttl time.Duration, rec *record) outcome {
-	// CloudFront's canned policy counts whole seconds.
-	expires := h.now().Add(ttl).Truncate(time.Second)
+	// CloudFront's canned policy counts whole seconds: round up, so that
+	// the expiry stays after the moment the signer checks it, however
+	// close to a second's boundary the request came (rounded down, an
+	// expiresIn of 1 could land in the signer's past and fail).
+	expires := ceilSecond(h.now().Add(ttl))
 	u, err := h.cdn.Sign(req.key, expires)
 	if err != nil {
 		rec.err = fmt.Errorf("sign CDN URL: %w", err)
@@ -319,6 +329,14 @@ func (h *Handler) signPost(ctx context.Context, req request, ttl time.Duration, 
 		Fields:    fields,
 		ExpiresAt: h.expiresAt(p.ExpiresAt, ttl),
 	})
+}
+
+// ceilSecond rounds t up to a whole second.
+func ceilSecond(t time.Time) time.Time {
+	if r := t.Truncate(time.Second); !r.Equal(t) {
+		return r.Add(time.Second)
+	}
+	return t
 }
 
 // expiresAt formats the signer's expiry, or now+ttl when it gave none.

@@ -24,6 +24,7 @@ const (
 	EnvCDNKeyPairID    = "CDN_KEY_PAIR_ID"
 	EnvCDNKeySecretARN = "CDN_PRIVATE_KEY_SECRET_ARN"
 	EnvAllowedOrigins  = "ALLOWED_ORIGINS"
+	EnvActiveContent   = "ALLOW_ACTIVE_CONTENT"
 )
 
 // Defaults and limits of the configuration.
@@ -57,6 +58,11 @@ type Config struct {
 	AllowedOrigins []string
 	// CDN turns on delivery=cdn. Default: - nil, delivery=cdn is refused.
 	CDN *CDNConfig
+	// AllowActiveContent lets uploads declare content types a browser
+	// runs (IsActiveContent: HTML, SVG, JavaScript, XML) when served from
+	// the distribution's origin (ALLOW_ACTIVE_CONTENT=true).
+	// Default: - false: such uploads are refused with 400.
+	AllowActiveContent bool
 }
 
 // CDNConfig names the CloudFront distribution and its signing key.
@@ -187,6 +193,14 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			}
 			c.AllowedOrigins = append(c.AllowedOrigins, o)
 		}
+	}
+
+	switch raw := getenv(EnvActiveContent); raw {
+	case "", "false":
+	case "true":
+		c.AllowActiveContent = true
+	default:
+		bad(EnvActiveContent, "%q: want true or false", raw)
 	}
 
 	if len(errs) > 0 {

@@ -579,7 +579,7 @@ func (d *decoder) headers(ev *event, multi bool) error {
 		field = "multiValueHeaders"
 	}
 	if d.isNull() {
-		for _, h := range []*header{&ev.origin, &ev.contentType} {
+		for _, h := range []*header{&ev.origin, &ev.contentType, &ev.authorization} {
 			if multi {
 				h.multi = nil
 			} else {

@@ -21,9 +21,11 @@ type event struct {
 	// claims is requestContext.authorizer["claims"] as encoding/json
 	// decodes it into an any: nil when absent or null.
 	claims any
-	// origin and contentType are the Origin and Content-Type headers.
-	origin      header
-	contentType header
+	// origin, contentType and authorization are the Origin, Content-Type
+	// and Authorization headers.
+	origin        header
+	contentType   header
+	authorization header
 }
 
 // header holds the entries of one header, its name matched without regard
@@ -66,10 +68,12 @@ func (h *header) values() []string {
 	return vals
 }
 
-// headerOf returns the header of ev named name ("Origin" or "Content-Type",
-// without regard to case) or nil for any other name.
+// headerOf returns the header of ev named name ("Origin", "Content-Type"
+// or "Authorization", without regard to case) or nil for any other name.
 func (ev *event) headerOf(name []byte) *header {
 	switch {
+	case bytes.EqualFold(name, []byte("Authorization")):
+		return &ev.authorization
 	case bytes.EqualFold(name, []byte("Origin")):
 		return &ev.origin
 	case bytes.EqualFold(name, []byte("Content-Type")):

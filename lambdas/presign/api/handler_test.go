@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/securestore/securestore/lambdas/presign/api"
+	"github.com/securestore/securestore/lambdas/presign/cdnsign"
 	"github.com/securestore/securestore/lambdas/presign/signer"
 )
 
@@ -52,11 +53,11 @@ func presignCases() []presignCase {
 		{name: "member of both, comma form", query: map[string]string{"key": "tier-2/b.txt"}, claims: both, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
 		{name: "tier-1 member may not read tier-2", query: map[string]string{"key": "tier-2/b.txt"}, claims: t1, status: 403, message: "not open to the caller's groups"},
 		{name: "no group may not read tier-1", query: map[string]string{"key": "tier-1/b.txt"}, claims: none, status: 403},
-		{name: "tier-2 member may not write tier-1", query: map[string]string{"key": "tier-1/b.txt", "method": "PUT", "contentType": "text/plain"}, claims: t2, status: 403, message: "method PUT is not allowed"},
+		{name: "tier-2 member may not write tier-1", query: map[string]string{"key": "tier-1/b.txt", "method": "PUT", "contentLength": "5", "contentType": "text/plain"}, claims: t2, status: 403, message: "method PUT is not allowed"},
 		{name: "tier-2 member may not delete tier-2", query: map[string]string{"key": "tier-2/b.txt", "method": "DELETE"}, claims: t2, status: 403},
 		{name: "owner reads home", query: map[string]string{"key": home + "notes.txt"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
-		{name: "owner writes home", query: map[string]string{"key": home + "notes.txt", "method": "PUT", "contentType": "text/plain; charset=utf-8"}, claims: none, status: 200, method: "PUT", headers: map[string]string{"Content-Type": "text/plain; charset=utf-8"}, ttl: 300 * time.Second},
-		{name: "owner writes home with checksum", query: map[string]string{"key": home + "empty.bin", "method": "PUT", "contentType": "application/octet-stream", "checksumSha256": sha256OfEmpty}, claims: t1, status: 200, method: "PUT", headers: map[string]string{"Content-Type": "application/octet-stream", signer.HeaderChecksumSHA256: sha256OfEmpty}, ttl: 300 * time.Second},
+		{name: "owner writes home", query: map[string]string{"key": home + "notes.txt", "method": "PUT", "contentLength": "5", "contentType": "text/plain; charset=utf-8"}, claims: none, status: 200, method: "PUT", headers: map[string]string{"Content-Type": "text/plain; charset=utf-8", "Content-Length": "5"}, ttl: 300 * time.Second},
+		{name: "owner writes home with checksum", query: map[string]string{"key": home + "empty.bin", "method": "PUT", "contentLength": "5", "contentType": "application/octet-stream", "checksumSha256": sha256OfEmpty}, claims: t1, status: 200, method: "PUT", headers: map[string]string{"Content-Type": "application/octet-stream", "Content-Length": "5", signer.HeaderChecksumSHA256: sha256OfEmpty}, ttl: 300 * time.Second},
 		{name: "owner deletes home", query: map[string]string{"key": home + "notes.txt", "method": "DELETE"}, claims: none, status: 200, method: "DELETE", headers: map[string]string{}, ttl: 300 * time.Second},
 		{name: "combining mark on a dot is an ordinary name in one's home", query: map[string]string{"key": home + ".\u0301./x"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
 		{name: "harmless escape %20 is an ordinary name", query: map[string]string{"key": home + "a%20b"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
@@ -500,5 +501,37 @@ func TestHandle_NoCORSWithoutOrigins(t *testing.T) {
 		if v, ok := resp.Headers[h]; ok {
 			t.Errorf("%s = %q, want no such header", h, v)
 		}
+	}
+}
+
+// expiresIn=1 with delivery=cdn just before a second's boundary: the
+// handler reads its clock at .999, the CloudFront signer a moment later,
+// after the boundary. A rounded-down expiry fell in the signer's past and
+// answered 500; it must be a URL that outlives both readings.
+func TestHandle_CDNExpiryAtASecondsBoundary(t *testing.T) {
+	handlerNow := time.Date(2026, 12, 1, 12, 0, 0, 999_000_000, time.UTC)
+	signerNow := handlerNow.Add(2 * time.Millisecond) // 12:00:01.001
+	cdn, err := cdnsign.New(testCDNDomain, testKeyPairID, realCDNKey(t), cdnsign.WithClock(func() time.Time { return signerNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := api.New(api.Config{
+		Bucket: testBucket, Rules: testRules, MaxTTL: 300 * time.Second, MaxUploadBytes: testMaxUpload,
+		CDN: &api.CDNConfig{Domain: testCDNDomain, KeyPairID: testKeyPairID, PrivateKeySecretARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:cdn-key-AbCdEf"},
+	}, api.Deps{Presigner: realS3(t), CDN: cdn, Now: func() time.Time { return handlerNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, _ := h.Handle(context.Background(), getEvent(t, map[string]string{"key": "tier-1/movie.mp4", "delivery": "cdn", "expiresIn": "1"}, claims(bob, "tier-1")))
+	if resp.StatusCode != 200 {
+		t.Fatalf("status = %d, want 200; body %s", resp.StatusCode, resp.Body)
+	}
+	u, err := url.Parse(decodeJSON(t, resp.Body)["url"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp, _ := strconv.ParseInt(u.Query().Get("Expires"), 10, 64)
+	if got := time.Unix(exp, 0); !got.After(signerNow) || got.Sub(handlerNow) > 2*time.Second {
+		t.Errorf("Expires = %s, want after %s and within a second of expiresIn", got, signerNow)
 	}
 }

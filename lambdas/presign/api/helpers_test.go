@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"log/slog"
 	"os"
@@ -90,7 +91,8 @@ var (
 	cdnKey     *rsa.PrivateKey
 )
 
-func realCDN(t testing.TB) *cdnsign.Signer {
+// realCDNKey is the tests' CloudFront signing key, made once.
+func realCDNKey(t testing.TB) *rsa.PrivateKey {
 	t.Helper()
 	cdnKeyOnce.Do(func() {
 		k, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -99,7 +101,12 @@ func realCDN(t testing.TB) *cdnsign.Signer {
 		}
 		cdnKey = k
 	})
-	s, err := cdnsign.New(testCDNDomain, testKeyPairID, cdnKey)
+	return cdnKey
+}
+
+func realCDN(t testing.TB) *cdnsign.Signer {
+	t.Helper()
+	s, err := cdnsign.New(testCDNDomain, testKeyPairID, realCDNKey(t))
 	if err != nil {
 		t.Fatalf("cdnsign.New: %v", err)
 	}
@@ -224,13 +231,65 @@ func setQuery(ev *events.APIGatewayProxyRequest, query map[string]string) {
 	}
 }
 
-// setClaims puts claims where the Cognito authorizer does; nil removes the
-// authorizer's claims altogether.
+// setClaims puts claims where the Cognito authorizer does, and the ID
+// token they came from in the Authorization header (its cognito:groups an
+// array, as Cognito issues it); nil removes the authorizer's claims and
+// the header altogether.
 func setClaims(ev *events.APIGatewayProxyRequest, cl map[string]any) {
 	ev.RequestContext.Authorizer = map[string]any{"principalId": "admin"}
-	if cl != nil {
-		ev.RequestContext.Authorizer["claims"] = cl
+	if cl == nil {
+		setHeader(ev, "Authorization", "")
+		delete(ev.Headers, "Authorization")
+		delete(ev.MultiValueHeaders, "Authorization")
+		return
 	}
+	ev.RequestContext.Authorizer["claims"] = cl
+	payload := map[string]any{}
+	for k, v := range cl {
+		payload[k] = v
+	}
+	if g, ok := cl["cognito:groups"].(string); ok {
+		// API Gateway flattened the token's array into this string, as
+		// "a,b" or "[a b]": the test's groups are names without those
+		// delimiters, so undo it.
+		if strings.HasPrefix(g, "[") && strings.HasSuffix(g, "]") {
+			payload["cognito:groups"] = strings.Fields(g[1 : len(g)-1])
+		} else {
+			payload["cognito:groups"] = strings.Split(g, ",")
+		}
+	}
+	setHeader(ev, "Authorization", idToken(payload))
+}
+
+// setToken replaces the Authorization header with a token whose payload
+// is the claims plus over (a nil value removes a claim).
+func setToken(ev *events.APIGatewayProxyRequest, cl map[string]any, over map[string]any) {
+	payload := map[string]any{}
+	for k, v := range cl {
+		payload[k] = v
+	}
+	for k, v := range over {
+		if v == nil {
+			delete(payload, k)
+		} else {
+			payload[k] = v
+		}
+	}
+	setHeader(ev, "Authorization", idToken(payload))
+}
+
+// idToken is a JWT with payload, as Cognito issues ID tokens; its
+// signature is a placeholder (the function never checks it again: the
+// authorizer has).
+func idToken(payload map[string]any) string {
+	enc := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	return enc(map[string]any{"kid": "test", "alg": "RS256"}) + "." + enc(payload) + ".c2lnbmF0dXJl"
 }
 
 func setHeader(ev *events.APIGatewayProxyRequest, name, value string) {

@@ -93,14 +93,14 @@ func hostileCases() []hostileCase {
 		{"combining marks on dots in another home", k(bobHome + ".\u0301./x"), 403},
 		// Another user's home and prefix confusion.
 		{"GET in another home", k(bobHome + "diary.txt"), 403},
-		{"PUT in another home", get(map[string]string{"key": bobHome + "x", "method": "PUT", "contentType": "text/plain"}), 403},
+		{"PUT in another home", get(map[string]string{"key": bobHome + "x", "method": "PUT", "contentLength": "5", "contentType": "text/plain"}), 403},
 		{"DELETE in another home", get(map[string]string{"key": bobHome + "x", "method": "DELETE"}), 403},
 		{"sub as a prefix of another user id", k("users/" + alice + "x/y"), 403},
 		{"home without its slash", k("users/" + alice), 403},
 		{"tier-10 is not tier-1", k("tier-10/x"), 403},
 		{"tier-1 without a slash", k("tier-1"), 403},
 		{"tier-1 look-alike with a suffix", k("tier-1-private/x"), 403},
-		{"write to a read-only tier", get(map[string]string{"key": "tier-1/x", "method": "PUT", "contentType": "text/plain"}), 403},
+		{"write to a read-only tier", get(map[string]string{"key": "tier-1/x", "method": "PUT", "contentLength": "5", "contentType": "text/plain"}), 403},
 		{"delete in a read-only tier", get(map[string]string{"key": "tier-1/x", "method": "DELETE"}), 403},
 		{"no rule covers the key", k("public/x"), 403},
 		// Identity supplied by the caller.
@@ -156,11 +156,11 @@ func hostileCases() []hostileCase {
 		{"contentType on GET", get(map[string]string{"key": home + "x", "contentType": "text/plain"}), 400},
 		{"checksum on DELETE", get(map[string]string{"key": home + "x", "method": "DELETE", "checksumSha256": sha256OfEmpty}), 400},
 		{"PUT without contentType", get(map[string]string{"key": home + "x", "method": "PUT"}), 400},
-		{"contentType not a media type", get(map[string]string{"key": home + "x", "method": "PUT", "contentType": "text"}), 400},
-		{"contentType header injection", get(map[string]string{"key": home + "x", "method": "PUT", "contentType": "text/plain\r\nx-amz-acl: public-read"}), 400},
-		{"checksum not base64", get(map[string]string{"key": home + "x", "method": "PUT", "contentType": "text/plain", "checksumSha256": "not base64!"}), 400},
-		{"checksum of the wrong length", get(map[string]string{"key": home + "x", "method": "PUT", "contentType": "text/plain", "checksumSha256": "AAAA"}), 400},
-		{"delivery cdn for PUT", get(map[string]string{"key": home + "x", "method": "PUT", "contentType": "text/plain", "delivery": "cdn"}), 400},
+		{"contentType not a media type", get(map[string]string{"key": home + "x", "method": "PUT", "contentLength": "5", "contentType": "text"}), 400},
+		{"contentType header injection", get(map[string]string{"key": home + "x", "method": "PUT", "contentLength": "5", "contentType": "text/plain\r\nx-amz-acl: public-read"}), 400},
+		{"checksum not base64", get(map[string]string{"key": home + "x", "method": "PUT", "contentLength": "5", "contentType": "text/plain", "checksumSha256": "not base64!"}), 400},
+		{"checksum of the wrong length", get(map[string]string{"key": home + "x", "method": "PUT", "contentLength": "5", "contentType": "text/plain", "checksumSha256": "AAAA"}), 400},
+		{"delivery cdn for PUT", get(map[string]string{"key": home + "x", "method": "PUT", "contentLength": "5", "contentType": "text/plain", "delivery": "cdn"}), 400},
 		{"delivery cdn for DELETE", get(map[string]string{"key": home + "x", "method": "DELETE", "delivery": "cdn"}), 400},
 		{"unknown delivery", get(map[string]string{"key": home + "x", "delivery": "ftp"}), 400},
 		{"body on GET", with(k(home+"x"), func(ev *events.APIGatewayProxyRequest) { ev.Body = `{"key":"x"}` }), 400},
@@ -231,7 +231,86 @@ func hostileCases() []hostileCase {
 		{"upload without claims", with(post(up(home+"x")), func(ev *events.APIGatewayProxyRequest) {
 			ev.RequestContext.Authorizer = nil
 		}), 403},
+
+		// Issue 13: groups come from the ID token, never the flattened claim.
+		{"a group named with a comma forges a tier", token(k("tier-2/x"), "guests,tier-2", map[string]any{"cognito:groups": []string{"guests,tier-2"}}), 403},
+		{"a group named in brackets forges a tier", token(k("tier-2/x"), "[tier-2]", map[string]any{"cognito:groups": []string{"[tier-2]"}}), 403},
+		{"a group named with a space and a bracket", token(k("tier-2/x"), "[guests tier-2]", map[string]any{"cognito:groups": []string{"guests tier-2"}}), 403},
+		{"the token's sub is another user's", token(k(bobHome+"x"), "tier-1", map[string]any{"sub": bob}), 403},
+		{"an access token instead of the ID token", token(k("tier-1/x"), "tier-1", map[string]any{"token_use": "access"}), 403},
+		{"a token without token_use", token(k("tier-1/x"), "tier-1", map[string]any{"token_use": nil}), 403},
+		{"the token's groups a string", token(k("tier-1/x"), "tier-1", map[string]any{"cognito:groups": "tier-1"}), 403},
+		{"the token's groups with a number", token(k("tier-1/x"), "tier-1", map[string]any{"cognito:groups": []any{"tier-1", 2}}), 403},
+		{"no Authorization header", with(k("tier-1/x"), func(ev *events.APIGatewayProxyRequest) {
+			delete(ev.Headers, "Authorization")
+			delete(ev.MultiValueHeaders, "Authorization")
+		}), 403},
+		{"two Authorization headers", with(k("tier-1/x"), func(ev *events.APIGatewayProxyRequest) {
+			ev.MultiValueHeaders["Authorization"] = append(ev.MultiValueHeaders["Authorization"], ev.Headers["Authorization"])
+		}), 403},
+		{"Authorization not a JWT", with(k("tier-1/x"), func(ev *events.APIGatewayProxyRequest) { setHeader(ev, "Authorization", "Bearer abc") }), 403},
+		{"token payload not base64url", with(k("tier-1/x"), func(ev *events.APIGatewayProxyRequest) { setHeader(ev, "Authorization", "e30.%%%.c2ln") }), 403},
+		{"token payload not an object", with(k("tier-1/x"), func(ev *events.APIGatewayProxyRequest) {
+			setHeader(ev, "Authorization", "e30."+base64.RawURLEncoding.EncodeToString([]byte(`["tier-2"]`))+".c2ln")
+		}), 403},
+		{"upload with a forged group", with(post(up("tier-2/x")), func(ev *events.APIGatewayProxyRequest) {
+			setToken(ev, claims(alice, ""), map[string]any{"cognito:groups": []string{"tier-2,x"}})
+		}), 403},
+
+		// Issue 13: a PUT's size is signed.
+		{"PUT without contentLength", get(map[string]string{"key": home + "x", "method": "PUT", "contentType": "text/plain"}), 400},
+		{"contentLength zero", put(home+"x", "0"), 400},
+		{"contentLength negative", put(home+"x", "-1"), 400},
+		{"contentLength with a plus", put(home+"x", "+5"), 400},
+		{"contentLength with a leading zero", put(home+"x", "05"), 400},
+		{"contentLength in exponent form", put(home+"x", "1e3"), 400},
+		{"contentLength with a space", put(home+"x", " 5"), 400},
+		{"contentLength hexadecimal", put(home+"x", "0x10"), 400},
+		{"contentLength empty", put(home+"x", ""), 400},
+		{"contentLength over maxUploadBytes", put(home+"x", "10485761"), 400},
+		{"contentLength 5 GiB and a byte", put(home+"x", "5368709121"), 400},
+		{"contentLength overflowing int64", put(home+"x", "9223372036854775808"), 400},
+		{"contentLength on a GET", get(map[string]string{"key": home + "x", "contentLength": "5"}), 400},
+		{"contentLength on a DELETE", get(map[string]string{"key": home + "x", "method": "DELETE", "contentLength": "5"}), 400},
+
+		// Issue 13: no active content stored for the distribution's origin.
+		{"PUT of text/html", putAs(home+"x", "text/html"), 400},
+		{"PUT of HTML with a charset, in capitals", putAs(home+"x", "TEXT/HTML; charset=utf-8"), 400},
+		{"PUT of SVG", putAs(home+"x", "image/svg+xml"), 400},
+		{"PUT of XHTML", putAs(home+"x", "application/xhtml+xml"), 400},
+		{"PUT of JavaScript", putAs(home+"x", "text/javascript"), 400},
+		{"PUT of application/javascript", putAs(home+"x", "application/javascript"), 400},
+		{"PUT of XML", putAs(home+"x", "application/xml"), 400},
+		{"PUT of an +xml type", putAs(home+"x", "application/atom+xml"), 400},
+		{"PUT of XSLT", putAs(home+"x", "text/xsl"), 400},
+		{"POST of text/html", post(`{"key":"` + home + `x","contentType":"text/html"}`), 400},
+		{"POST of SVG", post(`{"key":"` + home + `x","contentType":"image/svg+xml; charset=utf-8"}`), 400},
+
+		// Issue 13: no POST policy variable reachable from a key.
+		{"key with ${filename}", k(home + "${filename}"), 400},
+		{"upload key with ${filename}", post(up(home + "${filename}")), 400},
+		{"PUT key with ${", putAs(home+"a${b}", "text/plain"), 400},
 	}
+}
+
+// token is base as callerGroups (the claim as API Gateway flattened it),
+// with the ID token's payload changed by over (nil removes a claim).
+func token(base func(testing.TB) events.APIGatewayProxyRequest, callerGroups string, over map[string]any) func(testing.TB) events.APIGatewayProxyRequest {
+	return with(base, func(ev *events.APIGatewayProxyRequest) {
+		cl := claims(alice, callerGroups)
+		ev.RequestContext.Authorizer["claims"] = cl
+		setToken(ev, claims(alice, ""), over)
+	})
+}
+
+// put is a PUT of key by alice with contentLength n.
+func put(key, n string) func(testing.TB) events.APIGatewayProxyRequest {
+	return get(map[string]string{"key": key, "method": "PUT", "contentType": "text/plain", "contentLength": n})
+}
+
+// putAs is a PUT of key by alice declaring contentType.
+func putAs(key, contentType string) func(testing.TB) events.APIGatewayProxyRequest {
+	return get(map[string]string{"key": key, "method": "PUT", "contentType": contentType, "contentLength": "5"})
 }
 
 // TestHandle_Hostile sends every hostile request through the real handler

@@ -25,7 +25,7 @@ func TestHandle_Log(t *testing.T) {
 		decision string
 	}{
 		{"GET", get(map[string]string{"key": "tier-1/a.txt"}), 200, "GET", "allow"},
-		{"PUT with checksum", get(map[string]string{"key": home + "b.bin", "method": "PUT", "contentType": "application/octet-stream", "checksumSha256": sha256OfEmpty}), 200, "PUT", "allow"},
+		{"PUT with checksum", get(map[string]string{"key": home + "b.bin", "method": "PUT", "contentLength": "5", "contentType": "application/octet-stream", "checksumSha256": sha256OfEmpty}), 200, "PUT", "allow"},
 		{"CDN GET", get(map[string]string{"key": "tier-1/c.mp4", "delivery": "cdn"}), 200, "GET", "allow"},
 		{"POST upload", post(`{"key":"` + home + `d.jpg","contentType":"image/jpeg","maxBytes":1000}`), 200, "PUT", "allow"},
 		{"denied", get(map[string]string{"key": "tier-2/e.txt"}), 403, "GET", "deny"},

@@ -46,11 +46,12 @@ const (
 	paramMethod      = "method"
 	paramContentType = "contentType"
 	paramChecksum    = "checksumSha256"
+	paramLength      = "contentLength"
 	paramExpiresIn   = "expiresIn"
 	paramDelivery    = "delivery"
 )
 
-var presignParams = []string{paramKey, paramMethod, paramContentType, paramChecksum, paramExpiresIn, paramDelivery}
+var presignParams = []string{paramKey, paramMethod, paramContentType, paramLength, paramChecksum, paramExpiresIn, paramDelivery}
 
 // Fields of the POST /uploads body.
 const (
@@ -69,6 +70,7 @@ type request struct {
 	method         string // GET, PUT or DELETE; PUT for an upload
 	contentType    string
 	checksumSHA256 string
+	contentLength  int64 // a PUT's exact body size, checked against the maximum by the handler
 	expiresIn      int64
 	hasExpiresIn   bool
 	delivery       string
@@ -188,6 +190,7 @@ func parsePresign(params map[string]string) (request, error) {
 
 	ct, hasCT := params[paramContentType]
 	sum, hasSum := params[paramChecksum]
+	length, hasLength := params[paramLength]
 	if r.method == http.MethodPut {
 		if !hasCT {
 			return r, errors.New("PUT needs parameter contentType")
@@ -196,14 +199,22 @@ func parsePresign(params map[string]string) (request, error) {
 			return r, fmt.Errorf("contentType: %w", err)
 		}
 		r.contentType = ct
+		if !hasLength {
+			return r, errors.New("PUT needs parameter contentLength, the body's exact size in bytes")
+		}
+		n, err := parseLength(length)
+		if err != nil {
+			return r, err
+		}
+		r.contentLength = n
 		if hasSum {
 			if err := checkChecksum(sum); err != nil {
 				return r, fmt.Errorf("checksumSha256: %w", err)
 			}
 			r.checksumSHA256 = sum
 		}
-	} else if hasCT || hasSum {
-		return r, fmt.Errorf("contentType and checksumSha256 are for PUT only, not %s", r.method)
+	} else if hasCT || hasSum || hasLength {
+		return r, fmt.Errorf("contentType, contentLength and checksumSha256 are for PUT only, not %s", r.method)
 	}
 
 	if raw, ok := params[paramExpiresIn]; ok {
@@ -251,6 +262,40 @@ func parseSeconds(raw string) (int64, error) {
 	n, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("expiresIn %s is not a whole number of seconds", quote(raw))
+	}
+	return n, nil
+}
+
+// IsActiveContent reports whether a browser runs script or markup of the
+// media type ct (parameters ignored, case folded) when it is served from a
+// web origin: text/html, application/xhtml+xml, image/svg+xml, every XML
+// type (text/xml, application/xml, any "+xml" suffix, XSLT), every
+// JavaScript and ECMAScript type, and multipart/x-mixed-replace. Uploads
+// declaring one are refused unless Config.AllowActiveContent.
+func IsActiveContent(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	switch mt {
+	case "text/html", "application/xhtml+xml", "image/svg+xml",
+		"text/xml", "application/xml", "text/xsl", "application/xslt+xml",
+		"text/javascript", "application/javascript", "application/x-javascript",
+		"text/ecmascript", "application/ecmascript", "text/jscript", "text/livescript",
+		"application/x-ecmascript", "text/x-javascript", "text/x-ecmascript", "text/javascript1.0",
+		"multipart/x-mixed-replace":
+		return true
+	}
+	return strings.HasSuffix(mt, "+xml") || strings.HasPrefix(mt, "text/javascript")
+}
+
+// parseLength reads a PUT's contentLength: decimal digits only (no sign,
+// space, exponent or leading zero), at least 1; the handler bounds it.
+func parseLength(raw string) (int64, error) {
+	if raw == "" || len(raw) > 18 || raw[0] == '0' || strings.ContainsFunc(raw, func(r rune) bool { return r < '0' || r > '9' }) {
+		return 0, fmt.Errorf("contentLength %s is not a whole number of bytes, at least 1, in decimal digits", quote(raw))
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("contentLength %s is not a whole number of bytes", quote(raw))
 	}
 	return n, nil
 }

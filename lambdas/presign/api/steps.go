@@ -9,8 +9,9 @@ import (
 	"github.com/securestore/securestore/lambdas/presign/objectkey"
 )
 
-// callerFrom reads the caller from requestContext.authorizer.claims, the
-// only place identity is taken from.
+// callerFrom reads the caller from requestContext.authorizer.claims and,
+// for its groups, the ID token in the Authorization header that the
+// authorizer verified: the only places identity is taken from.
 func callerFrom(ev *event) (identity.Caller, error) {
 	raw := ev.claims
 	if raw == nil {
@@ -20,10 +21,16 @@ func callerFrom(ev *event) (identity.Caller, error) {
 	if !ok || len(claims) == 0 {
 		return identity.Caller{}, errors.New("the caller is not signed in")
 	}
-	c, err := identity.FromClaims(claims)
+	tokens := ev.authorization.values()
+	if len(tokens) != 1 {
+		return identity.Caller{}, errors.New("want exactly one Authorization header with the ID token")
+	}
+	c, err := identity.FromToken(claims, tokens[0])
 	switch {
 	case errors.Is(err, identity.ErrNoSubject):
 		return identity.Caller{}, errors.New("the caller is not signed in")
+	case errors.Is(err, identity.ErrToken):
+		return identity.Caller{}, errors.New("the Authorization header does not hold the caller's ID token")
 	case err != nil:
 		return identity.Caller{}, errors.New("the caller's identity claims are malformed")
 	}

@@ -84,15 +84,26 @@ func start(t *testing.T) *function {
 }
 
 // event is an API Gateway REST proxy event as the Cognito authorizer
-// passes it on.
+// passes it on: the claims (cognito:groups flattened to one string) and
+// the ID token it verified in the Authorization header.
 func event(method, resource string, query map[string]string, body string, sub string, groups ...string) events.APIGatewayProxyRequest {
+	return forged(method, resource, query, body, sub, strings.Join(groups, ","), groups)
+}
+
+// forged is event with the claim string and the token's groups given
+// apart: a group whose name holds the claim's delimiters.
+func forged(method, resource string, query map[string]string, body string, sub, claimGroups string, tokenGroups []string) events.APIGatewayProxyRequest {
 	claims := map[string]any{"sub": sub, "email": sub[:8] + "@example.com", "token_use": "id"}
-	if len(groups) > 0 {
-		claims["cognito:groups"] = strings.Join(groups, ",")
+	token := map[string]any{"sub": sub, "email": sub[:8] + "@example.com", "token_use": "id"}
+	if claimGroups != "" {
+		claims["cognito:groups"] = claimGroups
+	}
+	if len(tokenGroups) > 0 {
+		token["cognito:groups"] = tokenGroups
 	}
 	return events.APIGatewayProxyRequest{
 		Resource: resource, Path: resource, HTTPMethod: method,
-		Headers:               map[string]string{"Content-Type": "application/json"},
+		Headers:               map[string]string{"Content-Type": "application/json", "Authorization": idToken(token)},
 		QueryStringParameters: query,
 		Body:                  body,
 		RequestContext: events.APIGatewayProxyRequestContext{
@@ -100,6 +111,16 @@ func event(method, resource string, query map[string]string, body string, sub st
 			Authorizer: map[string]any{"claims": claims},
 		},
 	}
+}
+
+// idToken is a JWT with payload as Cognito issues ID tokens; the function
+// does not check the signature again (the authorizer has).
+func idToken(payload map[string]any) string {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		panic(err)
+	}
+	return "eyJraWQiOiJlMmUiLCJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString(b) + ".c2lnbmF0dXJl"
 }
 
 // call invokes the function through the Runtime API and decodes the proxy response.
@@ -189,10 +210,10 @@ func TestE2E_PresignedRoundTrip(t *testing.T) {
 	key := "users/" + alice + "/notes/hello.txt"
 	content := []byte("hello from securestore\n")
 
-	putURL, headers := f.presign(t, map[string]string{"key": key, "method": "PUT", "contentType": "text/plain", "checksumSha256": checksum(content)}, alice, "tier-1")
+	putURL, headers := f.presign(t, map[string]string{"key": key, "method": "PUT", "contentType": "text/plain", "contentLength": fmt.Sprint(len(content)), "checksumSha256": checksum(content)}, alice, "tier-1")
 	t.Logf("1. PUT URL for %s, client must send %v", key, headers)
-	if headers["Content-Type"] != "text/plain" || headers["X-Amz-Checksum-Sha256"] != checksum(content) {
-		t.Fatalf("headers = %v, want Content-Type and x-amz-checksum-sha256", headers)
+	if headers["Content-Type"] != "text/plain" || headers["Content-Length"] != fmt.Sprint(len(content)) || headers["X-Amz-Checksum-Sha256"] != checksum(content) {
+		t.Fatalf("headers = %v, want Content-Type, Content-Length and x-amz-checksum-sha256", headers)
 	}
 	if status, body := f.do(t, http.MethodPut, putURL, headers, content); status != http.StatusOK {
 		t.Fatalf("upload: %d %s", status, body)
@@ -272,7 +293,7 @@ func TestE2E_ServerRefusesAbuse(t *testing.T) {
 	f := start(t)
 	home := "users/" + alice + "/"
 	content := []byte("original")
-	putURL, headers := f.presign(t, map[string]string{"key": home + "a.txt", "method": "PUT", "contentType": "text/plain"}, alice)
+	putURL, headers := f.presign(t, map[string]string{"key": home + "a.txt", "method": "PUT", "contentType": "text/plain", "contentLength": fmt.Sprint(len(content))}, alice)
 	if status, body := f.do(t, http.MethodPut, putURL, headers, content); status != http.StatusOK {
 		t.Fatalf("setup upload: %d %s", status, body)
 	}
@@ -290,7 +311,7 @@ func TestE2E_ServerRefusesAbuse(t *testing.T) {
 		}
 	})
 	t.Run("URL reused for another key", func(t *testing.T) {
-		u, h := f.presign(t, map[string]string{"key": home + "b.txt", "method": "PUT", "contentType": "text/plain"}, alice)
+		u, h := f.presign(t, map[string]string{"key": home + "b.txt", "method": "PUT", "contentType": "text/plain", "contentLength": fmt.Sprint(len(content))}, alice)
 		other := strings.Replace(u, "/b.txt?", "/c.txt?", 1)
 		if status, _ := f.do(t, http.MethodPut, other, h, content); status != http.StatusForbidden {
 			t.Errorf("PUT to another key: %d, want 403", status)
@@ -300,7 +321,7 @@ func TestE2E_ServerRefusesAbuse(t *testing.T) {
 		}
 	})
 	t.Run("PUT with another content type", func(t *testing.T) {
-		u, h := f.presign(t, map[string]string{"key": home + "d.txt", "method": "PUT", "contentType": "text/plain"}, alice)
+		u, h := f.presign(t, map[string]string{"key": home + "d.txt", "method": "PUT", "contentType": "text/plain", "contentLength": "8"}, alice)
 		h["Content-Type"] = "text/html"
 		if status, _ := f.do(t, http.MethodPut, u, h, []byte("<script>")); status != http.StatusForbidden {
 			t.Errorf("PUT as text/html: %d, want 403", status)
@@ -310,7 +331,7 @@ func TestE2E_ServerRefusesAbuse(t *testing.T) {
 		}
 	})
 	t.Run("PUT with another body than the signed checksum", func(t *testing.T) {
-		u, h := f.presign(t, map[string]string{"key": home + "e.txt", "method": "PUT", "contentType": "text/plain", "checksumSha256": checksum([]byte("expected"))}, alice)
+		u, h := f.presign(t, map[string]string{"key": home + "e.txt", "method": "PUT", "contentType": "text/plain", "contentLength": "8", "checksumSha256": checksum([]byte("expected"))}, alice)
 		if status, _ := f.do(t, http.MethodPut, u, h, []byte("tampered")); status < 400 || status > 499 {
 			t.Errorf("PUT with another body: %d, want 4xx", status)
 		}
@@ -318,6 +339,19 @@ func TestE2E_ServerRefusesAbuse(t *testing.T) {
 			t.Error("a refused PUT wrote an object")
 		}
 	})
+	// Issue 13: the size is signed, so maxUploadBytes bounds every PUT.
+	for _, size := range []int{len(content) + 1, len(content) - 1, maxUploadBytes * 4} {
+		t.Run(fmt.Sprintf("PUT of %d bytes on a URL signed for %d", size, len(content)), func(t *testing.T) {
+			key := home + fmt.Sprintf("sized-%d.txt", size)
+			u, h := f.presign(t, map[string]string{"key": key, "method": "PUT", "contentType": "text/plain", "contentLength": fmt.Sprint(len(content))}, alice)
+			if status, body := f.do(t, http.MethodPut, u, h, bytes.Repeat([]byte{'x'}, size)); status < 400 || status > 499 {
+				t.Errorf("PUT of %d bytes: %d %s, want 4xx", size, status, body)
+			}
+			if f.exists(t, key) {
+				t.Error("a refused PUT wrote an object")
+			}
+		})
+	}
 	t.Run("URL used with another method", func(t *testing.T) {
 		u, _ := f.presign(t, map[string]string{"key": home + "a.txt"}, alice)
 		if status, _ := f.do(t, http.MethodDelete, u, nil, nil); status != http.StatusForbidden {
@@ -328,7 +362,7 @@ func TestE2E_ServerRefusesAbuse(t *testing.T) {
 		}
 	})
 	t.Run("expired URL", func(t *testing.T) {
-		u, h := f.presign(t, map[string]string{"key": home + "late.txt", "method": "PUT", "contentType": "text/plain", "expiresIn": "1"}, alice)
+		u, h := f.presign(t, map[string]string{"key": home + "late.txt", "method": "PUT", "contentType": "text/plain", "contentLength": fmt.Sprint(len(content)), "expiresIn": "1"}, alice)
 		time.Sleep(2100 * time.Millisecond) // the shortest expiry the API grants is one second
 		if status, _ := f.do(t, http.MethodPut, u, h, content); status != http.StatusForbidden {
 			t.Errorf("expired PUT: %d, want 403", status)
@@ -353,7 +387,12 @@ func TestE2E_FunctionRefusesWithoutSigning(t *testing.T) {
 		{"another user's home", map[string]string{"key": "users/" + bob + "/secret.txt"}, alice, []string{"tier-1"}, http.StatusForbidden},
 		{"tier-1 member reads tier-2", map[string]string{"key": "tier-2/plan.pdf"}, alice, []string{"tier-1"}, http.StatusForbidden},
 		{"tier-10 is not tier-1", map[string]string{"key": "tier-10/plan.pdf"}, alice, []string{"tier-1"}, http.StatusForbidden},
-		{"write to a tier", map[string]string{"key": "tier-1/x", "method": "PUT", "contentType": "text/plain"}, bob, []string{"tier-2"}, http.StatusForbidden},
+		{"write to a tier", map[string]string{"key": "tier-1/x", "method": "PUT", "contentType": "text/plain", "contentLength": "5"}, bob, []string{"tier-2"}, http.StatusForbidden},
+		{"PUT without contentLength", map[string]string{"key": "users/" + alice + "/x", "method": "PUT", "contentType": "text/plain"}, alice, nil, http.StatusBadRequest},
+		{"PUT over maxUploadBytes", map[string]string{"key": "users/" + alice + "/x", "method": "PUT", "contentType": "text/plain", "contentLength": fmt.Sprint(maxUploadBytes + 1)}, alice, nil, http.StatusBadRequest},
+		{"PUT of HTML", map[string]string{"key": "users/" + alice + "/x.html", "method": "PUT", "contentType": "text/html", "contentLength": "5"}, alice, nil, http.StatusBadRequest},
+		{"PUT of SVG", map[string]string{"key": "users/" + alice + "/x.svg", "method": "PUT", "contentType": "image/svg+xml", "contentLength": "5"}, alice, nil, http.StatusBadRequest},
+		{"a POST policy variable in the key", map[string]string{"key": "users/" + alice + "/${filename}"}, alice, nil, http.StatusBadRequest},
 		{"path traversal", map[string]string{"key": "users/" + alice + "/../" + bob + "/x"}, alice, nil, http.StatusBadRequest},
 		{"expiry over the maximum", map[string]string{"key": "users/" + alice + "/x", "expiresIn": "301"}, alice, nil, http.StatusBadRequest},
 	}
@@ -365,6 +404,15 @@ func TestE2E_FunctionRefusesWithoutSigning(t *testing.T) {
 			}
 			t.Logf("%s: %d %q", tc.name, status, body["message"])
 		})
+	}
+	// Issue 13: one group named "guests,tier-2" (or "[tier-2]") is not
+	// membership of tier-2, though the flattened claim string reads so.
+	for _, name := range []string{"guests,tier-2", "[tier-2]"} {
+		status, body := f.call(t, forged(http.MethodGet, "/presign", map[string]string{"key": "tier-2/plan.pdf"}, "", alice, name, []string{name}))
+		if status != http.StatusForbidden || body["url"] != nil {
+			t.Errorf("group %q reading tier-2: %d %v, want 403 and no URL", name, status, body)
+		}
+		t.Logf("a group named %q reading tier-2: %d %q", name, status, body["message"])
 	}
 	// A tier-2 member does read tier-1 (the tiered rule), and the URL works
 	// once the object exists.

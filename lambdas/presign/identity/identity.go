@@ -1,11 +1,14 @@
-// Package identity reads the caller's identity from the claims the API
-// Gateway Cognito authorizer puts in requestContext.authorizer.claims.
+// Package identity reads the caller's identity from what the API Gateway
+// Cognito authorizer verified: the claims it puts in
+// requestContext.authorizer.claims and, for group membership, the ID token
+// itself (FromToken).
 //
-// Identity comes only from these claims; nothing identity-like in a query
-// string or body is ever consulted.
+// Identity comes only from these; nothing identity-like in a query string
+// or body is ever consulted.
 package identity
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -139,4 +142,99 @@ func splitGroups(s string) ([]string, error) {
 		return nil, fmt.Errorf("unexpected bracket or quote in %q", s)
 	}
 	return strings.FieldsFunc(inner, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }), nil
+}
+
+// ErrToken reports an ID token that does not decode, is not a Cognito ID
+// token, or belongs to another subject than the authorizer's claims.
+var ErrToken = errors.New("bad identity token")
+
+// FromToken builds a Caller from the authorizer's claims and the ID token
+// the authorizer has just verified (the request's Authorization header,
+// with or without a "Bearer " prefix): sub and email come from the claims
+// (FromClaims), group membership from the token's own cognito:groups JSON
+// array, never from the claims' cognito:groups, which API Gateway flattens
+// into one string ("a,b" or "[a b]") that a group named "guests,tier-2" or
+// "[tier-2]" would forge.
+//
+// The token's signature is not checked again (the authorizer did); its
+// payload must decode as base64url JSON, say token_use "id", and carry the
+// claims' sub. cognito:groups, when present, must be an array of strings;
+// names are kept exactly, without trimming or splitting, duplicates
+// removed. Errors wrap ErrNoSubject, ErrMalformed or ErrToken.
+func FromToken(claims map[string]any, authorization string) (Caller, error) {
+	c, err := FromClaims(withoutGroups(claims))
+	if err != nil {
+		return Caller{}, err
+	}
+	payload, err := tokenPayload(authorization)
+	if err != nil {
+		return Caller{}, fmt.Errorf("identity: %w: %w", ErrToken, err)
+	}
+	if use, _ := payload["token_use"].(string); use != "id" {
+		return Caller{}, fmt.Errorf("identity: %w: token_use is %v, want an ID token", ErrToken, payload["token_use"])
+	}
+	if sub, _ := payload[ClaimSub].(string); sub != c.Sub {
+		return Caller{}, fmt.Errorf("identity: %w: the token's sub differs from the authorizer's", ErrToken)
+	}
+	switch raw := payload[ClaimGroups].(type) {
+	case nil:
+	case []any:
+		for i, e := range raw {
+			name, ok := e.(string)
+			if !ok {
+				return Caller{}, fmt.Errorf("identity: %w: %s element %d is a %T, want a string", ErrToken, ClaimGroups, i, e)
+			}
+			if name != "" && !slices.Contains(c.Groups, name) {
+				c.Groups = append(c.Groups, name)
+			}
+		}
+	default:
+		return Caller{}, fmt.Errorf("identity: %w: %s is a %T, want an array of strings", ErrToken, ClaimGroups, raw)
+	}
+	return c, nil
+}
+
+func withoutGroups(claims map[string]any) map[string]any {
+	if _, ok := claims[ClaimGroups]; !ok {
+		return claims
+	}
+	out := make(map[string]any, len(claims))
+	for k, v := range claims {
+		if k != ClaimGroups {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// maxToken bounds the Authorization header read (a Cognito ID token is a
+// few kilobytes).
+const maxToken = 16 << 10
+
+// tokenPayload decodes the payload of a JWT: the second of three
+// base64url parts, a JSON object.
+func tokenPayload(authorization string) (map[string]any, error) {
+	tok := authorization
+	if len(tok) > 7 && strings.EqualFold(tok[:7], "Bearer ") {
+		tok = tok[7:]
+	}
+	switch {
+	case tok == "":
+		return nil, errors.New("no token in the Authorization header")
+	case len(tok) > maxToken:
+		return nil, fmt.Errorf("the token is longer than %d bytes", maxToken)
+	}
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return nil, errors.New("the token is not a JWT (three dot-separated parts)")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return nil, errors.New("the token's payload is not base64url")
+	}
+	var payload map[string]any
+	if err := json.Unmarshal(raw, &payload); err != nil || payload == nil {
+		return nil, errors.New("the token's payload is not a JSON object")
+	}
+	return payload, nil
 }

@@ -1,8 +1,12 @@
 package identity
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -70,5 +74,91 @@ func TestFromClaims(t *testing.T) {
 				t.Fatalf("FromClaims = %#v, want %#v", got, tc.want)
 			}
 		})
+	}
+}
+
+func jwt(t *testing.T, payload map[string]any) string {
+	t.Helper()
+	b, err := json.Marshal(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString(b) + ".c2ln"
+}
+
+// The attack FromToken closes: one group whose name holds the claim
+// string's delimiters reads, from the flattened claim, as membership of
+// a tier.
+func TestFromClaims_FlattenedGroupsForgeMembership(t *testing.T) {
+	for _, flat := range []string{"guests,tier-2", "[tier-2]"} {
+		c, err := FromClaims(map[string]any{"sub": "u1", "cognito:groups": flat})
+		if err != nil || !slices.Contains(c.Groups, "tier-2") {
+			t.Errorf("FromClaims(%q) = %v, %v: the claim alone reads as tier-2", flat, c.Groups, err)
+		}
+	}
+}
+
+func TestFromToken(t *testing.T) {
+	claims := map[string]any{"sub": "u1", "email": "u1@example.com", "cognito:groups": "guests,tier-2"}
+	id := func(over map[string]any) map[string]any {
+		p := map[string]any{"sub": "u1", "token_use": "id", "cognito:groups": []string{"guests,tier-2"}}
+		for k, v := range over {
+			if v == nil {
+				delete(p, k)
+			} else {
+				p[k] = v
+			}
+		}
+		return p
+	}
+	t.Run("groups are the token's names, delimiters and all", func(t *testing.T) {
+		for _, auth := range []string{jwt(t, id(nil)), "Bearer " + jwt(t, id(nil))} {
+			c, err := FromToken(claims, auth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{"guests,tier-2"}; !slices.Equal(c.Groups, want) || c.Sub != "u1" || c.Email != "u1@example.com" {
+				t.Errorf("FromToken = %+v, want sub u1, groups %q", c, want)
+			}
+		}
+	})
+	t.Run("no groups", func(t *testing.T) {
+		c, err := FromToken(claims, jwt(t, id(map[string]any{"cognito:groups": nil})))
+		if err != nil || len(c.Groups) != 0 {
+			t.Errorf("FromToken = %+v, %v; want no groups", c, err)
+		}
+	})
+	t.Run("several groups, duplicates dropped", func(t *testing.T) {
+		c, err := FromToken(claims, jwt(t, id(map[string]any{"cognito:groups": []string{"tier-1", "[x]", "tier-1"}})))
+		if want := []string{"tier-1", "[x]"}; err != nil || !slices.Equal(c.Groups, want) {
+			t.Errorf("FromToken = %v, %v; want %q", c.Groups, err, want)
+		}
+	})
+	for _, tc := range []struct {
+		name, auth string
+		want       error
+	}{
+		{"empty header", "", ErrToken},
+		{"Bearer alone", "Bearer ", ErrToken},
+		{"not three parts", "a.b", ErrToken},
+		{"payload not base64url", "a.%%%.c", ErrToken},
+		{"payload not JSON", "a." + base64.RawURLEncoding.EncodeToString([]byte("{")) + ".c", ErrToken},
+		{"payload an array", "a." + base64.RawURLEncoding.EncodeToString([]byte(`["tier-2"]`)) + ".c", ErrToken},
+		{"an access token", jwt(t, id(map[string]any{"token_use": "access"})), ErrToken},
+		{"no token_use", jwt(t, id(map[string]any{"token_use": nil})), ErrToken},
+		{"another subject", jwt(t, id(map[string]any{"sub": "u2"})), ErrToken},
+		{"no subject", jwt(t, id(map[string]any{"sub": nil})), ErrToken},
+		{"groups a string", jwt(t, id(map[string]any{"cognito:groups": "tier-2"})), ErrToken},
+		{"groups with a number", jwt(t, id(map[string]any{"cognito:groups": []any{"tier-2", 1}})), ErrToken},
+		{"over-long token", "a." + strings.Repeat("A", 17<<10) + ".c", ErrToken},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := FromToken(claims, tc.auth); !errors.Is(err, tc.want) {
+				t.Errorf("FromToken error = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	if _, err := FromToken(map[string]any{}, jwt(t, id(nil))); !errors.Is(err, ErrNoSubject) {
+		t.Errorf("no claims: error = %v, want ErrNoSubject", err)
 	}
 }

@@ -19,6 +19,8 @@
 //     a dot (for example U+2215, U+2044, U+29F8, U+FF0F, U+FF3C, U+2024,
 //     U+2025, U+FF0E). The zero-width joiners U+200C and U+200D stay
 //     allowed: emoji sequences and several scripts need them;
+//   - it must not contain "${", which S3 substitutes in a POST form's key
+//     (${filename}) and IAM in policies;
 //   - it must not contain a percent escape ("%" and two hex digits) that
 //     decodes to "/", ".", "\", "%" (which would allow double encoding such
 //     as "%252e"), a control byte, or a byte of 0x80 and above (which could
@@ -58,6 +60,9 @@ var (
 	// ErrEncoded reports a percent escape of a character that is refused
 	// or that could change how the key is split into segments.
 	ErrEncoded = errors.New("key contains a dangerous percent escape")
+	// ErrVariable reports "${", which starts a variable in a POST policy
+	// (${filename}) and in IAM policies.
+	ErrVariable = errors.New("key contains \"${\"")
 )
 
 // confusables lists the refused runes that are neither ASCII nor controls,
@@ -116,6 +121,9 @@ func Validate(key string) error {
 	}
 	if strings.HasPrefix(key, "/") {
 		return fmt.Errorf("objectkey: %w", ErrLeadingSlash)
+	}
+	if i := strings.Index(key, "${"); i >= 0 {
+		return fmt.Errorf("objectkey: %w at byte %d", ErrVariable, i)
 	}
 	for i, seg := range strings.Split(key, "/") {
 		if seg == "" || seg == "." || seg == ".." {

@@ -62,6 +62,8 @@ func TestValidate(t *testing.T) {
 		{"fullwidth reverse solidus", "a\uFF3Cb", ErrConfusable},
 		{"fullwidth dots", "a/\uFF0E\uFF0E/b", ErrConfusable},
 		{"two dot leader", "a/\u2025/b", ErrConfusable},
+		{"POST policy variable", "users/u/${filename}", ErrVariable},
+		{"variable after text", "a/b${x}", ErrVariable},
 		{"encoded dotdot", "a/%2e%2e/b", ErrEncoded},
 		{"encoded dotdot upper", "a/%2E%2E/b", ErrEncoded},
 		{"encoded slash", "users%2Fbob/x", ErrEncoded},

@@ -61,7 +61,7 @@ func BenchmarkPresign(b *testing.B) {
 	}
 	for _, r := range []Request{
 		{Method: MethodGet, Key: benchKey, Expires: 300 * time.Second},
-		{Method: MethodPut, Key: benchKey, ContentType: "application/pdf", ChecksumSHA256: benchChecksum, Expires: 300 * time.Second},
+		{Method: MethodPut, Key: benchKey, ContentType: "application/pdf", ChecksumSHA256: benchChecksum, ContentLength: 1 << 20, Expires: 300 * time.Second},
 	} {
 		b.Run(r.Method, func(b *testing.B) {
 			ctx := context.Background()

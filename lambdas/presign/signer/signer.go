@@ -44,6 +44,9 @@ import (
 // MaxExpires is the longest expiry SigV4 query authentication allows.
 const MaxExpires = 7 * 24 * time.Hour
 
+// MaxPutBytes is the largest body of a single PUT S3 accepts (5 GiB).
+const MaxPutBytes = 5 << 30
+
 // UnsignedPayload is the payload hash of presigned S3 requests: the body is
 // not part of the signature (a PUT's integrity comes from its checksum header).
 const UnsignedPayload = "UNSIGNED-PAYLOAD"
@@ -80,6 +83,10 @@ type Request struct {
 	// ChecksumSHA256 is the base64 SHA-256 of a PUT's body, signed as
 	// x-amz-checksum-sha256 so that S3 refuses any other body. Optional.
 	ChecksumSHA256 string
+	// ContentLength is the exact size of a PUT's body, 1 to MaxPutBytes,
+	// signed as Content-Length so that S3 refuses a body of any other
+	// size; required for PUT, not allowed with other methods.
+	ContentLength int64
 	// Expires is how long the URL is valid, 1 s to MaxExpires.
 	Expires time.Duration
 }
@@ -278,6 +285,8 @@ func (s *S3) Presign(ctx context.Context, r Request) (URL, error) {
 	if r.ChecksumSHA256 != "" {
 		req.Header[HeaderChecksumSHA256] = []string{r.ChecksumSHA256}
 	}
+	// The signer signs Content-Length from the request's length.
+	req.ContentLength = r.ContentLength
 	now := s.now().UTC()
 	signed, headers, err := s.v4.PresignHTTP(ctx, creds, req, UnsignedPayload, "s3", s.region, now)
 	if err != nil {
@@ -314,7 +323,7 @@ func (s *S3) presignSDK(ctx context.Context, r Request) (URL, error) {
 	case MethodDelete:
 		req, err = s.presign.PresignDeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(r.Key)}, expires)
 	case MethodPut:
-		in := &s3.PutObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(r.Key), ContentType: aws.String(r.ContentType)}
+		in := &s3.PutObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(r.Key), ContentType: aws.String(r.ContentType), ContentLength: aws.Int64(r.ContentLength)}
 		if r.ChecksumSHA256 != "" {
 			in.ChecksumSHA256 = aws.String(r.ChecksumSHA256)
 		}
@@ -324,6 +333,9 @@ func (s *S3) presignSDK(ctx context.Context, r Request) (URL, error) {
 		return URL{}, fmt.Errorf("signer: presign %s: %w", r.Method, err)
 	}
 	headers := clientHeaders(req.SignedHeader)
+	if r.Method == MethodPut && headers["Content-Length"] != strconv.FormatInt(r.ContentLength, 10) {
+		return URL{}, fmt.Errorf("signer: presign PUT: the SDK does not sign Content-Length for bucket %q", s.bucket)
+	}
 	if r.ChecksumSHA256 != "" && headers[HeaderChecksumSHA256] != r.ChecksumSHA256 {
 		// SigV4a hoists it into the query, where S3 does not promise to
 		// check it against the body.
@@ -390,12 +402,15 @@ func (r Request) check() error {
 	var problems []string
 	switch r.Method {
 	case MethodGet, MethodDelete:
-		if r.ContentType != "" || r.ChecksumSHA256 != "" {
-			problems = append(problems, "content type and checksum apply to PUT only")
+		if r.ContentType != "" || r.ChecksumSHA256 != "" || r.ContentLength != 0 {
+			problems = append(problems, "content type, checksum and content length apply to PUT only")
 		}
 	case MethodPut:
 		if r.ContentType == "" {
 			problems = append(problems, "PUT needs a content type")
+		}
+		if r.ContentLength < 1 || r.ContentLength > MaxPutBytes {
+			problems = append(problems, fmt.Sprintf("PUT needs a content length from 1 to %d bytes, received %d", int64(MaxPutBytes), r.ContentLength))
 		}
 		if r.ChecksumSHA256 != "" && !isSHA256(r.ChecksumSHA256) {
 			problems = append(problems, "checksum must be the base64 encoding of 32 bytes")

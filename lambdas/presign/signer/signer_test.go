@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +73,7 @@ func sdkPresign(t *testing.T, client *s3.Client, bucket string, r Request) strin
 	case MethodDelete:
 		req, err = pc.PresignDeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key)})
 	case MethodPut:
-		in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key), ContentType: aws.String(r.ContentType)}
+		in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key), ContentType: aws.String(r.ContentType), ContentLength: aws.Int64(r.ContentLength)}
 		if r.ChecksumSHA256 != "" {
 			in.ChecksumSHA256 = aws.String(r.ChecksumSHA256)
 		}
@@ -134,8 +135,8 @@ func TestPresign_SameURLAsTheSDK(t *testing.T) {
 			for _, r := range []Request{
 				{Method: MethodGet, Key: key, Expires: 300 * time.Second},
 				{Method: MethodDelete, Key: key, Expires: 60 * time.Second},
-				{Method: MethodPut, Key: key, ContentType: "application/pdf", Expires: 300 * time.Second},
-				{Method: MethodPut, Key: key, ContentType: "text/plain; charset=utf-8", ChecksumSHA256: testChecksum, Expires: 120 * time.Second},
+				{Method: MethodPut, Key: key, ContentType: "application/pdf", ContentLength: 1234, Expires: 300 * time.Second},
+				{Method: MethodPut, Key: key, ContentType: "text/plain; charset=utf-8", ContentLength: 1234, ChecksumSHA256: testChecksum, Expires: 120 * time.Second},
 			} {
 				t.Run(c.name+"/"+r.Method+"/"+key, func(t *testing.T) {
 					got, err := s.Presign(context.Background(), r)
@@ -173,7 +174,7 @@ func TestPresign_SDKSignsWhatTheFastPathDoesNot(t *testing.T) {
 	}
 	for _, r := range []Request{
 		{Method: MethodGet, Key: "users/u/a b.txt", Expires: time.Minute},
-		{Method: MethodPut, Key: "users/u/a b.txt", ContentType: "image/png", ChecksumSHA256: testChecksum, Expires: 2 * time.Minute},
+		{Method: MethodPut, Key: "users/u/a b.txt", ContentType: "image/png", ContentLength: 1234, ChecksumSHA256: testChecksum, Expires: 2 * time.Minute},
 	} {
 		t.Run(r.Method, func(t *testing.T) {
 			got, err := s.Presign(context.Background(), r)
@@ -201,6 +202,10 @@ func TestPresign_SDKSignsWhatTheFastPathDoesNot(t *testing.T) {
 			req := &http.Request{Method: r.Method, URL: u, Host: u.Host, Header: http.Header{}}
 			for k, v := range got.Headers {
 				req.Header.Set(k, v)
+			}
+			if n := got.Headers["Content-Length"]; n != "" {
+				// v4.Signer signs the request's length, not the header.
+				req.ContentLength, _ = strconv.ParseInt(n, 10, 64)
 			}
 			creds, err := client.Options().Credentials.Retrieve(context.Background())
 			if err != nil {
@@ -234,7 +239,7 @@ func TestPresign_RefusesAnUnsignedChecksum(t *testing.T) {
 	if s.direct {
 		t.Fatal("a Multi-Region Access Point went to the fast path")
 	}
-	u, err := s.Presign(context.Background(), Request{Method: MethodPut, Key: "k", ContentType: "a/b", ChecksumSHA256: testChecksum, Expires: time.Minute})
+	u, err := s.Presign(context.Background(), Request{Method: MethodPut, Key: "k", ContentType: "a/b", ContentLength: 1234, ChecksumSHA256: testChecksum, Expires: time.Minute})
 	if err == nil || !strings.Contains(err.Error(), HeaderChecksumSHA256) {
 		t.Errorf("Presign = %+v, %v; want an error about the checksum header", u, err)
 	}
@@ -255,10 +260,10 @@ func TestPresign_HeadersAreExactlyTheSignedOnes(t *testing.T) {
 	}{
 		{"GET needs none", Request{Method: MethodGet, Key: "k", Expires: time.Minute}, map[string]string{}},
 		{"DELETE needs none", Request{Method: MethodDelete, Key: "k", Expires: time.Minute}, map[string]string{}},
-		{"PUT signs the content type", Request{Method: MethodPut, Key: "k", ContentType: "image/png", Expires: time.Minute},
-			map[string]string{"Content-Type": "image/png"}},
-		{"PUT signs the checksum", Request{Method: MethodPut, Key: "k", ContentType: "image/png", ChecksumSHA256: testChecksum, Expires: time.Minute},
-			map[string]string{"Content-Type": "image/png", "X-Amz-Checksum-Sha256": testChecksum}},
+		{"PUT signs the content type", Request{Method: MethodPut, Key: "k", ContentType: "image/png", ContentLength: 1234, Expires: time.Minute},
+			map[string]string{"Content-Type": "image/png", "Content-Length": "1234"}},
+		{"PUT signs the checksum", Request{Method: MethodPut, Key: "k", ContentType: "image/png", ContentLength: 1234, ChecksumSHA256: testChecksum, Expires: time.Minute},
+			map[string]string{"Content-Type": "image/png", "Content-Length": "1234", "X-Amz-Checksum-Sha256": testChecksum}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -352,10 +357,13 @@ func TestPresign_RejectsBadRequests(t *testing.T) {
 		{"negative expiry", Request{Method: MethodGet, Key: "k", Expires: -time.Second}, "expiry"},
 		{"fractional expiry", Request{Method: MethodGet, Key: "k", Expires: 1500 * time.Millisecond}, "whole seconds"},
 		{"over seven days", Request{Method: MethodGet, Key: "k", Expires: MaxExpires + time.Second}, "expiry"},
-		{"PUT without content type", Request{Method: MethodPut, Key: "k", Expires: time.Minute}, "content type"},
+		{"PUT without content type", Request{Method: MethodPut, Key: "k", ContentLength: 1, Expires: time.Minute}, "content type"},
+		{"PUT without content length", Request{Method: MethodPut, Key: "k", ContentType: "a/b", Expires: time.Minute}, "content length from 1"},
+		{"PUT over 5 GiB", Request{Method: MethodPut, Key: "k", ContentType: "a/b", ContentLength: 5<<30 + 1, Expires: time.Minute}, "content length from 1"},
+		{"GET with a content length", Request{Method: MethodGet, Key: "k", ContentLength: 5, Expires: time.Minute}, "PUT only"},
 		{"GET with content type", Request{Method: MethodGet, Key: "k", ContentType: "a/b", Expires: time.Minute}, "PUT only"},
-		{"checksum not base64", Request{Method: MethodPut, Key: "k", ContentType: "a/b", ChecksumSHA256: "not base64!", Expires: time.Minute}, "32 bytes"},
-		{"checksum wrong length", Request{Method: MethodPut, Key: "k", ContentType: "a/b", ChecksumSHA256: base64.StdEncoding.EncodeToString([]byte("short")), Expires: time.Minute}, "32 bytes"},
+		{"checksum not base64", Request{Method: MethodPut, Key: "k", ContentType: "a/b", ContentLength: 1234, ChecksumSHA256: "not base64!", Expires: time.Minute}, "32 bytes"},
+		{"checksum wrong length", Request{Method: MethodPut, Key: "k", ContentType: "a/b", ContentLength: 1234, ChecksumSHA256: base64.StdEncoding.EncodeToString([]byte("short")), Expires: time.Minute}, "32 bytes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
