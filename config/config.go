@@ -23,8 +23,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
 // Config is the validated configuration of one environment.
@@ -223,9 +225,9 @@ var Keys = []Key{
 	{Name: "accessRules", Kind: String, Default: "", Doc: "Presign access rules as JSON (`[{\"prefix\":\"reports/\",\"groups\":[\"tier-2\"],\"methods\":[\"GET\"]}]`); empty derives them from `tiers` plus a private `users/{sub}/` home.",
 		set: str(func(c *Config, v string) error { c.AccessRules = v; return nil })},
 	{Name: "urlTtlSeconds", Kind: Int, Default: "300", Doc: "Default and maximum lifetime of a presigned URL, in seconds.",
-		set: integer(1, 43200, func(c *Config, v int) { c.URLTTLSeconds = v })},
+		set: integer(1, int(settings.MaxURLTTL/time.Second), func(c *Config, v int) { c.URLTTLSeconds = v })},
 	{Name: "maxUploadBytes", Kind: Int, Default: "104857600", Doc: "Largest object a presigned PUT (its signed `contentLength`) or POST accepts, in bytes (at most 5 GiB).",
-		set: integer(1, 5<<30, func(c *Config, v int) { c.MaxUploadBytes = v })},
+		set: integer(1, int(settings.MaxPutBytes), func(c *Config, v int) { c.MaxUploadBytes = v })},
 	{Name: "allowActiveContent", Kind: Bool, Default: "false", Doc: "Let uploads declare content types a browser runs (HTML, SVG, JavaScript, XML); refused with 400 by default, since the distribution would serve them on its origin.",
 		set: boolean(func(c *Config, v bool) { c.AllowActiveContent = v })},
 	{Name: "mfa", Kind: String, Default: "optional", Doc: "Cognito MFA (TOTP): `optional` or `required`.",

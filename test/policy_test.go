@@ -258,6 +258,8 @@ func (d *deployment) roleRequest(action, key string, ctx map[string]any) policys
 	c := transport()
 	c["aws:PrincipalArn"] = d.roleArn
 	c["aws:PrincipalAccount"] = d.account
+	c["aws:PrincipalIsAWSService"] = "false"
+	c["aws:ResourceAccount"] = d.account
 	for k, v := range ctx {
 		c[k] = v
 	}
@@ -272,17 +274,26 @@ func (d *deployment) roleRequest(action, key string, ctx map[string]any) policys
 // policies) while serving a request on the data bucket; viaRegion "" is a
 // direct call.
 func (d *deployment) kmsCall(principal, principalArn, action, viaRegion string, identity []policysim.Policy) policysim.Simulation {
-	c := map[string]any{"aws:SecureTransport": "true"}
+	c := map[string]any{"aws:SecureTransport": "true", "aws:PrincipalIsAWSService": "false"}
 	if principalArn != "" {
 		account := strings.Split(principalArn, ":")[4]
 		c["aws:PrincipalArn"] = principalArn
 		c["aws:PrincipalAccount"] = account
 		c["kms:CallerAccount"] = account
+	} else {
+		c["aws:PrincipalIsAWSService"] = "true"
+		c["aws:PrincipalServiceName"] = principal
 	}
 	if viaRegion != "" {
 		c["kms:ViaService"] = "s3." + viaRegion + ".amazonaws.com"
-		// With an S3 bucket key the encryption context is the bucket's ARN.
-		c["kms:EncryptionContext:aws:s3:arn"] = d.bucketArn
+		c["aws:ViaAWSService"] = "true"
+		// With an S3 bucket key the encryption context is the bucket's
+		// ARN (iam-simulate does not know the per-key
+		// kms:EncryptionContext:aws:s3:arn form; none of the policies
+		// here conditions on it).
+		if action != "kms:PutKeyPolicy" && action != "kms:CreateGrant" {
+			c["kms:EncryptionContextKeys"] = []string{"aws:s3:arn"}
+		}
 	}
 	return policysim.Simulation{
 		Request:  policysim.Request{Principal: principal, Action: action, Resource: d.keyArn, ResourceAccount: d.account, Context: c},
@@ -293,12 +304,17 @@ func (d *deployment) kmsCall(principal, principalArn, action, viaRegion string, 
 
 // s3HeaderKeys are the S3 condition keys named after request headers (or
 // POST form fields) that a presigned request may carry.
-var s3HeaderKeys = []string{
-	"x-amz-acl", "x-amz-content-sha256", "x-amz-copy-source", "x-amz-grant-full-control", "x-amz-grant-read",
-	"x-amz-grant-read-acp", "x-amz-grant-write", "x-amz-grant-write-acp", "x-amz-metadata-directive",
-	"x-amz-object-lock-legal-hold", "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date",
-	"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
-	"x-amz-server-side-encryption-customer-algorithm", "x-amz-storage-class", "x-amz-website-redirect-location",
+var s3HeaderKeys = map[string]string{
+	"x-amz-acl": "s3:x-amz-acl", "x-amz-content-sha256": "s3:x-amz-content-sha256", "x-amz-copy-source": "s3:x-amz-copy-source",
+	"x-amz-grant-full-control": "s3:x-amz-grant-full-control", "x-amz-grant-read": "s3:x-amz-grant-read",
+	"x-amz-grant-read-acp": "s3:x-amz-grant-read-acp", "x-amz-grant-write": "s3:x-amz-grant-write",
+	"x-amz-grant-write-acp": "s3:x-amz-grant-write-acp", "x-amz-metadata-directive": "s3:x-amz-metadata-directive",
+	"x-amz-object-lock-legal-hold": "s3:object-lock-legal-hold", "x-amz-object-lock-mode": "s3:object-lock-mode",
+	"x-amz-object-lock-retain-until-date":             "s3:object-lock-retain-until-date",
+	"x-amz-server-side-encryption":                    "s3:x-amz-server-side-encryption",
+	"x-amz-server-side-encryption-aws-kms-key-id":     "s3:x-amz-server-side-encryption-aws-kms-key-id",
+	"x-amz-server-side-encryption-customer-algorithm": "s3:x-amz-server-side-encryption-customer-algorithm",
+	"x-amz-storage-class":                             "s3:x-amz-storage-class", "x-amz-website-redirect-location": "s3:x-amz-website-redirect-location",
 }
 
 // signingOnly are the x-amz- parameters that sign a request and are no
@@ -316,9 +332,9 @@ func headerContext(params map[string]string) (map[string]any, error) {
 	c := map[string]any{}
 	for name, v := range params {
 		n := strings.ToLower(name)
-		switch {
-		case slices.Contains(s3HeaderKeys, n):
-			c["s3:"+n] = v
+		switch key, ok := s3HeaderKeys[n]; {
+		case ok:
+			c[key] = v
 		case slices.Contains(signingOnly, n) || !strings.HasPrefix(n, "x-amz-"):
 		default:
 			return nil, fmt.Errorf("the request carries %s, which the suite does not map to a condition key: add it to s3HeaderKeys or signingOnly", name)
@@ -546,6 +562,8 @@ func (d *deployment) cloudFrontRequest(action, key, distributionArn string, over
 	c := transport()
 	c["aws:SourceArn"] = distributionArn
 	c["aws:SourceAccount"] = strings.Split(distributionArn, ":")[4]
+	c["aws:PrincipalIsAWSService"] = "true"
+	c["aws:PrincipalServiceName"] = "cloudfront.amazonaws.com"
 	c["s3:authType"] = "REST-HEADER"
 	c["s3:signatureversion"] = "AWS4-HMAC-SHA256"
 	for k, v := range over {

@@ -6,7 +6,7 @@
 // can therefore grant themselves kms:Decrypt by changing the key policy,
 // which CloudTrail records as a management event.
 // Data-plane use is granted in the key policy, to named principals only, with
-// AllowRoleViaS3 and AllowService.
+// AllowViaS3 and AllowService.
 package encryptionkey
 
 import (
@@ -29,7 +29,7 @@ const DefaultAlias = "alias/securestore/data"
 // key takes effect.
 const PendingWindowDays = 30
 
-// Data-plane action sets for AllowRoleViaS3 and AllowService.
+// Data-plane action sets for AllowViaS3 and AllowService.
 var (
 	// DecryptActions lets a principal read SSE-KMS objects.
 	DecryptActions = []string{"kms:Decrypt"}
@@ -86,7 +86,7 @@ type EncryptionKey struct {
 	Key awskms.IKey
 }
 
-// New creates the key under scope. It panics with a *validate.Error naming
+// New creates the key under scope. It panics with a *validation.Error naming
 // each invalid prop.
 func New(scope constructs.Construct, id *string, props *Props) *EncryptionKey {
 	c := constructs.NewConstruct(scope, id)
@@ -182,16 +182,17 @@ func isRoleArn(s string) bool {
 		parts[3] == "" && len(parts[4]) == 12 && strings.HasPrefix(parts[5], "role/") && len(parts[5]) > len("role/")
 }
 
-// AllowRoleViaS3 adds a key-policy statement that lets the role roleArn use
-// key for actions, only when S3 in this stack's region calls KMS on its
-// behalf (kms:ViaService) and only from this account (kms:CallerAccount).
-// On an imported key the statement cannot be added: a synth warning tells the
-// user to add it to the key's policy themselves.
-func AllowRoleViaS3(key awskms.IKey, sid string, roleArn *string, actions []string) {
+// AllowViaS3 adds a key-policy statement that lets principal (a role, or
+// the principal of any awsiam.IGrantable) use key for actions, only when S3
+// in this stack's region calls KMS on its behalf (kms:ViaService) and only
+// from this account (kms:CallerAccount). On an imported key the statement
+// cannot be added: a synth warning tells the user to add it to the key's
+// policy themselves.
+func AllowViaS3(key awskms.IKey, sid string, principal awsiam.IPrincipal, actions []string) {
 	stack := awscdk.Stack_Of(key)
 	stmt := awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String(sid),
-		Principals: &[]awsiam.IPrincipal{awsiam.NewArnPrincipal(roleArn)},
+		Principals: &[]awsiam.IPrincipal{principal},
 		Actions:    jsii.Strings(actions...),
 		Resources:  jsii.Strings("*"),
 		Conditions: &map[string]any{
@@ -207,7 +208,7 @@ func AllowRoleViaS3(key awskms.IKey, sid string, roleArn *string, actions []stri
 // AllowService adds a key-policy statement that lets an AWS service principal
 // (for example "cloudfront.amazonaws.com") use key for actions only on behalf
 // of the one resource sourceArn (StringEquals AWS:SourceArn).
-// On an imported key it adds nothing and warns, as AllowRoleViaS3 does.
+// On an imported key it adds nothing and warns, as AllowViaS3 does.
 func AllowService(key awskms.IKey, sid, service string, sourceArn *string, actions []string) {
 	stmt := awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String(sid),

@@ -1,16 +1,15 @@
 package encryptionkey
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
-
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/internal/cdktest"
 )
 
 func TestNew_RejectsBadProps(t *testing.T) {
@@ -26,18 +25,9 @@ func TestNew_RejectsBadProps(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var verr *validate.Error
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						e, _ := r.(error)
-						if !errors.As(e, &verr) {
-							t.Fatalf("panicked with %v", r)
-						}
-					}
-				}()
+			verr := cdktest.Invalid(t, func() {
 				New(awscdk.NewStack(awscdk.NewApp(nil), jsii.String("S"), nil), jsii.String("Key"), tc.props)
-			}()
+			})
 			if verr == nil {
 				t.Fatal("New accepted the props")
 			}
@@ -53,7 +43,7 @@ func TestNew_RejectsBadProps(t *testing.T) {
 func TestAllowHelpers_AddConditionedStatements(t *testing.T) {
 	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("S"), nil)
 	k := New(stack, jsii.String("Key"), nil)
-	AllowRoleViaS3(k.Key, "ReaderUse", jsii.String("arn:aws:iam::123456789012:role/reader"), DecryptActions)
+	AllowViaS3(k.Key, "ReaderUse", awsiam.NewArnPrincipal(jsii.String("arn:aws:iam::123456789012:role/reader")), DecryptActions)
 	AllowService(k.Key, "CdnUse", "cloudfront.amazonaws.com", jsii.String("arn:aws:cloudfront::123456789012:distribution/E123"), DecryptActions)
 	tpl := assertions.Template_FromStack(stack, nil)
 	tpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), &map[string]any{

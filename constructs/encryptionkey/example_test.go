@@ -22,7 +22,7 @@ func Example() {
 	reader := awsiam.NewRole(stack, jsii.String("Reader"), &awsiam.RoleProps{
 		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 	})
-	encryptionkey.AllowRoleViaS3(key.Key, "ReaderDecryptViaS3", reader.RoleArn(), encryptionkey.DecryptActions)
+	encryptionkey.AllowViaS3(key.Key, "ReaderDecryptViaS3", reader, encryptionkey.DecryptActions)
 
 	keys := assertions.Template_FromStack(stack, nil).FindResources(jsii.String("AWS::KMS::Key"), nil)
 	for _, k := range *keys {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -18,6 +19,7 @@ import (
 	"github.com/securestore/securestore/constructs/privatecdn"
 	"github.com/securestore/securestore/internal/validate"
 	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
 // MaxEnvironmentBytes is what Lambda allows for all environment variables
@@ -35,13 +37,13 @@ var (
 )
 
 // check validates p, collecting every problem, and panics once with a
-// *validate.Error if there is any. It returns the props with defaults applied.
-func check(c constructs.Construct, p *Props) *settings {
+// *validation.Error if there is any. It returns the props with defaults applied.
+func check(c constructs.Construct, p *Props) *effective {
 	problems := validate.For(*c.Node().Path())
-	s := &settings{
+	s := &effective{
 		tiers:          p.Tiers,
-		ttlSeconds:     DefaultURLTTLSeconds,
-		maxUploadBytes: DefaultMaxUploadBytes,
+		ttlSeconds:     int64(settings.DefaultURLTTL / time.Second),
+		maxUploadBytes: settings.DefaultMaxUploadBytes,
 		rate:           DefaultThrottleRateLimit,
 		burst:          DefaultThrottleBurstLimit,
 		concurrency:    DefaultReservedConcurrency,
@@ -92,17 +94,27 @@ func check(c constructs.Construct, p *Props) *settings {
 		s.role = role
 	}
 
+	if p.UserPool != nil {
+		// These configure the pool this construct would create.
+		if p.MFARequired != nil {
+			problems.Addf("MFARequired", "must be nil with UserPool: set MFA on your own pool")
+		}
+		if p.UnsafeDisableThreatProtection != nil {
+			problems.Addf("UnsafeDisableThreatProtection", "must be nil with UserPool: set threat protection on your own pool")
+		}
+	}
+
 	if p.URLTTL != nil {
 		ms := *p.URLTTL.ToMilliseconds(nil)
-		if ms < 1000 || ms > MaxURLTTLSeconds*1000 || math.Mod(ms, 1000) != 0 {
-			problems.Addf("URLTTL", "must be whole seconds from 1 second to 7 days, received %s", *p.URLTTL.ToHumanString())
+		if ms < 1000 || ms > float64(settings.MaxURLTTL/time.Millisecond) || math.Mod(ms, 1000) != 0 {
+			problems.Addf("URLTTL", "must be whole seconds from 1 second to %s, received %s", settings.MaxURLTTL, *p.URLTTL.ToHumanString())
 		} else {
 			s.ttlSeconds = int64(ms / 1000)
 		}
 	}
 	if p.MaxUploadBytes != nil {
-		if v := *p.MaxUploadBytes; !whole(v) || v < 1 || v > MaxUploadLimit {
-			problems.Addf("MaxUploadBytes", "must be a whole number of bytes from 1 to %d (5 GiB), received %v", int64(MaxUploadLimit), v)
+		if v := *p.MaxUploadBytes; !whole(v) || v < 1 || v > float64(settings.MaxPutBytes) {
+			problems.Addf("MaxUploadBytes", "must be a whole number of bytes from 1 to %d (5 GiB), received %v", settings.MaxPutBytes, v)
 		} else {
 			s.maxUploadBytes = int64(v)
 		}
@@ -186,15 +198,15 @@ func check(c constructs.Construct, p *Props) *settings {
 
 	if rules, err := json.Marshal(s.rules); err == nil {
 		// The bucket name may be a token; count it at the longest a name can be.
-		size := len(EnvBucket) + 63 + len(EnvAccessRules) + len(rules) + len(EnvURLTTL) + 6 + len(EnvMaxUploadBytes) + 10
+		size := len(settings.EnvBucket) + 63 + len(settings.EnvAccessRules) + len(rules) + len(settings.EnvURLTTL) + 6 + len(settings.EnvMaxUploadBytes) + 10
 		if isTrue(p.AllowActiveContent) {
-			size += len(EnvActiveContent) + 4
+			size += len(settings.EnvActiveContent) + 4
 		}
 		if len(p.CorsAllowedOrigins) > 0 {
-			size += len(EnvAllowedOrigins) + len(strings.Join(p.CorsAllowedOrigins, ","))
+			size += len(settings.EnvAllowedOrigins) + len(strings.Join(p.CorsAllowedOrigins, ","))
 		}
 		if p.CDN != nil {
-			size += len(EnvCDNDomain) + 253 + len(EnvCDNKeyPairID) + 128 + len(EnvCDNKeySecretARN) + 2048
+			size += len(settings.EnvCDNDomain) + 253 + len(settings.EnvCDNKeyPairID) + 128 + len(settings.EnvCDNKeySecretARN) + 2048
 		}
 		if size > MaxEnvironmentBytes {
 			problems.Addf("Rules", "encode to %d bytes of JSON, which with the rest of the function's environment may exceed Lambda's %d-byte limit (about %d bytes); use fewer or shorter rules",

@@ -1,24 +1,25 @@
 package presignapi
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/constructs/privatecdn"
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/internal/cdktest"
 	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/validation"
 )
 
 // newInvalid builds the construct with props from mod (Bucket preset) in a
-// stack pinned to eu-west-1 and returns the *validate.Error it panics with.
-func newInvalid(t *testing.T, mod func(p *Props)) (verr *validate.Error) {
+// stack pinned to eu-west-1 and returns the *validation.Error it panics with.
+func newInvalid(t *testing.T, mod func(p *Props)) *validation.Error {
 	t.Helper()
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
 	stack := awscdk.NewStack(app, jsii.String("S"), &awscdk.StackProps{
@@ -26,15 +27,11 @@ func newInvalid(t *testing.T, mod func(p *Props)) (verr *validate.Error) {
 	})
 	p := &Props{Bucket: privatebucket.New(stack, jsii.String("Bucket"), nil)}
 	mod(p)
-	defer func() {
-		r := recover()
-		err, _ := r.(error)
-		if !errors.As(err, &verr) {
-			t.Fatalf("recovered %v (%T), want a *validate.Error", r, r)
-		}
-	}()
-	New(stack, jsii.String("Presign"), p)
-	return nil
+	verr := cdktest.Invalid(t, func() { New(stack, jsii.String("Presign"), p) })
+	if verr == nil {
+		t.Fatal("New accepted the props")
+	}
+	return verr
 }
 
 func TestNew_RefusesInvalidProps(t *testing.T) {
@@ -56,6 +53,10 @@ func TestNew_RefusesInvalidProps(t *testing.T) {
 			p.Rules = []access.Rule{{Prefix: "a/", Groups: []string{"*"}, Methods: []string{"POST"}}}
 		}, "Rules", `method "POST"`},
 		{"no rules", func(p *Props) { p.Rules = []access.Rule{} }, "Rules", "no rules"},
+		{"MFA on an existing pool", func(p *Props) {
+			p.UserPool = awscognito.UserPool_FromUserPoolId(awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Other"), nil), jsii.String("P"), jsii.String("eu-west-1_x"))
+			p.MFARequired = jsii.Bool(true)
+		}, "MFARequired", "must be nil with UserPool"},
 		{"{sub} as the first segment", func(p *Props) {
 			p.Rules = []access.Rule{{Prefix: "{sub}/", Groups: []string{"*"}, Methods: []string{"GET"}}}
 		}, "Rules", "must not be the first segment"},

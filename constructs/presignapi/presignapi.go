@@ -70,13 +70,13 @@ import (
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/constructs/privatecdn"
 	"github.com/securestore/securestore/lambdas/presign/access"
-	"github.com/securestore/securestore/lambdas/presign/api"
+	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
-// Defaults applied when the matching Props field is nil.
+// Defaults applied when the matching Props field is nil. URLTTL's and
+// MaxUploadBytes' defaults and bounds are the function's own, in package
+// settings (DefaultURLTTL, MaxURLTTL, DefaultMaxUploadBytes, MaxPutBytes).
 const (
-	DefaultURLTTLSeconds       = 300
-	DefaultMaxUploadBytes      = 100 << 20
 	DefaultThrottleRateLimit   = 50
 	DefaultThrottleBurstLimit  = 100
 	DefaultReservedConcurrency = 10
@@ -87,14 +87,6 @@ const (
 
 // DefaultTiers are the tiers (and Cognito groups) when Props.Tiers is nil.
 var DefaultTiers = []string{"tier-1", "tier-2"}
-
-// Limits of the props.
-const (
-	// MaxURLTTLSeconds is the longest lifetime SigV4 presigning allows (7 days).
-	MaxURLTTLSeconds = 7 * 24 * 3600
-	// MaxUploadLimit is the largest single PUT or POST S3 accepts (5 GiB).
-	MaxUploadLimit = 5 << 30
-)
 
 // Function settings.
 const (
@@ -107,21 +99,6 @@ const (
 	IDTokenMinutes      = 60
 	AccessTokenMinutes  = 60
 	RefreshTokenMinutes = 24 * 60
-)
-
-// Names of the presign Lambda's environment variables (the contract in
-// ARCHITECTURE.md), taken from the function's own package so the two
-// cannot drift apart.
-const (
-	EnvBucket          = api.EnvBucket
-	EnvAccessRules     = api.EnvAccessRules
-	EnvURLTTL          = api.EnvURLTTL
-	EnvMaxUploadBytes  = api.EnvMaxUploadBytes
-	EnvCDNDomain       = api.EnvCDNDomain
-	EnvCDNKeyPairID    = api.EnvCDNKeyPairID
-	EnvCDNKeySecretARN = api.EnvCDNKeySecretARN
-	EnvAllowedOrigins  = api.EnvAllowedOrigins
-	EnvActiveContent   = api.EnvActiveContent
 )
 
 // Props configures an API. Bucket is required; every other field has a
@@ -143,7 +120,8 @@ type Props struct {
 	// Default: - DefaultTiers ("tier-1", "tier-2").
 	Tiers []string
 	// URLTTL is both the default and the longest lifetime of a presigned
-	// URL (URL_TTL_SECONDS), whole seconds from 1 second to 7 days.
+	// URL (URL_TTL_SECONDS), whole seconds from 1 second to
+	// settings.MaxURLTTL (12 hours).
 	// Default: - 300 seconds.
 	URLTTL awscdk.Duration
 	// MaxUploadBytes is the largest object POST /uploads lets a caller send
@@ -156,6 +134,15 @@ type Props struct {
 	// (ALLOW_ACTIVE_CONTENT).
 	// Default: - false: such uploads are refused with 400.
 	AllowActiveContent *bool
+	// UserPool is an existing Cognito user pool (the team's own) whose
+	// users call the API: the authorizer accepts its ID tokens, the tiers'
+	// groups are created in it (their names must not exist there yet), and
+	// no pool and no app client are created. Bring an app client of the
+	// pool that issues ID tokens to your sign-in flow; the API accepts the
+	// ID token of any client of the pool.
+	// Default: - a new user pool (child id "UserPool") and an SRP app
+	// client (child id "Client").
+	UserPool awscognito.IUserPool
 	// MFARequired makes TOTP MFA required for every user instead of optional.
 	// Default: - false: MFA (TOTP only, never SMS) is optional.
 	MFARequired *bool
@@ -262,9 +249,11 @@ type LogGroups struct {
 // API is the presign API: user pool, REST API and function.
 type API struct {
 	constructs.Construct
-	// UserPool is the Cognito user pool (child id "UserPool").
+	// UserPool is the Cognito user pool (child id "UserPool"), or
+	// Props.UserPool.
 	UserPool awscognito.IUserPool
-	// UserPoolClient is the app client for SRP sign-in (child id "Client").
+	// UserPoolClient is the app client for SRP sign-in (child id "Client");
+	// nil with Props.UserPool.
 	UserPoolClient awscognito.IUserPoolClient
 	// Groups are the tiers' Cognito groups, in Tiers order.
 	Groups []awscognito.CfnUserPoolGroup
@@ -285,7 +274,7 @@ type API struct {
 }
 
 // New creates the presign API under scope. It panics with a
-// *validate.Error naming each invalid prop.
+// *validation.Error naming each invalid prop.
 func New(scope constructs.Construct, id *string, props *Props) *API {
 	c := constructs.NewConstruct(scope, id)
 	var p Props
@@ -307,15 +296,30 @@ func New(scope constructs.Construct, id *string, props *Props) *API {
 		Description: jsii.String("securestore Cognito user pool id"),
 		Value:       a.UserPool.UserPoolId(),
 	})
-	awscdk.NewCfnOutput(c, jsii.String("UserPoolClientId"), &awscdk.CfnOutputProps{
-		Description: jsii.String("securestore Cognito app client id (SRP sign-in, no secret)"),
-		Value:       a.UserPoolClient.UserPoolClientId(),
-	})
+	if a.UserPoolClient != nil {
+		awscdk.NewCfnOutput(c, jsii.String("UserPoolClientId"), &awscdk.CfnOutputProps{
+			Description: jsii.String("securestore Cognito app client id (SRP sign-in, no secret)"),
+			Value:       a.UserPoolClient.UserPoolClientId(),
+		})
+	}
 	return a
 }
 
-// settings are the props with defaults applied, as check returns them.
-type settings struct {
+// groups creates the tiers' groups in the user pool (child ids
+// "Groups/<tier>").
+func (a *API) groups(c constructs.Construct, s *effective) {
+	groups := constructs.NewConstruct(c, jsii.String("Groups"))
+	for i, tier := range s.tiers {
+		a.Groups = append(a.Groups, awscognito.NewCfnUserPoolGroup(groups, jsii.String(tier), &awscognito.CfnUserPoolGroupProps{
+			UserPoolId:  a.UserPool.UserPoolId(),
+			GroupName:   jsii.String(tier),
+			Description: jsii.String(fmt.Sprintf("securestore tier %d of %d", i+1, len(s.tiers))),
+		}))
+	}
+}
+
+// effective are the props with defaults applied, as check returns them.
+type effective struct {
 	rules          []access.Rule
 	role           access.RolePolicy
 	tiers          []string
@@ -327,7 +331,12 @@ type settings struct {
 	moduleDir      string
 }
 
-func (a *API) userPool(c constructs.Construct, p *Props, s *settings) {
+func (a *API) userPool(c constructs.Construct, p *Props, s *effective) {
+	if p.UserPool != nil {
+		a.UserPool = p.UserPool
+		a.groups(c, s)
+		return
+	}
 	mfa := awscognito.Mfa_OPTIONAL
 	if isTrue(p.MFARequired) {
 		mfa = awscognito.Mfa_REQUIRED
@@ -364,15 +373,7 @@ func (a *API) userPool(c constructs.Construct, p *Props, s *settings) {
 	}
 	pool := awscognito.NewUserPool(c, jsii.String("UserPool"), poolProps)
 	a.UserPool = pool
-
-	groups := constructs.NewConstruct(c, jsii.String("Groups"))
-	for i, tier := range s.tiers {
-		a.Groups = append(a.Groups, awscognito.NewCfnUserPoolGroup(groups, jsii.String(tier), &awscognito.CfnUserPoolGroupProps{
-			UserPoolId:  pool.UserPoolId(),
-			GroupName:   jsii.String(tier),
-			Description: jsii.String(fmt.Sprintf("securestore tier %d of %d", i+1, len(s.tiers))),
-		}))
-	}
+	a.groups(c, s)
 
 	a.UserPoolClient = pool.AddClient(jsii.String("Client"), &awscognito.UserPoolClientOptions{
 		// SRP only; the refresh-token flow is always on.
@@ -389,7 +390,7 @@ func (a *API) userPool(c constructs.Construct, p *Props, s *settings) {
 	})
 }
 
-func (a *API) function(c constructs.Construct, p *Props, s *settings) {
+func (a *API) function(c constructs.Construct, p *Props, s *effective) {
 	logs := awslogs.NewLogGroup(c, jsii.String("FunctionLogs"), &awslogs.LogGroupProps{
 		Retention:     s.retention,
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
@@ -406,7 +407,7 @@ func (a *API) function(c constructs.Construct, p *Props, s *settings) {
 		Actions:   jsii.Strings("logs:CreateLogStream", "logs:PutLogEvents"),
 		Resources: &[]*string{logs.LogGroupArn()},
 	}))
-	bucketGrant := map[string]func(awsiam.IRole, string){
+	bucketGrant := map[string]func(awsiam.IGrantable, string) awsiam.Grant{
 		"GET": p.Bucket.GrantRead, "PUT": p.Bucket.GrantWrite, "DELETE": p.Bucket.GrantDelete,
 	}
 	for _, g := range s.role.Allow {
@@ -437,21 +438,21 @@ func (a *API) function(c constructs.Construct, p *Props, s *settings) {
 		panic(fmt.Errorf("presignapi: encoding access rules: %w", err))
 	}
 	env := map[string]*string{
-		EnvBucket:         p.Bucket.BucketName,
-		EnvAccessRules:    jsii.String(string(rules)),
-		EnvURLTTL:         jsii.String(strconv.FormatInt(s.ttlSeconds, 10)),
-		EnvMaxUploadBytes: jsii.String(strconv.FormatInt(s.maxUploadBytes, 10)),
+		settings.EnvBucket:         p.Bucket.BucketName,
+		settings.EnvAccessRules:    jsii.String(string(rules)),
+		settings.EnvURLTTL:         jsii.String(strconv.FormatInt(s.ttlSeconds, 10)),
+		settings.EnvMaxUploadBytes: jsii.String(strconv.FormatInt(s.maxUploadBytes, 10)),
 	}
 	if p.CDN != nil {
-		env[EnvCDNDomain] = p.CDN.Domain
-		env[EnvCDNKeyPairID] = p.CDN.KeyPairID
-		env[EnvCDNKeySecretARN] = p.CDN.PrivateKeySecretArn
+		env[settings.EnvCDNDomain] = p.CDN.Domain
+		env[settings.EnvCDNKeyPairID] = p.CDN.KeyPairID
+		env[settings.EnvCDNKeySecretARN] = p.CDN.PrivateKeySecretArn
 	}
 	if len(p.CorsAllowedOrigins) > 0 {
-		env[EnvAllowedOrigins] = jsii.String(strings.Join(p.CorsAllowedOrigins, ","))
+		env[settings.EnvAllowedOrigins] = jsii.String(strings.Join(p.CorsAllowedOrigins, ","))
 	}
 	if isTrue(p.AllowActiveContent) {
-		env[EnvActiveContent] = jsii.String("true")
+		env[settings.EnvActiveContent] = jsii.String("true")
 	}
 
 	code := awslambda.Code_FromAsset(jsii.String(s.moduleDir+"/lambdas/presign"), &awss3assets.AssetOptions{
@@ -481,7 +482,7 @@ func (a *API) function(c constructs.Construct, p *Props, s *settings) {
 	a.Function = fn
 }
 
-func (a *API) restAPI(c constructs.Construct, p *Props, s *settings) {
+func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 	accessLogs := awslogs.NewLogGroup(c, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
 		Retention:     s.retention,
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
@@ -585,7 +586,7 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *settings) {
 
 // uploadModel is the JSON schema of the POST /uploads body: key and
 // contentType required, maxBytes optional, nothing else.
-func uploadModel(c constructs.Construct, api awsapigateway.RestApi, s *settings) awsapigateway.IModel {
+func uploadModel(c constructs.Construct, api awsapigateway.RestApi, s *effective) awsapigateway.IModel {
 	return api.AddModel(jsii.String("UploadRequest"), &awsapigateway.ModelOptions{
 		ContentType: jsii.String("application/json"),
 		Description: jsii.String("POST /uploads body: the key, its content type and an optional size limit"),

@@ -15,6 +15,7 @@ import (
 
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/api"
+	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
 func TestUserPool_AdminCreatedEmailSignInOnly(t *testing.T) {
@@ -180,7 +181,7 @@ func TestModel_UploadBodySchema(t *testing.T) {
 	for _, c := range []struct {
 		fx       *fixture
 		maxBytes int
-	}{{def, DefaultMaxUploadBytes}, {max, 1 << 30}} {
+	}{{def, int(settings.DefaultMaxUploadBytes)}, {max, 1 << 30}} {
 		c.fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::Model"), &map[string]any{
 			"ContentType": "application/json",
 			"Schema": map[string]any{
@@ -284,7 +285,7 @@ func env(t *testing.T, fx *fixture, bucket string) map[string]string {
 	for k, v := range vars {
 		s, ok := v.(string)
 		if !ok {
-			if k != EnvBucket {
+			if k != settings.EnvBucket {
 				t.Fatalf("%s is not a literal: %v", k, v)
 			}
 			s = bucket
@@ -292,15 +293,6 @@ func env(t *testing.T, fx *fixture, bucket string) map[string]string {
 		out[k] = s
 	}
 	return out
-}
-
-func TestEnvironment_NamesAndDefaultsAreTheLambdasContract(t *testing.T) {
-	if DefaultURLTTLSeconds*time.Second != api.DefaultTTL || MaxURLTTLSeconds*time.Second != api.MaxTTL {
-		t.Errorf("TTL default/limit %d/%d s, function's %v/%v", DefaultURLTTLSeconds, MaxURLTTLSeconds, api.DefaultTTL, api.MaxTTL)
-	}
-	if DefaultMaxUploadBytes != api.DefaultMaxUploadBytes || MaxUploadLimit != api.MaxUploadLimit {
-		t.Errorf("upload default/limit %d/%d, function's %d/%d", DefaultMaxUploadBytes, int64(MaxUploadLimit), api.DefaultMaxUploadBytes, api.MaxUploadLimit)
-	}
 }
 
 func TestEnvironment_TheFunctionAcceptsIt(t *testing.T) {
@@ -314,10 +306,10 @@ func TestEnvironment_TheFunctionAcceptsIt(t *testing.T) {
 		origins []string
 		cdn     *api.CDNConfig
 	}{
-		{"Default", def, access.Tiered(DefaultTiers), 300 * time.Second, DefaultMaxUploadBytes, nil, nil},
+		{"Default", def, access.Tiered(DefaultTiers), 300 * time.Second, settings.DefaultMaxUploadBytes, nil, nil},
 		{"Maximal", max, maximalRules, 120 * time.Second, 1 << 30, []string{"https://app.example.com", "http://localhost:3000"},
 			&api.CDNConfig{Domain: testCDN, KeyPairID: testKeyPair, PrivateKeySecretARN: testSecret}},
-		{"Minimal", min, access.Tiered(DefaultTiers), 300 * time.Second, DefaultMaxUploadBytes, []string{"https://app.example.com"}, nil},
+		{"Minimal", min, access.Tiered(DefaultTiers), 300 * time.Second, settings.DefaultMaxUploadBytes, []string{"https://app.example.com"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			vars := env(t, c.fx, "securestore-data-123456789012-eu-west-1")
@@ -335,7 +327,7 @@ func TestEnvironment_TheFunctionAcceptsIt(t *testing.T) {
 		})
 	}
 	_, fn := def.only(t, "AWS::Lambda::Function")
-	bucket := props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)[EnvBucket]
+	bucket := props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)[settings.EnvBucket]
 	if got, want := fmt.Sprint(bucket), fmt.Sprint(def.stack.Resolve(def.bucket.BucketName)); got != want {
 		t.Errorf("BUCKET_NAME %s, want the bucket's deterministic name %s", got, want)
 	}
@@ -548,5 +540,32 @@ func TestOutputs_URLPoolAndClient(t *testing.T) {
 		if len(outputs) != 3 {
 			t.Errorf("%s: %d outputs, want 3 (API URL, pool id, client id)", name, len(outputs))
 		}
+	}
+}
+
+// A team's own user pool: no pool and no client of ours, the tier groups
+// in theirs, the authorizer on theirs.
+func TestUserPool_ExistingPool(t *testing.T) {
+	fixtures(t)
+	fx := teamPoolFx
+	for _, typ := range []string{"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient"} {
+		if n := len(fx.resources(typ)); n != 0 {
+			t.Errorf("%d %s, want none with Props.UserPool", n, typ)
+		}
+	}
+	fx.template.HasResourceProperties(jsii.String("AWS::Cognito::UserPoolGroup"), &map[string]any{
+		"UserPoolId": testPoolID, "GroupName": "readers",
+	})
+	_, auth := fx.only(t, "AWS::ApiGateway::Authorizer")
+	raw, _ := json.Marshal(auth["Properties"].(map[string]any)["ProviderARNs"])
+	arns := string(raw)
+	if !strings.Contains(arns, ":userpool/"+testPoolID) {
+		t.Errorf("authorizer ProviderARNs = %s, want the existing pool %s", arns, testPoolID)
+	}
+	if fx.api.UserPoolClient != nil {
+		t.Error("API.UserPoolClient is set, want nil with Props.UserPool")
+	}
+	if _, ok := fx.raw["Outputs"].(map[string]any)["PresignUserPoolClientId"]; ok {
+		t.Error("a client id output without a client")
 	}
 }

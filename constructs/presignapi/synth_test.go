@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -57,7 +58,12 @@ var (
 	synthOnce                       sync.Once
 	synthErr                        error
 	defaultFx, maximalFx, minimalFx *fixture
+	// teamPoolFx is the API on a team's existing user pool.
+	teamPoolFx *fixture
 )
+
+// testPoolID is the id of the existing user pool of teamPoolFx.
+const testPoolID = "eu-west-1_AbCdEf123"
 
 // fixtures synthesizes, once per test process, one app (with cdk.json's
 // context and path metadata, as `make synth` runs) holding three stacks,
@@ -134,6 +140,17 @@ func synthAll() (err error) {
 		CorsAllowedOrigins:            []string{"https://app.example.com"},
 	})
 
+	s4 := awscdk.NewStack(app, jsii.String("TeamPool"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String(testAccount), Region: jsii.String(testRegion)},
+	})
+	b4 := privatebucket.New(s4, jsii.String("Bucket"), nil)
+	a4 := New(s4, jsii.String("Presign"), &Props{
+		Bucket:   b4,
+		UserPool: awscognito.UserPool_FromUserPoolId(s4, jsii.String("Pool"), jsii.String(testPoolID)),
+		Tiers:    []string{"readers"},
+		Rules:    []access.Rule{{Prefix: "shared/", Groups: []string{"readers"}, Methods: []string{"GET"}}},
+	})
+
 	for _, s := range []awscdk.Stack{s1, s2, s3} {
 		compliance.Apply(s, []string{compliance.AwsSolutions})
 	}
@@ -161,7 +178,10 @@ func synthAll() (err error) {
 	if maximalFx, err = load(s2, b2, a2); err != nil {
 		return err
 	}
-	minimalFx, err = load(s3, b3, a3)
+	if minimalFx, err = load(s3, b3, a3); err != nil {
+		return err
+	}
+	teamPoolFx, err = load(s4, b4, a4)
 	return err
 }
 

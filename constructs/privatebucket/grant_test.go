@@ -12,7 +12,7 @@ func TestValidGrantPrefix(t *testing.T) {
 		"/reports/":         false,
 		"users/*":           false, // a trailing "*" would be the grant's own
 		"users/a*/":         false,
-		"*/":                true, // any first segment: a whole-bucket grant in all but name
+		"*/":                false, // any first segment: a whole-bucket grant in all but name
 		"users/?/":          false,
 		"users/${aws:sub}/": false,
 		"users/{sub}/":      false,

@@ -112,7 +112,7 @@ type PrivateBucket struct {
 }
 
 // New creates the data bucket, its log bucket and, unless props.Key is set,
-// its key. It panics with a *validate.Error naming each invalid prop.
+// its key. It panics with a *validation.Error naming each invalid prop.
 func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 	c := constructs.NewConstruct(scope, id)
 	// Server access logs are delivered through the log bucket's policy, never
@@ -286,35 +286,38 @@ func corsRules(origins *[]*string) *[]*awss3.CorsRule {
 // "users/*/" where a "*" segment stands for any one segment (IAM's "*" also
 // spans "/", so it covers a little more).
 
-// GrantRead lets grantee read objects under prefix ("" for the whole bucket):
-// s3:GetObject in its identity policy, kms:Decrypt through S3 in the key policy.
-func (b *PrivateBucket) GrantRead(grantee awsiam.IRole, prefix string) {
-	b.grant(grantee, prefix, "Read", []string{"s3:GetObject"}, encryptionkey.DecryptActions)
+// GrantRead lets grantee (a role, a function, anything awsiam.IGrantable)
+// read objects under prefix ("" for the whole bucket): s3:GetObject in its
+// identity policy, kms:Decrypt through S3 in the key policy. The Grant is
+// the identity-policy part, as CDK's own grants return it.
+func (b *PrivateBucket) GrantRead(grantee awsiam.IGrantable, prefix string) awsiam.Grant {
+	return b.grant(grantee, prefix, "Read", []string{"s3:GetObject"}, encryptionkey.DecryptActions)
 }
 
 // GrantWrite lets grantee write objects under prefix: s3:PutObject in its
 // identity policy, kms:GenerateDataKey through S3 in the key policy (S3 asks
 // KMS for a data key on every SSE-KMS write).
-func (b *PrivateBucket) GrantWrite(grantee awsiam.IRole, prefix string) {
-	b.grant(grantee, prefix, "Write", []string{"s3:PutObject"}, []string{"kms:GenerateDataKey"})
+func (b *PrivateBucket) GrantWrite(grantee awsiam.IGrantable, prefix string) awsiam.Grant {
+	return b.grant(grantee, prefix, "Write", []string{"s3:PutObject"}, []string{"kms:GenerateDataKey"})
 }
 
 // GrantDelete lets grantee delete objects under prefix: s3:DeleteObject only;
 // deleting needs no key.
-func (b *PrivateBucket) GrantDelete(grantee awsiam.IRole, prefix string) {
-	b.grant(grantee, prefix, "Delete", []string{"s3:DeleteObject"}, nil)
+func (b *PrivateBucket) GrantDelete(grantee awsiam.IGrantable, prefix string) awsiam.Grant {
+	return b.grant(grantee, prefix, "Delete", []string{"s3:DeleteObject"}, nil)
 }
 
 var prefixPattern = regexp.MustCompile(`^[^*?${}]*$`)
 
 // validGrantPrefix reports whether prefix is a key prefix without IAM
-// wildcards or policy variables, but for "*" as a whole segment.
+// wildcards or policy variables, but for "*" as a whole segment after the
+// first.
 func validGrantPrefix(prefix string) bool {
 	if strings.HasPrefix(prefix, "/") {
 		return false
 	}
 	for i, seg := range strings.Split(prefix, "/") {
-		if seg == "*" && i < strings.Count(prefix, "/") {
+		if seg == "*" && i > 0 && i < strings.Count(prefix, "/") {
 			continue
 		}
 		if !prefixPattern.MatchString(seg) {
@@ -324,25 +327,32 @@ func validGrantPrefix(prefix string) bool {
 	return true
 }
 
-func (b *PrivateBucket) grant(grantee awsiam.IRole, prefix, verb string, s3Actions, kmsActions []string) {
+func (b *PrivateBucket) grant(grantee awsiam.IGrantable, prefix, verb string, s3Actions, kmsActions []string) awsiam.Grant {
 	if !validGrantPrefix(prefix) {
 		problems := validate.For(*b.Node().Path())
 		problems.Addf("Grant"+verb+" prefix", "must not start with '/' nor hold '?', '$', '{', '}' or '*' but as a whole segment (users/*/), received %q", prefix)
 		problems.PanicIfAny()
 	}
-	grantee.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:   jsii.Strings(s3Actions...),
-		Resources: &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{b.BucketArn, jsii.String("/" + prefix + "*")})},
-	}))
+	g := awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee:      grantee,
+		Actions:      jsii.Strings(s3Actions...),
+		ResourceArns: &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{b.BucketArn, jsii.String("/" + prefix + "*")})},
+	})
 	if len(kmsActions) == 0 {
-		return
+		return g
 	}
-	sid := fmt.Sprintf("S3%sFor%s", verb, *grantee.Node().Addr())
+	// One key-policy statement per grantee and verb, whatever the prefixes.
+	who := fmt.Sprintf("Grantee%d", len(b.keyGrants))
+	if c, ok := grantee.(constructs.IConstruct); ok {
+		who = *c.Node().Addr()
+	}
+	sid := fmt.Sprintf("S3%sFor%s", verb, who)
 	if b.keyGrants[sid] {
-		return
+		return g
 	}
 	b.keyGrants[sid] = true
-	encryptionkey.AllowRoleViaS3(b.Key, sid, grantee.RoleArn(), kmsActions)
+	encryptionkey.AllowViaS3(b.Key, sid, grantee.GrantPrincipal(), kmsActions)
+	return g
 }
 
 var bucketNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)

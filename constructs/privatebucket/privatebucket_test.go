@@ -1,31 +1,21 @@
 package privatebucket
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
-
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/internal/cdktest"
+	"github.com/securestore/securestore/validation"
 )
 
 // newFails builds a PrivateBucket with props in a fresh stack and returns the
 // validation error it panicked with, or nil.
-func newFails(t *testing.T, props *Props) (err *validate.Error) {
+func newFails(t *testing.T, props *Props) *validation.Error {
 	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			e, ok := r.(error)
-			if !ok || !errors.As(e, &err) {
-				t.Fatalf("panicked with %v, want *validate.Error", r)
-			}
-		}
-	}()
 	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("S"), nil)
-	New(stack, jsii.String("Bucket"), props)
-	return nil
+	return cdktest.Invalid(t, func() { New(stack, jsii.String("Bucket"), props) })
 }
 
 func TestNew_AcceptsDefaults(t *testing.T) {

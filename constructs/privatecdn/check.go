@@ -47,7 +47,7 @@ var countryCodes = func() map[string]bool {
 }()
 
 // check validates p, collecting every problem, and panics once with a
-// *validate.Error if there is any. It returns the effective access levels.
+// *validation.Error if there is any. It returns the effective access levels.
 func check(c constructs.Construct, p *Props) []Access {
 	problems := validate.For(*c.Node().Path())
 

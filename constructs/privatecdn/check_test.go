@@ -8,7 +8,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"strings"
 	"testing"
 
@@ -17,7 +16,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/constructs/privatebucket"
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/internal/cdktest"
+	"github.com/securestore/securestore/validation"
 )
 
 // Validation tests build the construct in a fresh app and never synthesize:
@@ -27,7 +27,7 @@ import (
 // starts from valid props for it (one RSA viewer key), applies edit and
 // calls New. It returns the validation error New panicked with, or nil, and
 // the construct when New returned.
-func build(t *testing.T, env *awscdk.Environment, edit func(p *Props, s awscdk.Stack)) (*Distribution, *validate.Error) {
+func build(t *testing.T, env *awscdk.Environment, edit func(p *Props, s awscdk.Stack)) (*Distribution, *validation.Error) {
 	t.Helper()
 	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("S"), &awscdk.StackProps{Env: env})
 	b := privatebucket.New(stack, jsii.String("Bucket"), nil)
@@ -36,18 +36,8 @@ func build(t *testing.T, env *awscdk.Environment, edit func(p *Props, s awscdk.S
 	if edit != nil {
 		edit(p, stack)
 	}
-	var verr *validate.Error
-	d := func() (d *Distribution) {
-		defer func() {
-			if r := recover(); r != nil {
-				err, ok := r.(error)
-				if !ok || !errors.As(err, &verr) {
-					t.Fatalf("New panicked with %v, want a *validate.Error", r)
-				}
-			}
-		}()
-		return New(stack, jsii.String("CDN"), p)
-	}()
+	var d *Distribution
+	verr := cdktest.Invalid(t, func() { d = New(stack, jsii.String("CDN"), p) })
 	return d, verr
 }
 

@@ -250,7 +250,7 @@ type Distribution struct {
 }
 
 // New creates the distribution and its policies under scope. It panics with
-// a *validate.Error naming each invalid prop.
+// a *validation.Error naming each invalid prop.
 func New(scope constructs.Construct, id *string, props *Props) *Distribution {
 	c := constructs.NewConstruct(scope, id)
 	var p Props

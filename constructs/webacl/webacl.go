@@ -207,7 +207,7 @@ type WebACL struct {
 // New creates the web ACL and its logging under scope, which must be in a
 // stack of us-east-1 (or an environment-agnostic stack, which a
 // CloudFormation rule then keeps to us-east-1). It panics with a
-// *validate.Error naming each invalid prop.
+// *validation.Error naming each invalid prop.
 func New(scope constructs.Construct, id *string, props *Props) *WebACL {
 	c := constructs.NewConstruct(scope, id)
 	var p Props
@@ -395,7 +395,7 @@ var retentions = map[awslogs.RetentionDays]bool{
 }
 
 // check validates p and the stack's region, collecting every problem, and
-// panics once with a *validate.Error if there is any.
+// panics once with a *validation.Error if there is any.
 func check(c constructs.Construct, p *Props) {
 	problems := validate.For(*c.Node().Path())
 

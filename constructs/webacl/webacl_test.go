@@ -21,7 +21,7 @@ import (
 	"github.com/securestore/securestore/compliance"
 	"github.com/securestore/securestore/internal/cdktest"
 	"github.com/securestore/securestore/internal/cfncheck"
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/validation"
 )
 
 const testAccount = "123456789012"
@@ -540,26 +540,14 @@ func TestSynth_NoErrorAnnotations(t *testing.T) {
 
 // build makes a stack (pinned to env when given), calls New with props and
 // returns the validation error New panicked with, or nil.
-func build(t *testing.T, env *awscdk.Environment, props *Props) *validate.Error {
+func build(t *testing.T, env *awscdk.Environment, props *Props) *validation.Error {
 	t.Helper()
 	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("S"), &awscdk.StackProps{Env: env})
-	var verr *validate.Error
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				err, ok := r.(error)
-				if !ok || !errors.As(err, &verr) {
-					t.Fatalf("New panicked with %v, want a *validate.Error", r)
-				}
-			}
-		}()
-		New(stack, jsii.String("WebAcl"), props)
-	}()
-	return verr
+	return cdktest.Invalid(t, func() { New(stack, jsii.String("WebAcl"), props) })
 }
 
 // wantProblem fails unless err has a problem for prop containing every part.
-func wantProblem(t *testing.T, err *validate.Error, prop string, parts ...string) {
+func wantProblem(t *testing.T, err *validation.Error, prop string, parts ...string) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("New accepted the props, want a problem with %s", prop)

@@ -5,10 +5,14 @@ package cdktest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+	"testing"
+
+	"github.com/securestore/securestore/validation"
 )
 
 // Context returns the "context" object of the cdk.json at path.
@@ -74,4 +78,21 @@ func FindingsContext(path string) (map[string]any, error) {
 	ctx["aws:cdk:enable-path-metadata"] = true
 	ctx["@aws-cdk/core:annotationsInValidationReport"] = false
 	return ctx, nil
+}
+
+// Invalid runs build, which creates a construct, and returns the
+// *validation.Error it panics with (the constructs' way of refusing
+// props), or nil when it returns. Any other panic fails t.
+func Invalid(t testing.TB, build func()) (verr *validation.Error) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			err, ok := r.(error)
+			if !ok || !errors.As(err, &verr) {
+				t.Fatalf("panicked with %v (%T), want a *validation.Error", r, r)
+			}
+		}
+	}()
+	build()
+	return nil
 }

@@ -113,6 +113,14 @@ func TestRun_RefusesWhatTheEvaluatorCannotRead(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "s3:NoSuchAction") {
 		t.Errorf("Run error = %v, want one naming the request", err)
 	}
+	// A misspelt condition key would be ignored as absent: refused instead.
+	_, err = Run([]Simulation{{Request: Request{
+		Principal: "arn:aws:iam::123456789012:role/r", Action: "s3:PutObject", Resource: "arn:aws:s3:::b/k", ResourceAccount: "123456789012",
+		Context: map[string]any{"s3:x-amz-server-side-encryptoin": "AES256"},
+	}}})
+	if err == nil || !strings.Contains(err.Error(), "s3:x-amz-server-side-encryptoin") {
+		t.Errorf("Run error = %v, want one naming the ignored key", err)
+	}
 }
 
 // The evaluator is AGPL-3.0: only tests may reach it.

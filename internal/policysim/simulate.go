@@ -59,8 +59,10 @@ type Outcome struct {
 	// allowing statements of an allowed request, the denying ones of an
 	// explicit deny; none for an implicit deny.
 	Deciding []string `json:"deciding"`
-	// Errors are the evaluator's validation errors (an unknown action or
-	// condition key, a malformed policy); Run fails when any has some.
+	// Errors are the evaluator's validation errors (an unknown action, a
+	// malformed policy) and the request's context keys it does not know
+	// for the action, which it would ignore as if absent; Run fails when
+	// any outcome has some.
 	Errors string `json:"errors,omitempty"`
 }
 

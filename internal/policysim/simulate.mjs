@@ -1,7 +1,8 @@
 // Evaluates IAM requests with @cloud-copilot/iam-simulate (AGPL-3.0, a test
 // tool only: nothing deployed imports it). Reads a JSON array of
 // simulations on stdin, writes a JSON array of outcomes on stdout, one per
-// simulation, in order: {"result", "deciding", "errors"}.
+// simulation, in order: {"result", "deciding", "errors"}; "errors" holds
+// the evaluator's validation errors and the context keys it ignored.
 import { runSimulation } from '@cloud-copilot/iam-simulate'
 
 const read = async () => {
@@ -51,6 +52,13 @@ for (const sim of sims) {
     continue
   }
   const allowed = r.overallResult === 'Allowed'
-  outcomes.push({ result: r.overallResult, deciding: deciding(r.result, allowed) })
+  // A context key the evaluator does not know for the action is ignored,
+  // as if absent: report it, so that a misspelt key fails the caller.
+  const ignored = r.result?.ignoredContextKeys ?? []
+  outcomes.push({
+    result: r.overallResult,
+    deciding: deciding(r.result, allowed),
+    errors: ignored.length ? `context keys not known for ${sim.request.action}, ignored: ${ignored.join(', ')}` : undefined,
+  })
 }
 process.stdout.write(JSON.stringify(outcomes))

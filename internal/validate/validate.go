@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
+
+	"github.com/securestore/securestore/validation"
 )
 
 // Problems gathers prop problems for the construct at Path.
@@ -46,18 +48,9 @@ func (p *Problems) PanicIfAny() {
 	}
 }
 
-// Error is the failure raised for invalid construct props.
-type Error struct {
-	// Path is the construct path whose props are invalid.
-	Path string
-	// Problems holds one line per invalid prop, starting with the prop's name.
-	Problems []string
-}
-
-// Error implements error.
-func (e *Error) Error() string {
-	return fmt.Sprintf("invalid props for %s:\n  - %s", e.Path, strings.Join(e.Problems, "\n  - "))
-}
+// Error is the failure raised for invalid construct props: the exported
+// validation.Error, which callers outside this module can errors.As.
+type Error = validation.Error
 
 // Literal reports whether s is a value known at synth time: not nil and not
 // an unresolved CDK token (a Ref, a pseudo-parameter, an attribute). Checks

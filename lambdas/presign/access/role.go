@@ -18,17 +18,22 @@ type Grant struct {
 	Pattern string
 }
 
-// RolePolicy is what the function's IAM role must allow and deny so that
-// it presigns exactly what the rules allow: IAM's own decision then agrees
-// with Decide for every key and method.
+// RolePolicy is what the function's IAM role allows and denies so that
+// IAM's decision follows the rules: it allows what the rules allow some
+// caller, and denies each method a longer prefix removes. It is not exact:
+// IAM has no "one segment" wildcard, so a {sub} pattern's "*" also matches
+// keys several segments deep (team/*/inbox/* matches team/a/b/inbox/k),
+// which the rules allow no caller and the function refuses before it
+// signs. The reverse never happens: Role refuses rules whose keys a Deny
+// would take away.
 type RolePolicy struct {
 	// Allow are the grants the rules need, sorted by method, then pattern,
 	// leaving out a pattern that a shorter one of the same method covers.
 	Allow []Grant
-	// Deny are the methods a longer prefix removes from a shorter one that
-	// Allow grants, sorted as Allow. IAM has no subtraction but an explicit
-	// Deny, which nothing can lift; Role refuses a rule that would need one
-	// lifted.
+	// Deny are the methods a longer prefix removes where an Allow's
+	// pattern reaches, sorted as Allow. IAM has no subtraction but an
+	// explicit Deny, which nothing can lift; Role refuses a rule that
+	// would need one lifted.
 	Deny []Grant
 }
 
@@ -101,22 +106,29 @@ func Role(rules []Rule) (RolePolicy, error) {
 		}
 	}
 	// Under a rule prefix only the rules of that prefix (or longer) decide:
-	// a method they leave out but a shorter prefix's Allow covers is denied.
-	denied := map[string][]string{} // method -> prefixes with a Deny
+	// a method they leave out but an Allow's pattern matches there (IAM's
+	// "*" spans "/", so a pattern may reach keys its rule does not) is
+	// denied, unless a Deny already covers it.
+	deny := map[string][]string{} // method -> Deny patterns
 	for _, pre := range prefixes {
+		key := sampleKey(pre)
 		for _, m := range allowedMethods {
-			if slices.Contains(methods[pre], m) {
-				for _, d := range denied[m] {
-					if under(pre, d) {
-						errs = append(errs, fmt.Errorf("prefix %q allows %s, which the shorter prefix %q does not: the role denies %s on every key under %q, and nothing lifts a Deny (allow %s under %q too, or not under %q)",
-							pre, m, d, m, d, m, d, pre))
-					}
-				}
+			if slices.Contains(methods[pre], m) || !matchesAny(p.patterns(m), key) || matchesAny(deny[m], key) {
 				continue
 			}
-			if coveredBy(pre, allowed[m]) {
-				denied[m] = append(denied[m], pre)
-				p.Deny = append(p.Deny, Grant{Method: m, Pattern: pattern(pre)})
+			deny[m] = append(deny[m], pattern(pre))
+			p.Deny = append(p.Deny, Grant{Method: m, Pattern: pattern(pre)})
+		}
+	}
+	// A method a rule allows must not fall under a Deny: nothing lifts one.
+	for _, pre := range prefixes {
+		key := sampleKey(pre)
+		for _, m := range methods[pre] {
+			for _, d := range deny[m] {
+				if globMatch(d, key) {
+					errs = append(errs, fmt.Errorf("prefix %q allows %s, but the role denies %s on %s, for a shorter prefix that does not allow it: nothing lifts a Deny (allow %s on the shorter prefix too, or not under it)",
+						pre, m, m, d, m))
+				}
 			}
 		}
 	}
@@ -126,6 +138,53 @@ func Role(rules []Rule) (RolePolicy, error) {
 	sortGrants(p.Allow)
 	sortGrants(p.Deny)
 	return p, nil
+}
+
+// patterns are the Allow patterns of method m.
+func (p *RolePolicy) patterns(m string) []string {
+	var out []string
+	for _, g := range p.Allow {
+		if g.Method == m {
+			out = append(out, g.Pattern)
+		}
+	}
+	return out
+}
+
+// sampleKey is a key under the rule prefix pre, its {sub} segments a user
+// id: the key the function decides by pre's rules.
+func sampleKey(pre string) string {
+	return strings.ReplaceAll(pre, Placeholder, "sub") + "key"
+}
+
+func matchesAny(patterns []string, key string) bool {
+	return slices.ContainsFunc(patterns, func(p string) bool { return globMatch(p, key) })
+}
+
+// globMatch reports whether the IAM resource pattern p, whose "*" matches
+// any run of characters ("/" included), matches s.
+func globMatch(p, s string) bool {
+	star, mark := -1, 0
+	i, j := 0, 0
+	for j < len(s) {
+		switch {
+		case i < len(p) && p[i] == '*':
+			star, mark = i, j
+			i++
+		case i < len(p) && p[i] == s[j]:
+			i++
+			j++
+		case star >= 0:
+			i, mark = star+1, mark+1
+			j = mark
+		default:
+			return false
+		}
+	}
+	for i < len(p) && p[i] == '*' {
+		i++
+	}
+	return i == len(p)
 }
 
 // pattern is the IAM resource pattern, relative to the bucket, of the keys

@@ -40,6 +40,14 @@ func TestRole(t *testing.T) {
 		{"a fixed name under a home is narrowed for everyone", []Rule{rule("users/{sub}/", "GET", "PUT"), rule("users/shared/", "GET")}, []Grant{
 			{"GET", "users/*/*"}, {"PUT", "users/*/*"},
 		}, []Grant{{"PUT", "users/shared/*"}}},
+		// IAM's "*" spans "/": a/*/b/* reaches a/x/y/b/, whose rule
+		// allows no GET, so the role denies it there.
+		{"an Allow that reaches across segments is denied where its rule does not reach", []Rule{rule("a/{sub}/b/", "GET"), rule("a/x/y/b/", "PUT")}, []Grant{
+			{"GET", "a/*/b/*"}, {"PUT", "a/x/y/b/*"},
+		}, []Grant{{"GET", "a/x/y/b/*"}}},
+		{"no Deny under a Deny", []Rule{rule("r/", "GET", "PUT"), rule("r/f/", "GET"), rule("r/f/x/", "GET")}, []Grant{
+			{"GET", "r/*"}, {"PUT", "r/*"},
+		}, []Grant{{"PUT", "r/f/*"}}},
 		{"same prefix twice", []Rule{rule("a/", "GET"), {Prefix: "a/", Groups: []string{"g"}, Methods: []string{"GET", "DELETE"}}}, []Grant{
 			{"DELETE", "a/*"}, {"GET", "a/*"},
 		}, nil},
@@ -57,6 +65,21 @@ func TestRole(t *testing.T) {
 	}
 }
 
+func TestGlobMatch(t *testing.T) {
+	for _, c := range []struct {
+		p, s string
+		want bool
+	}{
+		{"a/*", "a/b/c", true}, {"a/*/x/*", "a/b/c/x/k", true}, {"a/*/x/*", "a/x/k", false},
+		{"users/*/*", "users/u/k", true}, {"users/*/*", "users/k", false}, {"*", "", true},
+		{"tier-1/*", "tier-10/k", false}, {"a/*b*", "a/xbyb", true}, {"abc", "abc", true}, {"abc", "abcd", false},
+	} {
+		if got := globMatch(c.p, c.s); got != c.want {
+			t.Errorf("globMatch(%q, %q) = %v, want %v", c.p, c.s, got, c.want)
+		}
+	}
+}
+
 func TestRole_RefusesWhatIAMCannotMirror(t *testing.T) {
 	rule := func(prefix string, methods ...string) Rule {
 		return Rule{Prefix: prefix, Groups: []string{"*"}, Methods: methods}
@@ -68,7 +91,10 @@ func TestRole_RefusesWhatIAMCannotMirror(t *testing.T) {
 	}{
 		{"{sub} first", []Rule{rule("x/", "GET"), rule("{sub}/", "GET")}, `rule 1: prefix "{sub}/": {sub} must not be the first segment`},
 		{"a method opened again under a Deny", []Rule{rule("reports/", "GET", "PUT"), rule("reports/final/", "GET"), rule("reports/final/drafts/", "GET", "PUT")},
-			`prefix "reports/final/drafts/" allows PUT, which the shorter prefix "reports/final/" does not`},
+			`prefix "reports/final/drafts/" allows PUT, but the role denies PUT on reports/final/*`},
+		// IAM's "*" spans "/": the Deny for a/{sub}/x/ also covers a/b/c/x/.
+		{"a method opened again under a Deny that reaches across segments", []Rule{rule("a/", "PUT"), rule("a/{sub}/x/", "GET"), rule("a/b/c/x/", "PUT")},
+			`prefix "a/b/c/x/" allows PUT, but the role denies PUT on a/*/x/*`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -11,33 +11,7 @@ import (
 	"time"
 
 	"github.com/securestore/securestore/lambdas/presign/access"
-)
-
-// Environment variables read by ConfigFromEnv (the Presign Lambda
-// environment contract, plus the optional CDN and CORS settings).
-const (
-	EnvBucket          = "BUCKET_NAME"
-	EnvAccessRules     = "ACCESS_RULES"
-	EnvURLTTL          = "URL_TTL_SECONDS"
-	EnvMaxUploadBytes  = "MAX_UPLOAD_BYTES"
-	EnvCDNDomain       = "CDN_DOMAIN"
-	EnvCDNKeyPairID    = "CDN_KEY_PAIR_ID"
-	EnvCDNKeySecretARN = "CDN_PRIVATE_KEY_SECRET_ARN"
-	EnvAllowedOrigins  = "ALLOWED_ORIGINS"
-	EnvActiveContent   = "ALLOW_ACTIVE_CONTENT"
-)
-
-// Defaults and limits of the configuration.
-const (
-	// DefaultTTL is the URL lifetime when URL_TTL_SECONDS is unset.
-	DefaultTTL = 300 * time.Second
-	// MaxTTL is the longest lifetime SigV4 presigning allows (7 days).
-	MaxTTL = 7 * 24 * time.Hour
-	// DefaultMaxUploadBytes is the upload size limit when
-	// MAX_UPLOAD_BYTES is unset (100 MiB).
-	DefaultMaxUploadBytes int64 = 100 << 20
-	// MaxUploadLimit is the largest single PUT or POST S3 accepts (5 GiB).
-	MaxUploadLimit int64 = 5 << 30
+	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
 // Config is the handler's configuration.
@@ -107,7 +81,7 @@ func isBucketName(s string) bool {
 // Lambda); an empty value counts as unset. BUCKET_NAME and ACCESS_RULES
 // (the JSON access.Parse reads) are required: the construct always sets
 // both, so a missing one is a wiring mistake rather than a wish for
-// defaults. URL_TTL_SECONDS is 1 to 604800 (default 300), MAX_UPLOAD_BYTES
+// defaults. URL_TTL_SECONDS is 1 to 43200 (settings.MaxURLTTL; default 300), MAX_UPLOAD_BYTES
 // 1 to 5 GiB (default 100 MiB). CDN_DOMAIN, CDN_KEY_PAIR_ID and
 // CDN_PRIVATE_KEY_SECRET_ARN are given all together or not at all.
 // ALLOWED_ORIGINS is an optional comma-separated list of origins. All
@@ -121,86 +95,86 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
 	}
 
-	c.Bucket = getenv(EnvBucket)
+	c.Bucket = getenv(settings.EnvBucket)
 	switch {
 	case c.Bucket == "":
-		bad(EnvBucket, "required")
+		bad(settings.EnvBucket, "required")
 	case !isBucketName(c.Bucket) || strings.Contains(c.Bucket, ".."):
-		bad(EnvBucket, "%q is not a valid bucket name", c.Bucket)
+		bad(settings.EnvBucket, "%q is not a valid bucket name", c.Bucket)
 	}
 
-	if raw := getenv(EnvAccessRules); raw == "" {
-		bad(EnvAccessRules, "required (a JSON array of {prefix, groups, methods})")
+	if raw := getenv(settings.EnvAccessRules); raw == "" {
+		bad(settings.EnvAccessRules, "required (a JSON array of {prefix, groups, methods})")
 	} else if rules, err := access.Parse([]byte(raw)); err != nil {
-		bad(EnvAccessRules, "%v", err)
+		bad(settings.EnvAccessRules, "%v", err)
 	} else {
 		c.Rules = rules
 	}
 
-	c.MaxTTL = DefaultTTL
-	if raw := getenv(EnvURLTTL); raw != "" {
+	c.MaxTTL = settings.DefaultURLTTL
+	if raw := getenv(settings.EnvURLTTL); raw != "" {
 		n, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || n < 1 || n > int64(MaxTTL/time.Second) {
-			bad(EnvURLTTL, "%q: want whole seconds from 1 to %d", raw, int64(MaxTTL/time.Second))
+		if err != nil || n < 1 || n > int64(settings.MaxURLTTL/time.Second) {
+			bad(settings.EnvURLTTL, "%q: want whole seconds from 1 to %d", raw, int64(settings.MaxURLTTL/time.Second))
 		} else {
 			c.MaxTTL = time.Duration(n) * time.Second
 		}
 	}
 
-	c.MaxUploadBytes = DefaultMaxUploadBytes
-	if raw := getenv(EnvMaxUploadBytes); raw != "" {
+	c.MaxUploadBytes = settings.DefaultMaxUploadBytes
+	if raw := getenv(settings.EnvMaxUploadBytes); raw != "" {
 		n, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || n < 1 || n > MaxUploadLimit {
-			bad(EnvMaxUploadBytes, "%q: want bytes from 1 to %d", raw, MaxUploadLimit)
+		if err != nil || n < 1 || n > settings.MaxPutBytes {
+			bad(settings.EnvMaxUploadBytes, "%q: want bytes from 1 to %d", raw, settings.MaxPutBytes)
 		} else {
 			c.MaxUploadBytes = n
 		}
 	}
 
 	cdn := CDNConfig{
-		Domain:              getenv(EnvCDNDomain),
-		KeyPairID:           getenv(EnvCDNKeyPairID),
-		PrivateKeySecretARN: getenv(EnvCDNKeySecretARN),
+		Domain:              getenv(settings.EnvCDNDomain),
+		KeyPairID:           getenv(settings.EnvCDNKeyPairID),
+		PrivateKeySecretARN: getenv(settings.EnvCDNKeySecretARN),
 	}
 	if cdn != (CDNConfig{}) {
 		for _, v := range []struct{ name, val string }{
-			{EnvCDNDomain, cdn.Domain},
-			{EnvCDNKeyPairID, cdn.KeyPairID},
-			{EnvCDNKeySecretARN, cdn.PrivateKeySecretARN},
+			{settings.EnvCDNDomain, cdn.Domain},
+			{settings.EnvCDNKeyPairID, cdn.KeyPairID},
+			{settings.EnvCDNKeySecretARN, cdn.PrivateKeySecretARN},
 		} {
 			if v.val == "" {
-				bad(v.name, "required when any of %s, %s, %s is set", EnvCDNDomain, EnvCDNKeyPairID, EnvCDNKeySecretARN)
+				bad(v.name, "required when any of %s, %s, %s is set", settings.EnvCDNDomain, settings.EnvCDNKeyPairID, settings.EnvCDNKeySecretARN)
 			}
 		}
 		if cdn.Domain != "" && (len(cdn.Domain) > 253 || !hostName().MatchString(cdn.Domain)) {
-			bad(EnvCDNDomain, "%q is not a domain name (no scheme, no path)", cdn.Domain)
+			bad(settings.EnvCDNDomain, "%q is not a domain name (no scheme, no path)", cdn.Domain)
 		}
 		if cdn.KeyPairID != "" && !keyPairID().MatchString(cdn.KeyPairID) {
-			bad(EnvCDNKeyPairID, "%q is not a CloudFront public key id", cdn.KeyPairID)
+			bad(settings.EnvCDNKeyPairID, "%q is not a CloudFront public key id", cdn.KeyPairID)
 		}
 		if cdn.PrivateKeySecretARN != "" && !secretARN().MatchString(cdn.PrivateKeySecretARN) {
-			bad(EnvCDNKeySecretARN, "%q is not a Secrets Manager secret ARN", cdn.PrivateKeySecretARN)
+			bad(settings.EnvCDNKeySecretARN, "%q is not a Secrets Manager secret ARN", cdn.PrivateKeySecretARN)
 		}
 		c.CDN = &cdn
 	}
 
-	if raw := getenv(EnvAllowedOrigins); raw != "" {
+	if raw := getenv(settings.EnvAllowedOrigins); raw != "" {
 		for o := range strings.SplitSeq(raw, ",") {
 			o = strings.TrimSpace(o)
 			if err := checkOrigin(o); err != nil {
-				bad(EnvAllowedOrigins, "%q: %v", o, err)
+				bad(settings.EnvAllowedOrigins, "%q: %v", o, err)
 				continue
 			}
 			c.AllowedOrigins = append(c.AllowedOrigins, o)
 		}
 	}
 
-	switch raw := getenv(EnvActiveContent); raw {
+	switch raw := getenv(settings.EnvActiveContent); raw {
 	case "", "false":
 	case "true":
 		c.AllowActiveContent = true
 	default:
-		bad(EnvActiveContent, "%q: want true or false", raw)
+		bad(settings.EnvActiveContent, "%q: want true or false", raw)
 	}
 
 	if len(errs) > 0 {
@@ -240,11 +214,11 @@ func (c Config) Validate() error {
 	if err := access.Validate(c.Rules); err != nil {
 		errs = append(errs, fmt.Errorf("field Rules: %w", err))
 	}
-	if c.MaxTTL < time.Second || c.MaxTTL > MaxTTL || c.MaxTTL%time.Second != 0 {
-		errs = append(errs, fmt.Errorf("field MaxTTL %v: want whole seconds from 1s to %v", c.MaxTTL, MaxTTL))
+	if c.MaxTTL < time.Second || c.MaxTTL > settings.MaxURLTTL || c.MaxTTL%time.Second != 0 {
+		errs = append(errs, fmt.Errorf("field MaxTTL %v: want whole seconds from 1s to %v", c.MaxTTL, settings.MaxURLTTL))
 	}
-	if c.MaxUploadBytes < 1 || c.MaxUploadBytes > MaxUploadLimit {
-		errs = append(errs, fmt.Errorf("field MaxUploadBytes %d: want 1 to %d", c.MaxUploadBytes, MaxUploadLimit))
+	if c.MaxUploadBytes < 1 || c.MaxUploadBytes > settings.MaxPutBytes {
+		errs = append(errs, fmt.Errorf("field MaxUploadBytes %d: want 1 to %d", c.MaxUploadBytes, settings.MaxPutBytes))
 	}
 	for _, o := range c.AllowedOrigins {
 		if err := checkOrigin(o); err != nil {

@@ -39,8 +39,8 @@ func TestConfigFromEnv(t *testing.T) {
 				t.Errorf("origins = %q", c.AllowedOrigins)
 			}
 		}},
-		{name: "TTL at the SigV4 maximum", env: map[string]string{"URL_TTL_SECONDS": "604800"}, check: func(t *testing.T, c api.Config) {
-			if c.MaxTTL != 7*24*time.Hour {
+		{name: "TTL at the maximum a role session allows", env: map[string]string{"URL_TTL_SECONDS": "43200"}, check: func(t *testing.T, c api.Config) {
+			if c.MaxTTL != 12*time.Hour {
 				t.Errorf("MaxTTL = %v", c.MaxTTL)
 			}
 		}},
@@ -50,7 +50,7 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "rules not JSON", env: map[string]string{"ACCESS_RULES": "tier-1"}, wantErr: []string{"ACCESS_RULES"}},
 		{name: "rules with a wildcard prefix", env: map[string]string{"ACCESS_RULES": `[{"prefix":"*","groups":["*"],"methods":["GET"]}]`}, wantErr: []string{"ACCESS_RULES"}},
 		{name: "TTL zero", env: map[string]string{"URL_TTL_SECONDS": "0"}, wantErr: []string{"URL_TTL_SECONDS"}},
-		{name: "TTL over 7 days", env: map[string]string{"URL_TTL_SECONDS": "604801"}, wantErr: []string{"URL_TTL_SECONDS"}},
+		{name: "TTL over 12 hours", env: map[string]string{"URL_TTL_SECONDS": "43201"}, wantErr: []string{"URL_TTL_SECONDS"}},
 		{name: "TTL with a unit", env: map[string]string{"URL_TTL_SECONDS": "5m"}, wantErr: []string{"URL_TTL_SECONDS"}},
 		{name: "upload limit zero", env: map[string]string{"MAX_UPLOAD_BYTES": "0"}, wantErr: []string{"MAX_UPLOAD_BYTES"}},
 		{name: "upload limit negative", env: map[string]string{"MAX_UPLOAD_BYTES": "-1"}, wantErr: []string{"MAX_UPLOAD_BYTES"}},

@@ -27,5 +27,5 @@ func ExampleConfigFromEnv() {
 	fmt.Println(err)
 	// Output:
 	// securestore-data-123456789012-eu-west-1 10m0s 1073741824 1 true
-	// api: configuration: URL_TTL_SECONDS: "0": want whole seconds from 1 to 604800
+	// api: configuration: URL_TTL_SECONDS: "0": want whole seconds from 1 to 43200
 }

@@ -283,6 +283,8 @@ func hostileCases() []hostileCase {
 		{"PUT of XML", putAs(home+"x", "application/xml"), 400},
 		{"PUT of an +xml type", putAs(home+"x", "application/atom+xml"), 400},
 		{"PUT of XSLT", putAs(home+"x", "text/xsl"), 400},
+		{"PUT of a type that makes browsers sniff", putAs(home+"x", "unknown/unknown"), 400},
+		{"PUT of */*", putAs(home+"x", "*/*"), 400},
 		{"POST of text/html", post(`{"key":"` + home + `x","contentType":"text/html"}`), 400},
 		{"POST of SVG", post(`{"key":"` + home + `x","contentType":"image/svg+xml; charset=utf-8"}`), 400},
 

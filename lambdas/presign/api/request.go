@@ -270,7 +270,9 @@ func parseSeconds(raw string) (int64, error) {
 // media type ct (parameters ignored, case folded) when it is served from a
 // web origin: text/html, application/xhtml+xml, image/svg+xml, every XML
 // type (text/xml, application/xml, any "+xml" suffix, XSLT), every
-// JavaScript and ECMAScript type, and multipart/x-mixed-replace. Uploads
+// JavaScript and ECMAScript type, multipart/x-mixed-replace, and the types
+// that make a browser sniff the content (*/*, unknown/unknown,
+// application/unknown). Uploads
 // declaring one are refused unless Config.AllowActiveContent.
 func IsActiveContent(ct string) bool {
 	mt, _, _ := strings.Cut(ct, ";")
@@ -281,7 +283,9 @@ func IsActiveContent(ct string) bool {
 		"text/javascript", "application/javascript", "application/x-javascript",
 		"text/ecmascript", "application/ecmascript", "text/jscript", "text/livescript",
 		"application/x-ecmascript", "text/x-javascript", "text/x-ecmascript", "text/javascript1.0",
-		"multipart/x-mixed-replace":
+		"multipart/x-mixed-replace",
+		// Types that tell a browser to sniff, which may then render HTML.
+		"*/*", "unknown/unknown", "application/unknown":
 		return true
 	}
 	return strings.HasSuffix(mt, "+xml") || strings.HasPrefix(mt, "text/javascript")

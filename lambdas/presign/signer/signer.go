@@ -39,13 +39,14 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/securestore/securestore/lambdas/presign/objectkey"
+	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
 // MaxExpires is the longest expiry SigV4 query authentication allows.
 const MaxExpires = 7 * 24 * time.Hour
 
 // MaxPutBytes is the largest body of a single PUT S3 accepts (5 GiB).
-const MaxPutBytes = 5 << 30
+const MaxPutBytes = settings.MaxPutBytes
 
 // UnsignedPayload is the payload hash of presigned S3 requests: the body is
 // not part of the signature (a PUT's integrity comes from its checksum header).

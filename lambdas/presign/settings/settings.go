@@ -1,0 +1,50 @@
+// Package settings is the presign function's environment contract: the
+// names of the variables the construct sets and the function reads, their
+// defaults and their bounds, in one place that both import. It depends on
+// nothing but the standard library, so importing the construct compiles
+// neither the AWS SDK nor aws-lambda-go into a team's CDK app.
+package settings
+
+import "time"
+
+// Environment variables of the presign function (the Presign Lambda
+// environment contract in ARCHITECTURE.md).
+const (
+	// EnvBucket names the bucket (required).
+	EnvBucket = "BUCKET_NAME"
+	// EnvAccessRules holds the access rules as JSON (required).
+	EnvAccessRules = "ACCESS_RULES"
+	// EnvURLTTL is the default and longest URL lifetime, in whole seconds.
+	EnvURLTTL = "URL_TTL_SECONDS"
+	// EnvMaxUploadBytes is the largest upload, in bytes.
+	EnvMaxUploadBytes = "MAX_UPLOAD_BYTES"
+	// EnvCDNDomain, EnvCDNKeyPairID and EnvCDNKeySecretARN turn on
+	// CloudFront delivery, all together or not at all.
+	EnvCDNDomain       = "CDN_DOMAIN"
+	EnvCDNKeyPairID    = "CDN_KEY_PAIR_ID"
+	EnvCDNKeySecretARN = "CDN_PRIVATE_KEY_SECRET_ARN"
+	// EnvAllowedOrigins lists the browser origins answered with CORS
+	// headers, comma separated.
+	EnvAllowedOrigins = "ALLOWED_ORIGINS"
+	// EnvActiveContent, "true", lets uploads declare content types a
+	// browser runs.
+	EnvActiveContent = "ALLOW_ACTIVE_CONTENT"
+)
+
+// Defaults and bounds of the settings.
+const (
+	// DefaultURLTTL is the URL lifetime when EnvURLTTL is unset.
+	DefaultURLTTL = 300 * time.Second
+	// MaxURLTTL is the longest URL lifetime. SigV4 allows 7 days, but the
+	// function signs with its role's temporary credentials, and a URL
+	// stops working when the session that signed it ends: an assumed
+	// role's session lasts at most 12 hours, so a longer expiry would only
+	// be a promise S3 does not keep.
+	MaxURLTTL = 12 * time.Hour
+	// DefaultMaxUploadBytes is the upload limit when EnvMaxUploadBytes is
+	// unset (100 MiB).
+	DefaultMaxUploadBytes int64 = 100 << 20
+	// MaxPutBytes is the largest object one PUT or POST may send to S3
+	// (5 GiB).
+	MaxPutBytes int64 = 5 << 30
+)
