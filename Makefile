@@ -33,7 +33,10 @@ tools:
 
 ## synth: synthesize the app with cdk.json's defaults into cdk.out (fails on any unsuppressed cdk-nag finding)
 synth: deps
-	$(CDK) synth --quiet $(CDK_ARGS)
+	@# '**' selects the stacks inside the environment's Stage: without it the
+	@# CLI, finding no top-level stack, asks for a stack id it cannot list.
+	$(CDK) synth --quiet $(CDK_ARGS) '**'
+	@echo "synthesized:" cdk.out/assembly-*/*.template.json
 	# cdk-nag's Serverless pack is not in cdk-nag-go: run it over the templates (tools/nag-serverless).
 	node tools/nag-serverless/check.cjs cdk.out/assembly-*/*.template.json > cdk.out/nag-serverless.jsonl || { grep -v '"kind":"suppressed"' cdk.out/nag-serverless.jsonl; exit 1; }
 

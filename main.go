@@ -1,6 +1,7 @@
 // Command securestore is the CDK app: it reads the configuration from CDK
-// context, builds the environment's stack, applies the cdk-nag packs and
-// synthesizes. Any unsuppressed cdk-nag finding fails it.
+// context, builds the environment with stacks.Build (which applies the
+// configured cdk-nag packs to it) and synthesizes. Any unsuppressed cdk-nag
+// finding fails it.
 package main
 
 import (
@@ -13,8 +14,8 @@ import (
 
 	"github.com/securestore/securestore/compliance"
 	"github.com/securestore/securestore/config"
-	"github.com/securestore/securestore/internal/validate"
 	"github.com/securestore/securestore/stacks"
+	"github.com/securestore/securestore/validation"
 )
 
 func main() {
@@ -30,7 +31,7 @@ func run() (err error) {
 		// Constructs reject invalid props by panicking, as CDK's own do; show
 		// the message, not a stack trace.
 		if r := recover(); r != nil {
-			var verr *validate.Error
+			var verr *validation.Error
 			if e, ok := r.(error); ok && errors.As(e, &verr) {
 				err = verr
 				return

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/securestore/securestore/internal/validate"
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/settings"
 )
@@ -110,9 +111,6 @@ type Key struct {
 // NagPackNames are the cdk-nag rule packs the app can apply.
 var NagPackNames = []string{"AwsSolutions", "Serverless", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"}
 
-// retentionDays are the values CloudWatch Logs accepts for a log group's retention.
-var retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-
 // Keys lists every context key securestore reads, in reference order.
 // The README's configuration table is checked against it.
 var Keys = []Key{
@@ -178,7 +176,10 @@ var Keys = []Key{
 	{Name: "cdnPrivateKeySecretArn", Kind: String, Default: "", Doc: "Secrets Manager ARN of the matching private key; when set, the presign API can return CloudFront signed URLs (`delivery=cdn`).",
 		set: str(func(c *Config, v string) error {
 			c.CDNPrivateKeySecretArn = v
-			return match(v, `^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)?$`, "a Secrets Manager secret ARN or empty")
+			if v != "" && !settings.IsSecretARN(v) {
+				return fmt.Errorf("want the complete ARN of a Secrets Manager secret, with its six-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), or empty, received %q", v)
+			}
+			return nil
 		})},
 	{Name: "cdnUnsafePublicReads", Kind: Bool, Default: "false", Doc: "DANGER: lets anyone read every object through CloudFront without a signed URL. Writes stay signed.",
 		set: boolean(func(c *Config, v bool) { c.CDNUnsafePublicReads = v })},
@@ -224,7 +225,7 @@ var Keys = []Key{
 		})},
 	{Name: "accessRules", Kind: String, Default: "", Doc: "Presign access rules as JSON (`[{\"prefix\":\"reports/\",\"groups\":[\"tier-2\"],\"methods\":[\"GET\"]}]`); empty derives them from `tiers` plus a private `users/{sub}/` home.",
 		set: str(func(c *Config, v string) error { c.AccessRules = v; return nil })},
-	{Name: "urlTtlSeconds", Kind: Int, Default: "300", Doc: "Default and maximum lifetime of a presigned URL, in seconds.",
+	{Name: "urlTtlSeconds", Kind: Int, Default: "300", Doc: "Default and maximum lifetime of a presigned URL, in seconds; at most 43200, the 12 hours a role session lasts at most.",
 		set: integer(1, int(settings.MaxURLTTL/time.Second), func(c *Config, v int) { c.URLTTLSeconds = v })},
 	{Name: "maxUploadBytes", Kind: Int, Default: "104857600", Doc: "Largest object a presigned PUT (its signed `contentLength`) or POST accepts, in bytes (at most 5 GiB).",
 		set: integer(1, int(settings.MaxPutBytes), func(c *Config, v int) { c.MaxUploadBytes = v })},
@@ -345,8 +346,8 @@ func (c *Config) crossCheck() []error {
 	if c.ObjectLockMode == "" && c.ObjectLockDays != 0 {
 		errs = append(errs, fmt.Errorf("context key \"objectLockDays\": set objectLockMode too, or leave objectLockDays at 0 (received %d)", c.ObjectLockDays))
 	}
-	if !slices.Contains(retentionDays, c.LogRetentionDays) {
-		errs = append(errs, fmt.Errorf("context key \"logRetentionDays\": must be one of the CloudWatch Logs retention values %v, received %d", retentionDays, c.LogRetentionDays))
+	if _, ok := validate.LogRetentions[c.LogRetentionDays]; !ok {
+		errs = append(errs, fmt.Errorf("context key \"logRetentionDays\": must be one of the CloudWatch Logs retention values %v, received %d", validate.LogRetentionDays(), c.LogRetentionDays))
 	}
 	if len(c.Tiers) == 0 {
 		errs = append(errs, errors.New("context key \"tiers\": needs at least one tier"))
@@ -430,7 +431,7 @@ func (c *Config) SplitEdge() bool {
 
 // EdgeRegion is the region of CloudFront's control plane: certificates, web
 // ACLs of CLOUDFRONT scope and the log delivery source live there.
-const EdgeRegion = "us-east-1"
+const EdgeRegion = validate.CloudFrontRegion
 
 // publicKeyPEM returns v as PEM: v itself when it is PEM text, else v read
 // as the base64 DER body of a public key (what is left of a PEM without its

@@ -2,13 +2,13 @@ package stacks
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/config"
 	"github.com/securestore/securestore/constructs/presignapi"
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/constructs/privatecdn"
+	"github.com/securestore/securestore/internal/validate"
 	"github.com/securestore/securestore/lambdas/presign/access"
 )
 
@@ -24,11 +24,11 @@ func apiProps(cfg *config.Config, bucket *privatebucket.PrivateBucket, cdn *priv
 		MFARequired:         jsii.Bool(cfg.MFA == "required"),
 		ThrottleRateLimit:   jsii.Number(cfg.APIThrottleRate),
 		ThrottleBurstLimit:  jsii.Number(cfg.APIThrottleBurst),
-		CorsAllowedOrigins:  cfg.CorsAllowedOrigins,
+		CorsAllowedOrigins:  jsii.Strings(cfg.CorsAllowedOrigins...),
 		ReservedConcurrency: jsii.Number(cfg.LambdaReservedConcurrency),
 		AllowActiveContent:  jsii.Bool(cfg.AllowActiveContent),
 	}
-	p.LogRetention = retentions[cfg.LogRetentionDays]
+	p.LogRetention = validate.LogRetentions[cfg.LogRetentionDays]
 	if cfg.AccessRules != "" {
 		// Validated by config.Parse.
 		p.Rules, _ = access.Parse([]byte(cfg.AccessRules))
@@ -40,17 +40,4 @@ func apiProps(cfg *config.Config, bucket *privatebucket.PrivateBucket, cdn *priv
 		p.CDN = presignapi.CDNDeliveryFor(cdn, jsii.String(cfg.CDNPrivateKeySecretArn))
 	}
 	return p
-}
-
-// retentions maps the logRetentionDays values onto CloudWatch Logs'
-// retention settings.
-var retentions = map[int]awslogs.RetentionDays{
-	1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS, 5: awslogs.RetentionDays_FIVE_DAYS,
-	7: awslogs.RetentionDays_ONE_WEEK, 14: awslogs.RetentionDays_TWO_WEEKS, 30: awslogs.RetentionDays_ONE_MONTH,
-	60: awslogs.RetentionDays_TWO_MONTHS, 90: awslogs.RetentionDays_THREE_MONTHS, 120: awslogs.RetentionDays_FOUR_MONTHS,
-	150: awslogs.RetentionDays_FIVE_MONTHS, 180: awslogs.RetentionDays_SIX_MONTHS, 365: awslogs.RetentionDays_ONE_YEAR,
-	400: awslogs.RetentionDays_THIRTEEN_MONTHS, 545: awslogs.RetentionDays_EIGHTEEN_MONTHS, 731: awslogs.RetentionDays_TWO_YEARS,
-	1096: awslogs.RetentionDays_THREE_YEARS, 1827: awslogs.RetentionDays_FIVE_YEARS, 2192: awslogs.RetentionDays_SIX_YEARS,
-	2557: awslogs.RetentionDays_SEVEN_YEARS, 2922: awslogs.RetentionDays_EIGHT_YEARS, 3288: awslogs.RetentionDays_NINE_YEARS,
-	3653: awslogs.RetentionDays_TEN_YEARS,
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53targets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
@@ -37,9 +38,9 @@ type EdgeProps struct {
 // us-east-1 only and its log delivery source exists only there, so the
 // distribution, its certificate, its web ACL and a bucket for its access
 // logs live here. The data bucket, its key and the presign API stay in the
-// storage stack; the bucket and key policies there name this distribution
-// through CDK's cross-region references (SSM parameters written by a
-// custom resource in this stack, read by the storage stack).
+// storage stack; the bucket and key policies there name this distribution,
+// and the presign function its domain and viewer key, through the outputs
+// of this stack, which the storage stack reads with Fn::GetStackOutput.
 type Edge struct {
 	awscdk.Stack
 	// Front is the distribution with its certificate and web ACL.
@@ -56,7 +57,7 @@ func NewEdge(scope constructs.Construct, id *string, props *EdgeProps) *Edge {
 	stackProps.CrossRegionReferences = jsii.Bool(true)
 	stack := awscdk.NewStack(scope, id, &stackProps)
 	logs := constructs.NewConstruct(stack, jsii.String("Logs"))
-	logBucket := privatebucket.NewLogBucket(logs, jsii.String("AccessLogs"), jsii.Number(cfg.AccessLogRetentionDays))
+	logBucket := privatebucket.NewLogBucket(logs, jsii.String("AccessLogs"), awscdk.Duration_Days(jsii.Number(cfg.AccessLogRetentionDays)))
 	return &Edge{Stack: stack, Front: newFront(stack, cfg, props.Bucket, logBucket), LogBucket: logBucket}
 }
 
@@ -124,4 +125,38 @@ func newFront(scope constructs.Construct, cfg *config.Config, bucket *privatebuc
 		}
 	}
 	return f
+}
+
+// cdnProps maps the cdn* context keys onto the distribution's props; logs
+// go to logBucket.
+func cdnProps(cfg *config.Config, bucket *privatebucket.PrivateBucket, logBucket awss3.IBucket) *privatecdn.Props {
+	p := privatecdn.PropsFor(bucket)
+	p.LogBucket = logBucket
+	for _, a := range cfg.CDNAccess {
+		p.Access = append(p.Access, privatecdn.Access(a))
+	}
+	if cfg.CDNPublicKeyPem != "" {
+		p.ViewerPublicKeyPems = []string{cfg.CDNPublicKeyPem}
+	}
+	p.UnsafeAllowUnsignedReads = jsii.Bool(cfg.CDNUnsafePublicReads)
+	p.CorsAllowedOrigins = jsii.Strings(cfg.CorsAllowedOrigins...)
+	p.DomainNames = cfg.CDNDomainNames
+	if cfg.CDNCertificateArn != "" {
+		p.CertificateArn = jsii.String(cfg.CDNCertificateArn)
+	}
+	if cfg.CDNWebACLArn != "" {
+		p.WebACLArn = jsii.String(cfg.CDNWebACLArn)
+	}
+	p.GeoAllowList = cfg.CDNGeoAllow
+	p.GeoDenyList = cfg.CDNGeoDeny
+	p.PriceClass = priceClasses[cfg.CDNPriceClass]
+	return p
+}
+
+// priceClasses maps the cdnPriceClass values (CloudFront's own spelling) to
+// the library's enum.
+var priceClasses = map[string]awscloudfront.PriceClass{
+	"PriceClass_100": awscloudfront.PriceClass_PRICE_CLASS_100,
+	"PriceClass_200": awscloudfront.PriceClass_PRICE_CLASS_200,
+	"PriceClass_All": awscloudfront.PriceClass_PRICE_CLASS_ALL,
 }

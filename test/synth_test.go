@@ -126,7 +126,7 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	code := func() int {
 		defer jsii.Close()
-		if err := synthAll(); err != nil {
+		if err := cdktest.Recovered(synthAll); err != nil {
 			fmt.Fprintln(os.Stderr, "synth:", err)
 			return 1
 		}
@@ -136,13 +136,6 @@ func TestMain(m *testing.M) {
 }
 
 func synthAll() (err error) {
-	defer func() {
-		// A failed synth (an invalid prop, a cdk-nag error) panics in jsii:
-		// report it as the error it is.
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
 	base, err := cdkContext()
 	if err != nil {
 		return err

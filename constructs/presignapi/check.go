@@ -28,8 +28,6 @@ const MaxEnvironmentBytes = 4096
 
 var (
 	webACLArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:([a-z]+)/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$`)
-	secretArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$`)
-	originPattern    = regexp.MustCompile(`^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://localhost(:\d{1,5})?)$`)
 	hostPattern      = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
 	keyPairIDPattern = regexp.MustCompile(`^[A-Z0-9]{1,128}$`)
 	// Cognito's group name pattern.
@@ -144,17 +142,18 @@ func check(c constructs.Construct, p *Props) *effective {
 		switch {
 		case p.LogRetention == awslogs.RetentionDays_INFINITE:
 			problems.Addf("LogRetention", "must be a finite retention, received INFINITE")
-		case !slices.Contains(retentionValues, p.LogRetention):
+		case !validate.IsFiniteLogRetention(p.LogRetention):
 			problems.Addf("LogRetention", "must be an awslogs.RetentionDays value, received %q", string(p.LogRetention))
 		default:
 			s.retention = p.LogRetention
 		}
 	}
 
-	for i, o := range p.CorsAllowedOrigins {
-		if !unresolved(o) && !originPattern.MatchString(o) {
+	s.origins = validate.Strings(p.CorsAllowedOrigins)
+	for i, o := range s.origins {
+		if !unresolved(o) && !validate.IsOrigin(o) {
 			problems.Addf("CorsAllowedOrigins", "element %d must be https://host[:port] (or http://localhost[:port]) without a path or wildcard, received %q", i, o)
-		} else if slices.Contains(p.CorsAllowedOrigins[:i], o) {
+		} else if slices.Contains(s.origins[:i], o) {
 			problems.Addf("CorsAllowedOrigins", "element %d repeats %q", i, o)
 		}
 	}
@@ -186,7 +185,7 @@ func check(c constructs.Construct, p *Props) *effective {
 		}
 		if d.PrivateKeySecretArn == nil {
 			problems.Addf("CDN.PrivateKeySecretArn", "required: the Secrets Manager secret holding the PEM private key")
-		} else if validate.Literal(d.PrivateKeySecretArn) && !secretArnPattern.MatchString(*d.PrivateKeySecretArn) {
+		} else if validate.Literal(d.PrivateKeySecretArn) && !settings.IsSecretARN(*d.PrivateKeySecretArn) {
 			problems.Addf("CDN.PrivateKeySecretArn", "must be the complete ARN of a Secrets Manager secret, ending with the six-character suffix "+
 				"(arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf): the function may read exactly this ARN, received %q", *d.PrivateKeySecretArn)
 		}
@@ -202,8 +201,8 @@ func check(c constructs.Construct, p *Props) *effective {
 		if isTrue(p.AllowActiveContent) {
 			size += len(settings.EnvActiveContent) + 4
 		}
-		if len(p.CorsAllowedOrigins) > 0 {
-			size += len(settings.EnvAllowedOrigins) + len(strings.Join(p.CorsAllowedOrigins, ","))
+		if len(s.origins) > 0 {
+			size += len(settings.EnvAllowedOrigins) + len(strings.Join(s.origins, ","))
 		}
 		if p.CDN != nil {
 			size += len(settings.EnvCDNDomain) + 253 + len(settings.EnvCDNKeyPairID) + 128 + len(settings.EnvCDNKeySecretARN) + 2048
@@ -231,18 +230,6 @@ func check(c constructs.Construct, p *Props) *effective {
 
 	problems.PanicIfAny()
 	return s
-}
-
-// retentionValues are the finite awslogs.RetentionDays values.
-var retentionValues = []awslogs.RetentionDays{
-	awslogs.RetentionDays_ONE_DAY, awslogs.RetentionDays_THREE_DAYS, awslogs.RetentionDays_FIVE_DAYS,
-	awslogs.RetentionDays_ONE_WEEK, awslogs.RetentionDays_TWO_WEEKS, awslogs.RetentionDays_ONE_MONTH,
-	awslogs.RetentionDays_TWO_MONTHS, awslogs.RetentionDays_THREE_MONTHS, awslogs.RetentionDays_FOUR_MONTHS,
-	awslogs.RetentionDays_FIVE_MONTHS, awslogs.RetentionDays_SIX_MONTHS, awslogs.RetentionDays_ONE_YEAR,
-	awslogs.RetentionDays_THIRTEEN_MONTHS, awslogs.RetentionDays_EIGHTEEN_MONTHS, awslogs.RetentionDays_TWO_YEARS,
-	awslogs.RetentionDays_THREE_YEARS, awslogs.RetentionDays_FIVE_YEARS, awslogs.RetentionDays_SIX_YEARS,
-	awslogs.RetentionDays_SEVEN_YEARS, awslogs.RetentionDays_EIGHT_YEARS, awslogs.RetentionDays_NINE_YEARS,
-	awslogs.RetentionDays_TEN_YEARS,
 }
 
 func whole(v float64) bool {

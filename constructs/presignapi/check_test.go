@@ -82,8 +82,8 @@ func TestNew_RefusesInvalidProps(t *testing.T) {
 		{"concurrency zero", func(p *Props) { p.ReservedConcurrency = jsii.Number(0) }, "ReservedConcurrency", "received 0"},
 		{"retention infinite", func(p *Props) { p.LogRetention = awslogs.RetentionDays_INFINITE }, "LogRetention", "INFINITE"},
 		{"retention unknown", func(p *Props) { p.LogRetention = "FOREVER_AND_A_DAY" }, "LogRetention", "FOREVER_AND_A_DAY"},
-		{"origin wildcard", func(p *Props) { p.CorsAllowedOrigins = []string{"*"} }, "CorsAllowedOrigins", `received "*"`},
-		{"origin with path", func(p *Props) { p.CorsAllowedOrigins = []string{"https://app.example.com/"} }, "CorsAllowedOrigins", "element 0"},
+		{"origin wildcard", func(p *Props) { p.CorsAllowedOrigins = jsii.Strings("*") }, "CorsAllowedOrigins", `received "*"`},
+		{"origin with path", func(p *Props) { p.CorsAllowedOrigins = jsii.Strings("https://app.example.com/") }, "CorsAllowedOrigins", "element 0"},
 		{"web ACL of CloudFront scope", func(p *Props) {
 			p.WebACLArn = jsii.String("arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d")
 		}, "WebACLArn", "REGIONAL scope"},
@@ -138,7 +138,7 @@ func TestNew_ReportsEveryProblemAtOnce(t *testing.T) {
 		p.Bucket = nil
 		p.URLTTL = awscdk.Duration_Seconds(jsii.Number(0))
 		p.ReservedConcurrency = jsii.Number(-1)
-		p.CorsAllowedOrigins = []string{"*"}
+		p.CorsAllowedOrigins = jsii.Strings("*")
 	})
 	var props []string
 	for _, line := range verr.Problems {

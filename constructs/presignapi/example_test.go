@@ -34,7 +34,7 @@ func Example() {
 		},
 		URLTTL:             awscdk.Duration_Minutes(jsii.Number(2)),
 		MFARequired:        jsii.Bool(true),
-		CorsAllowedOrigins: []string{"https://reports.example.com"},
+		CorsAllowedOrigins: jsii.Strings("https://reports.example.com"),
 		LogRetention:       awslogs.RetentionDays_SIX_MONTHS,
 	})
 

@@ -163,7 +163,7 @@ type Props struct {
 	// the gateway's own error responses and the function's answers carry
 	// CORS headers for them (ALLOWED_ORIGINS).
 	// Default: - no CORS; browsers on other origins cannot call the API.
-	CorsAllowedOrigins []string
+	CorsAllowedOrigins *[]*string
 	// WebACLArn is a WAFv2 web ACL of REGIONAL scope in the stack's region
 	// (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>),
 	// associated with the API's stage.
@@ -322,6 +322,7 @@ func (a *API) groups(c constructs.Construct, s *effective) {
 type effective struct {
 	rules          []access.Rule
 	role           access.RolePolicy
+	origins        []string
 	tiers          []string
 	ttlSeconds     int64
 	maxUploadBytes int64
@@ -448,8 +449,8 @@ func (a *API) function(c constructs.Construct, p *Props, s *effective) {
 		env[settings.EnvCDNKeyPairID] = p.CDN.KeyPairID
 		env[settings.EnvCDNKeySecretARN] = p.CDN.PrivateKeySecretArn
 	}
-	if len(p.CorsAllowedOrigins) > 0 {
-		env[settings.EnvAllowedOrigins] = jsii.String(strings.Join(p.CorsAllowedOrigins, ","))
+	if len(s.origins) > 0 {
+		env[settings.EnvAllowedOrigins] = jsii.String(strings.Join(s.origins, ","))
 	}
 	if isTrue(p.AllowActiveContent) {
 		env[settings.EnvActiveContent] = jsii.String("true")
@@ -529,9 +530,9 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 		// The role is the region's account setting, which other APIs use too.
 		apiProps.CloudWatchRoleRemovalPolicy = awscdk.RemovalPolicy_RETAIN
 	}
-	if len(p.CorsAllowedOrigins) > 0 {
+	if len(s.origins) > 0 {
 		apiProps.DefaultCorsPreflightOptions = &awsapigateway.CorsOptions{
-			AllowOrigins: jsii.Strings(p.CorsAllowedOrigins...),
+			AllowOrigins: jsii.Strings(s.origins...),
 			AllowMethods: jsii.Strings("GET", "POST", "OPTIONS"),
 			AllowHeaders: jsii.Strings("Authorization", "Content-Type"),
 			MaxAge:       awscdk.Duration_Minutes(jsii.Number(10)),
@@ -563,8 +564,8 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 		RequestValidator: validator,
 	})
 
-	if len(p.CorsAllowedOrigins) > 0 {
-		headers := corsGatewayHeaders(p.CorsAllowedOrigins)
+	if len(s.origins) > 0 {
+		headers := corsGatewayHeaders(s.origins)
 		api.AddGatewayResponse(jsii.String("Default4XX"), &awsapigateway.GatewayResponseOptions{
 			Type:            awsapigateway.ResponseType_DEFAULT_4XX(),
 			ResponseHeaders: &headers,

@@ -2,9 +2,7 @@ package presignapi
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -55,8 +53,7 @@ type fixture struct {
 }
 
 var (
-	synthOnce                       sync.Once
-	synthErr                        error
+	synth                           cdktest.Once
 	defaultFx, maximalFx, minimalFx *fixture
 	// teamPoolFx is the API on a team's existing user pool.
 	teamPoolFx *fixture
@@ -75,19 +72,11 @@ const testPoolID = "eu-west-1_AbCdEf123"
 //     threat protection) and a single CORS origin.
 func fixtures(t testing.TB) (def, max, min *fixture) {
 	t.Helper()
-	synthOnce.Do(func() { synthErr = synthAll() })
-	if synthErr != nil {
-		t.Fatalf("synthesis failed: %v", synthErr)
-	}
+	synth.Do(t, synthAll)
 	return defaultFx, maximalFx, minimalFx
 }
 
 func synthAll() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
 	ctx, err := cdktest.FindingsContext("../../cdk.json")
 	if err != nil {
 		return err
@@ -119,7 +108,7 @@ func synthAll() (err error) {
 		MFARequired:         jsii.Bool(true),
 		ThrottleRateLimit:   jsii.Number(10),
 		ThrottleBurstLimit:  jsii.Number(20),
-		CorsAllowedOrigins:  origins,
+		CorsAllowedOrigins:  jsii.Strings(origins...),
 		WebACLArn:           jsii.String(testWebACL),
 		LogRetention:        awslogs.RetentionDays_TWO_YEARS,
 		ReservedConcurrency: jsii.Number(3),
@@ -137,7 +126,7 @@ func synthAll() (err error) {
 		Bucket:                        b3,
 		CloudWatchRole:                jsii.Bool(false),
 		UnsafeDisableThreatProtection: jsii.Bool(true),
-		CorsAllowedOrigins:            []string{"https://app.example.com"},
+		CorsAllowedOrigins:            jsii.Strings("https://app.example.com"),
 	})
 
 	s4 := awscdk.NewStack(app, jsii.String("TeamPool"), &awscdk.StackProps{

@@ -61,15 +61,18 @@ type Props struct {
 	// name stays within 63. Must be nil when BucketName is set.
 	// Default: - "securestore-data".
 	BucketNamePrefix *string
-	// AccessLogRetentionDays is how long server access logs are kept.
+	// AccessLogRetention is how long server access logs are kept, in
+	// whole days.
 	// Default: - 365 days.
-	AccessLogRetentionDays *float64
-	// AbortIncompleteUploadDays aborts incomplete multipart uploads after this many days.
+	AccessLogRetention awscdk.Duration
+	// AbortIncompleteUploadAfter aborts incomplete multipart uploads this
+	// long after they started, in whole days.
 	// Default: - 7 days.
-	AbortIncompleteUploadDays *float64
-	// NoncurrentVersionExpirationDays deletes noncurrent object versions after this many days.
+	AbortIncompleteUploadAfter awscdk.Duration
+	// NoncurrentVersionExpiration deletes noncurrent object versions this
+	// long after they became noncurrent, in whole days.
 	// Default: - 90 days.
-	NoncurrentVersionExpirationDays *float64
+	NoncurrentVersionExpiration awscdk.Duration
 	// CorsAllowedOrigins lets browsers on these origins (https://host[:port],
 	// or http://localhost[:port] for development) use presigned URLs.
 	// Default: - no CORS rule; browsers on other origins cannot call the bucket.
@@ -86,8 +89,8 @@ type Props struct {
 type ObjectLock struct {
 	// Mode is ObjectLockGovernance or ObjectLockCompliance.
 	Mode *string
-	// Days is the default retention in days, at least 1.
-	Days *float64
+	// Retention is the default retention, whole days, at least 1.
+	Retention awscdk.Duration
 }
 
 // PrivateBucket is the data bucket, its log bucket and its key.
@@ -139,11 +142,11 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 		name = awscdk.Fn_Join(jsii.String("-"), &[]*string{jsii.String(prefix), stack.Account(), stack.Region()})
 	}
 
-	logs := NewLogBucket(c, jsii.String("AccessLogs"), p.AccessLogRetentionDays)
+	logs := NewLogBucket(c, jsii.String("AccessLogs"), p.AccessLogRetention)
 
 	var lock awss3.ObjectLockRetention
 	if p.ObjectLock != nil {
-		d := awscdk.Duration_Days(p.ObjectLock.Days)
+		d := p.ObjectLock.Retention
 		if *p.ObjectLock.Mode == ObjectLockCompliance {
 			lock = awss3.ObjectLockRetention_Compliance(d)
 		} else {
@@ -167,8 +170,8 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 		ServerAccessLogsPrefix: jsii.String("s3-access/"),
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:                                  jsii.String("AbortIncompleteUploadsAndExpireNoncurrent"),
-			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(days(p.AbortIncompleteUploadDays, DefaultAbortIncompleteUploadDays)),
-			NoncurrentVersionExpiration:         awscdk.Duration_Days(days(p.NoncurrentVersionExpirationDays, DefaultNoncurrentVersionExpirationDays)),
+			AbortIncompleteMultipartUploadAfter: orDays(p.AbortIncompleteUploadAfter, DefaultAbortIncompleteUploadDays),
+			NoncurrentVersionExpiration:         orDays(p.NoncurrentVersionExpiration, DefaultNoncurrentVersionExpirationDays),
 		}},
 		Cors:                       corsRules(p.CorsAllowedOrigins),
 		ObjectLockEnabled:          jsii.Bool(p.ObjectLock != nil),
@@ -240,10 +243,10 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 // its bucket policy (S3 server access logs, CloudFront standard logging v2):
 // SSE-S3 (server access logging cannot deliver to SSE-KMS buckets), every
 // public-access block, TLS 1.2 or newer only, ACLs disabled, versioned,
-// retained on delete, logs expiring after retentionDays (nil means
+// retained on delete, logs expiring after retention (whole days; nil means
 // DefaultAccessLogRetentionDays). PrivateBucket uses it for its log bucket;
 // a us-east-1 edge stack uses it for CloudFront's logs.
-func NewLogBucket(scope constructs.Construct, id *string, retentionDays *float64) awss3.Bucket {
+func NewLogBucket(scope constructs.Construct, id *string, retention awscdk.Duration) awss3.Bucket {
 	return awss3.NewBucket(scope, id, &awss3.BucketProps{
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
@@ -254,18 +257,25 @@ func NewLogBucket(scope constructs.Construct, id *string, retentionDays *float64
 		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:                                  jsii.String("ExpireLogs"),
-			Expiration:                          awscdk.Duration_Days(days(retentionDays, DefaultAccessLogRetentionDays)),
+			Expiration:                          orDays(retention, DefaultAccessLogRetentionDays),
 			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(1)),
 			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
 		}},
 	})
 }
 
-func days(v *float64, def float64) *float64 {
-	if v == nil {
-		return jsii.Number(def)
+// orDays is d, or def days when d is nil.
+func orDays(d awscdk.Duration, def float64) awscdk.Duration {
+	if d == nil {
+		return awscdk.Duration_Days(jsii.Number(def))
 	}
-	return v
+	return d
+}
+
+// wholeDays reports whether d is a whole number of days, at least one.
+func wholeDays(d awscdk.Duration) bool {
+	h := *d.ToHours(nil)
+	return h >= 24 && h == float64(int64(h)) && int64(h)%24 == 0
 }
 
 func corsRules(origins *[]*string) *[]*awss3.CorsRule {
@@ -403,14 +413,14 @@ func check(c constructs.Construct, p *Props) {
 	}
 	for _, f := range []struct {
 		name string
-		v    *float64
+		d    awscdk.Duration
 	}{
-		{"AccessLogRetentionDays", p.AccessLogRetentionDays},
-		{"AbortIncompleteUploadDays", p.AbortIncompleteUploadDays},
-		{"NoncurrentVersionExpirationDays", p.NoncurrentVersionExpirationDays},
+		{"AccessLogRetention", p.AccessLogRetention},
+		{"AbortIncompleteUploadAfter", p.AbortIncompleteUploadAfter},
+		{"NoncurrentVersionExpiration", p.NoncurrentVersionExpiration},
 	} {
-		if f.v != nil && (*f.v < 1 || *f.v != float64(int64(*f.v))) {
-			problems.Addf(f.name, "must be a whole number of days, at least 1, received %v", *f.v)
+		if f.d != nil && !wholeDays(f.d) {
+			problems.Addf(f.name, "must be a whole number of days, at least 1, received %s", *f.d.ToHumanString())
 		}
 	}
 	if p.CorsAllowedOrigins != nil {
@@ -418,7 +428,7 @@ func check(c constructs.Construct, p *Props) {
 			if !validate.Literal(o) {
 				continue
 			}
-			if !originPattern.MatchString(*o) {
+			if !validate.IsOrigin(*o) {
 				problems.Addf("CorsAllowedOrigins", "element %d must be https://host[:port] (or http://localhost[:port]) without a path or wildcard, received %q", i, *o)
 			}
 		}
@@ -427,25 +437,20 @@ func check(c constructs.Construct, p *Props) {
 		if l.Mode == nil || (*l.Mode != ObjectLockGovernance && *l.Mode != ObjectLockCompliance) {
 			problems.Addf("ObjectLock.Mode", "must be %q or %q, received %s", ObjectLockGovernance, ObjectLockCompliance, quote(l.Mode))
 		}
-		if l.Days == nil || *l.Days < 1 || *l.Days != float64(int64(*l.Days)) {
-			problems.Addf("ObjectLock.Days", "must be a whole number of days, at least 1, received %s", number(l.Days))
+		if l.Retention == nil || !wholeDays(l.Retention) {
+			received := "nothing"
+			if l.Retention != nil {
+				received = *l.Retention.ToHumanString()
+			}
+			problems.Addf("ObjectLock.Retention", "must be a whole number of days, at least 1, received %s", received)
 		}
 	}
 	problems.PanicIfAny()
 }
-
-var originPattern = regexp.MustCompile(`^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://localhost(:\d{1,5})?)$`)
 
 func quote(s *string) string {
 	if s == nil {
 		return "nothing"
 	}
 	return fmt.Sprintf("%q", *s)
-}
-
-func number(f *float64) string {
-	if f == nil {
-		return "nothing"
-	}
-	return fmt.Sprint(*f)
 }

@@ -37,13 +37,13 @@ func TestNew_RejectsBadProps(t *testing.T) {
 		{"reserved prefix", &Props{BucketName: jsii.String("xn--bucket")}, []string{"BucketName", "reserved"}},
 		{"long prefix", &Props{BucketNamePrefix: jsii.String(strings.Repeat("a", 36))}, []string{"BucketNamePrefix", "at most 35"}},
 		{"name and prefix", &Props{BucketName: jsii.String("abc"), BucketNamePrefix: jsii.String("x")}, []string{"BucketNamePrefix", "must be nil"}},
-		{"zero upload days", &Props{AbortIncompleteUploadDays: jsii.Number(0)}, []string{"AbortIncompleteUploadDays", "received 0"}},
-		{"negative noncurrent days", &Props{NoncurrentVersionExpirationDays: jsii.Number(-1)}, []string{"NoncurrentVersionExpirationDays", "received -1"}},
-		{"fractional log days", &Props{AccessLogRetentionDays: jsii.Number(1.5)}, []string{"AccessLogRetentionDays", "1.5"}},
+		{"zero upload days", &Props{AbortIncompleteUploadAfter: awscdk.Duration_Days(jsii.Number(0))}, []string{"AbortIncompleteUploadAfter", "received 0"}},
+		{"noncurrent in hours", &Props{NoncurrentVersionExpiration: awscdk.Duration_Hours(jsii.Number(36))}, []string{"NoncurrentVersionExpiration", "1 day 12 hours"}},
+		{"fractional log days", &Props{AccessLogRetention: awscdk.Duration_Hours(jsii.Number(36))}, []string{"AccessLogRetention", "whole number of days"}},
 		{"wildcard origin", &Props{CorsAllowedOrigins: jsii.Strings("*")}, []string{"CorsAllowedOrigins", `"*"`}},
 		{"http origin", &Props{CorsAllowedOrigins: jsii.Strings("http://app.example.com")}, []string{"CorsAllowedOrigins", "https://"}},
-		{"lock mode", &Props{ObjectLock: &ObjectLock{Mode: jsii.String("STRICT"), Days: jsii.Number(1)}}, []string{"ObjectLock.Mode", `"STRICT"`}},
-		{"lock days", &Props{ObjectLock: &ObjectLock{Mode: jsii.String(ObjectLockCompliance)}}, []string{"ObjectLock.Days"}},
+		{"lock mode", &Props{ObjectLock: &ObjectLock{Mode: jsii.String("STRICT"), Retention: awscdk.Duration_Days(jsii.Number(1))}}, []string{"ObjectLock.Mode", `"STRICT"`}},
+		{"lock days", &Props{ObjectLock: &ObjectLock{Mode: jsii.String(ObjectLockCompliance)}}, []string{"ObjectLock.Retention"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,7 +65,7 @@ func TestNew_RejectsBadProps(t *testing.T) {
 }
 
 func TestNew_ReportsEveryBadPropAtOnce(t *testing.T) {
-	err := newFails(t, &Props{BucketName: jsii.String("Bad"), AbortIncompleteUploadDays: jsii.Number(0)})
+	err := newFails(t, &Props{BucketName: jsii.String("Bad"), AbortIncompleteUploadAfter: awscdk.Duration_Days(jsii.Number(0))})
 	if err == nil || len(err.Problems) != 2 {
 		t.Fatalf("got %v, want two problems", err)
 	}

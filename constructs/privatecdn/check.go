@@ -23,7 +23,6 @@ var (
 	certificateArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$`)
 	webACLArnPattern      = regexp.MustCompile(`^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:([a-z]+)/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$`)
 	domainNamePattern     = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`)
-	originPattern         = regexp.MustCompile(`^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://localhost(:\d{1,5})?)$`)
 	regionalDomainPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\.s3\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$`)
 )
 
@@ -131,8 +130,8 @@ func check(c constructs.Construct, p *Props) []Access {
 		}
 	}
 
-	for i, o := range p.CorsAllowedOrigins {
-		if !awscdkUnresolved(o) && !originPattern.MatchString(o) {
+	for i, o := range validate.Strings(p.CorsAllowedOrigins) {
+		if !awscdkUnresolved(o) && !validate.IsOrigin(o) {
 			problems.Addf("CorsAllowedOrigins", "element %d must be https://host[:port] (or http://localhost[:port]) without a path or wildcard, received %q", i, o)
 		}
 	}
@@ -154,7 +153,7 @@ func check(c constructs.Construct, p *Props) []Access {
 		switch {
 		case m == nil:
 			problems.Addf("CertificateArn", "must be an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>), received %q", arn)
-		case m[1] != "us-east-1":
+		case m[1] != validate.CloudFrontRegion:
 			problems.Addf("CertificateArn", "CloudFront uses ACM certificates from us-east-1 only; this one is in %s: request or import the certificate in us-east-1, received %q", m[1], arn)
 		}
 	}
@@ -165,7 +164,7 @@ func check(c constructs.Construct, p *Props) []Access {
 		switch {
 		case m == nil:
 			problems.Addf("WebACLArn", "must be a WAFv2 web ACL ARN (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), received %q", arn)
-		case m[1] != "us-east-1" || m[2] != "global":
+		case m[1] != validate.CloudFrontRegion || m[2] != "global":
 			problems.Addf("WebACLArn", "must be a web ACL of CLOUDFRONT scope (region us-east-1, \"global/webacl/\"); a REGIONAL web ACL cannot protect a distribution, received %q", arn)
 		}
 	}

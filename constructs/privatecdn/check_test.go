@@ -185,10 +185,10 @@ func TestNew_RefusesInvalidPropsNamingTheProp(t *testing.T) {
 		{"log prefix without trailing slash", nil, func(p *Props, _ awscdk.Stack) { p.LogPrefix = jsii.String("cdn-logs") }, "LogPrefix", []string{`"cdn-logs"`}},
 		{"log prefix with leading slash", nil, func(p *Props, _ awscdk.Stack) { p.LogPrefix = jsii.String("/cdn/") }, "LogPrefix", []string{`"/cdn/"`}},
 		{"empty log prefix", nil, func(p *Props, _ awscdk.Stack) { p.LogPrefix = jsii.String("") }, "LogPrefix", []string{`""`}},
-		{"wildcard origin", nil, func(p *Props, _ awscdk.Stack) { p.CorsAllowedOrigins = []string{"*"} }, "CorsAllowedOrigins", []string{`"*"`}},
-		{"http origin", nil, func(p *Props, _ awscdk.Stack) { p.CorsAllowedOrigins = []string{"http://app.example.com"} },
+		{"wildcard origin", nil, func(p *Props, _ awscdk.Stack) { p.CorsAllowedOrigins = jsii.Strings("*") }, "CorsAllowedOrigins", []string{`"*"`}},
+		{"http origin", nil, func(p *Props, _ awscdk.Stack) { p.CorsAllowedOrigins = jsii.Strings("http://app.example.com") },
 			"CorsAllowedOrigins", []string{`"http://app.example.com"`}},
-		{"origin with path", nil, func(p *Props, _ awscdk.Stack) { p.CorsAllowedOrigins = []string{"https://app.example.com/"} },
+		{"origin with path", nil, func(p *Props, _ awscdk.Stack) { p.CorsAllowedOrigins = jsii.Strings("https://app.example.com/") },
 			"CorsAllowedOrigins", []string{"element 0"}},
 		{"unsigned with writes", nil, func(p *Props, _ awscdk.Stack) {
 			p.ViewerPublicKeyPems, p.UnsafeAllowUnsignedReads, p.Access = nil, jsii.Bool(true), []Access{Read, Write}

@@ -73,6 +73,7 @@ import (
 
 	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/internal/validate"
 )
 
 // Access is a level of access CloudFront has at the origin, and so what
@@ -100,7 +101,7 @@ const (
 	// DefaultContentSecurityPolicy is Props.ContentSecurityPolicy's default.
 	DefaultContentSecurityPolicy = "default-src 'none'; sandbox"
 	// LogRegion is the only region where CloudFront's log delivery source can live.
-	LogRegion = "us-east-1"
+	LogRegion = validate.CloudFrontRegion
 )
 
 // ErrorPagePrefix is the reserved key prefix of the error pages that replace
@@ -174,7 +175,7 @@ type Props struct {
 	// Give the bucket the same origins (privatebucket.Props.CorsAllowedOrigins)
 	// so that S3 answers the preflight CloudFront forwards.
 	// Default: - no CORS; browsers on other origins cannot read responses.
-	CorsAllowedOrigins []string
+	CorsAllowedOrigins *[]*string
 	// DomainNames are custom domain names (CNAMEs) for the distribution; they
 	// need CertificateArn.
 	// Default: - only the *.cloudfront.net name.
@@ -269,7 +270,7 @@ func New(scope constructs.Construct, id *string, props *Props) *Distribution {
 		domain = p.Bucket.BucketRegionalDomainName()
 	}
 	unsigned := isTrue(p.UnsafeAllowUnsignedReads)
-	cors := len(p.CorsAllowedOrigins) > 0
+	cors := len(validate.Strings(p.CorsAllowedOrigins)) > 0
 
 	oac := awscloudfront.NewS3OriginAccessControl(c, jsii.String("OriginAccessControl"), &awscloudfront.S3OriginAccessControlProps{
 		Description: jsii.String("securestore: CloudFront signs every request to the private bucket"),
@@ -297,7 +298,7 @@ func New(scope constructs.Construct, id *string, props *Props) *Distribution {
 			jsii.String("UnsafeAllowUnsignedReads is set: ANYONE who knows an object's name can read it through CloudFront without a signature"))
 	}
 
-	d.ResponseHeadersPolicy = responseHeaders(c, p.CorsAllowedOrigins, levels, p.ContentSecurityPolicy)
+	d.ResponseHeadersPolicy = responseHeaders(c, validate.Strings(p.CorsAllowedOrigins), levels, p.ContentSecurityPolicy)
 
 	behavior := &awscloudfront.BehaviorOptions{
 		Origin:                &s3Origin{domainName: domain, oacID: oac.OriginAccessControlId()},

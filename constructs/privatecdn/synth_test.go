@@ -3,7 +3,6 @@ package privatecdn
 import (
 	"encoding/json"
 	"os"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -38,7 +37,7 @@ type fixture struct {
 }
 
 var (
-	synthOnce                  sync.Once
+	synth                      cdktest.Once
 	defaultFx, maximalFx, unFx *fixture
 )
 
@@ -58,7 +57,7 @@ func readPEM(t testing.TB, name string) string {
 // unsigned public reads, no access logs and a geo deny list.
 func fixtures(t testing.TB) (def, max, unsigned *fixture) {
 	t.Helper()
-	synthOnce.Do(func() {
+	synth.Do(t, func() error {
 		rsaPEM, ecPEM := readPEM(t, "viewer_rsa2048.pem"), readPEM(t, "viewer_ecp256.pem")
 		app := awscdk.NewApp(nil)
 
@@ -80,7 +79,7 @@ func fixtures(t testing.TB) (def, max, unsigned *fixture) {
 		p2 := PropsFor(b2)
 		p2.Access = []Access{Read, Write, Delete}
 		p2.ViewerPublicKeyPems = []string{rsaPEM, ecPEM}
-		p2.CorsAllowedOrigins = []string{"https://app.example.com"}
+		p2.CorsAllowedOrigins = jsii.Strings("https://app.example.com")
 		p2.DomainNames = []string{"files.example.com"}
 		p2.CertificateArn = jsii.String(testCertificate)
 		p2.WebACLArn = jsii.String(testWebACL)
@@ -102,10 +101,8 @@ func fixtures(t testing.TB) (def, max, unsigned *fixture) {
 		defaultFx = load(t, s1, b1, d1)
 		maximalFx = load(t, s2, b2, d2)
 		unFx = load(t, s3, b3, d3)
+		return nil
 	})
-	if defaultFx == nil {
-		t.Fatal("synthesis failed in an earlier test")
-	}
 	return defaultFx, maximalFx, unFx
 }
 

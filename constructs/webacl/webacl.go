@@ -94,7 +94,7 @@ import (
 )
 
 // Region is the only region where a CLOUDFRONT-scope web ACL can be created.
-const Region = "us-east-1"
+const Region = validate.CloudFrontRegion
 
 // Scope is the web ACL's scope: it protects CloudFront distributions.
 const Scope = "CLOUDFRONT"
@@ -382,18 +382,6 @@ func visibility(metric *string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
 	}
 }
 
-// retentions are the values of awslogs.RetentionDays.
-var retentions = map[awslogs.RetentionDays]bool{
-	awslogs.RetentionDays_ONE_DAY: true, awslogs.RetentionDays_THREE_DAYS: true, awslogs.RetentionDays_FIVE_DAYS: true,
-	awslogs.RetentionDays_ONE_WEEK: true, awslogs.RetentionDays_TWO_WEEKS: true, awslogs.RetentionDays_ONE_MONTH: true,
-	awslogs.RetentionDays_TWO_MONTHS: true, awslogs.RetentionDays_THREE_MONTHS: true, awslogs.RetentionDays_FOUR_MONTHS: true,
-	awslogs.RetentionDays_FIVE_MONTHS: true, awslogs.RetentionDays_SIX_MONTHS: true, awslogs.RetentionDays_ONE_YEAR: true,
-	awslogs.RetentionDays_THIRTEEN_MONTHS: true, awslogs.RetentionDays_EIGHTEEN_MONTHS: true, awslogs.RetentionDays_TWO_YEARS: true,
-	awslogs.RetentionDays_THREE_YEARS: true, awslogs.RetentionDays_FIVE_YEARS: true, awslogs.RetentionDays_SIX_YEARS: true,
-	awslogs.RetentionDays_SEVEN_YEARS: true, awslogs.RetentionDays_EIGHT_YEARS: true, awslogs.RetentionDays_NINE_YEARS: true,
-	awslogs.RetentionDays_TEN_YEARS: true, awslogs.RetentionDays_INFINITE: true,
-}
-
 // check validates p and the stack's region, collecting every problem, and
 // panics once with a *validation.Error if there is any.
 func check(c constructs.Construct, p *Props) {
@@ -406,7 +394,7 @@ func check(c constructs.Construct, p *Props) {
 				MinRateLimit, MaxRateLimit, formatNumber(r))
 		}
 	}
-	if p.LogRetention != "" && !retentions[p.LogRetention] {
+	if p.LogRetention != "" && !validate.IsFiniteLogRetention(p.LogRetention) && p.LogRetention != awslogs.RetentionDays_INFINITE {
 		problems.Addf("LogRetention", "must be one of the awslogs.RetentionDays values, received %q", string(p.LogRetention))
 	}
 

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -41,9 +40,8 @@ type fixture struct {
 }
 
 var (
-	synthOnce sync.Once
-	synthErr  error
-	fixtures  map[string]*fixture
+	synth    cdktest.Once
+	fixtures map[string]*fixture
 )
 
 // all synthesizes, once per test process, one app (with cdk.json's context
@@ -56,10 +54,7 @@ var (
 //   - Agnostic: nil props in an environment-agnostic stack.
 func all(t testing.TB) map[string]*fixture {
 	t.Helper()
-	synthOnce.Do(func() { synthErr = synthAll() })
-	if synthErr != nil {
-		t.Fatalf("synthesis failed: %v", synthErr)
-	}
+	synth.Do(t, synthAll)
 	return fixtures
 }
 
@@ -69,11 +64,6 @@ func fx(t testing.TB, name string) *fixture {
 }
 
 func synthAll() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
 	ctx, err := cdktest.FindingsContext("../../cdk.json")
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"testing"
 
 	"github.com/securestore/securestore/validation"
@@ -95,4 +96,34 @@ func Invalid(t testing.TB, build func()) (verr *validation.Error) {
 	}()
 	build()
 	return nil
+}
+
+// Once synthesizes once per test process and shares the outcome between
+// the tests of a package (the jsii runtime is slow to start, so each
+// package builds one app): the first Do runs synth, and every Do fails t
+// if synth failed.
+type Once struct {
+	once sync.Once
+	err  error
+}
+
+// Do runs synth the first time it is called, and fails t when that run
+// failed.
+func (o *Once) Do(t testing.TB, synth func() error) {
+	t.Helper()
+	o.once.Do(func() { o.err = Recovered(synth) })
+	if o.err != nil {
+		t.Fatalf("synthesis failed: %v", o.err)
+	}
+}
+
+// Recovered runs synth and returns its error, or the panic with which jsii
+// reports a failed synthesis (an invalid prop, a cdk-nag error) as one.
+func Recovered(synth func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return synth()
 }

@@ -5,9 +5,12 @@ package validate
 
 import (
 	"fmt"
+	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/securestore/securestore/validation"
@@ -81,4 +84,66 @@ func RequireRegion(scope constructs.Construct, region, why string) {
 			AssertDescription: &why,
 		}},
 	})
+}
+
+// CloudFrontRegion is the region of CloudFront's regional resources: its
+// ACM certificates, its WAF web ACLs (CLOUDFRONT scope) and the log
+// delivery source of its standard logs.
+const CloudFrontRegion = "us-east-1"
+
+// originPattern is a browser origin a construct lets in: https with a
+// host and an optional port, or http://localhost for development.
+var originPattern = regexp.MustCompile(`^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://localhost(:\d{1,5})?)$`)
+
+// IsOrigin reports whether s is an origin the constructs accept for CORS:
+// https://host[:port], or http://localhost[:port], without a path or
+// wildcard.
+func IsOrigin(s string) bool { return originPattern.MatchString(s) }
+
+// LogRetentions maps each finite retention CloudWatch Logs accepts, in
+// days, to CDK's awslogs.RetentionDays.
+var LogRetentions = map[int]awslogs.RetentionDays{
+	1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS, 5: awslogs.RetentionDays_FIVE_DAYS,
+	7: awslogs.RetentionDays_ONE_WEEK, 14: awslogs.RetentionDays_TWO_WEEKS, 30: awslogs.RetentionDays_ONE_MONTH,
+	60: awslogs.RetentionDays_TWO_MONTHS, 90: awslogs.RetentionDays_THREE_MONTHS, 120: awslogs.RetentionDays_FOUR_MONTHS,
+	150: awslogs.RetentionDays_FIVE_MONTHS, 180: awslogs.RetentionDays_SIX_MONTHS, 365: awslogs.RetentionDays_ONE_YEAR,
+	400: awslogs.RetentionDays_THIRTEEN_MONTHS, 545: awslogs.RetentionDays_EIGHTEEN_MONTHS, 731: awslogs.RetentionDays_TWO_YEARS,
+	1096: awslogs.RetentionDays_THREE_YEARS, 1827: awslogs.RetentionDays_FIVE_YEARS, 2192: awslogs.RetentionDays_SIX_YEARS,
+	2557: awslogs.RetentionDays_SEVEN_YEARS, 2922: awslogs.RetentionDays_EIGHT_YEARS, 3288: awslogs.RetentionDays_NINE_YEARS,
+	3653: awslogs.RetentionDays_TEN_YEARS,
+}
+
+// LogRetentionDays are LogRetentions' days, ascending.
+func LogRetentionDays() []int {
+	days := make([]int, 0, len(LogRetentions))
+	for d := range LogRetentions {
+		days = append(days, d)
+	}
+	sort.Ints(days)
+	return days
+}
+
+// IsFiniteLogRetention reports whether r is one of LogRetentions' values.
+func IsFiniteLogRetention(r awslogs.RetentionDays) bool {
+	for _, v := range LogRetentions {
+		if v == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Strings returns the strings of a CDK-style list prop (*[]*string), nil
+// for nil, with a nil element as "".
+func Strings(list *[]*string) []string {
+	if list == nil {
+		return nil
+	}
+	out := make([]string, len(*list))
+	for i, s := range *list {
+		if s != nil {
+			out[i] = *s
+		}
+	}
+	return out
 }

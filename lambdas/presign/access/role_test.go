@@ -7,10 +7,12 @@ import (
 	"testing"
 )
 
+// rule opens prefix to every signed-in caller for methods.
+func rule(prefix string, methods ...string) Rule {
+	return Rule{Prefix: prefix, Groups: []string{"*"}, Methods: methods}
+}
+
 func TestRole(t *testing.T) {
-	rule := func(prefix string, methods ...string) Rule {
-		return Rule{Prefix: prefix, Groups: []string{"*"}, Methods: methods}
-	}
 	cases := []struct {
 		name        string
 		rules       []Rule
@@ -81,9 +83,6 @@ func TestGlobMatch(t *testing.T) {
 }
 
 func TestRole_RefusesWhatIAMCannotMirror(t *testing.T) {
-	rule := func(prefix string, methods ...string) Rule {
-		return Rule{Prefix: prefix, Groups: []string{"*"}, Methods: methods}
-	}
 	cases := []struct {
 		name  string
 		rules []Rule

@@ -12,6 +12,9 @@
 // identity (only from the Cognito authorizer's claims), key validation
 // (objectkey), expiry bounds, delivery, access decision (access.Decide; a
 // POST upload counts as PUT), upload size bounds, and only then signing.
+// Each step has its file: route.go, parse.go, caller.go, key.go,
+// limits.go, sign.go, then response.go and log.go; the JSON of events and
+// responses is package codec's.
 //
 // Caller mistakes are answered 400 and refusals 403, both with a JSON
 // {"message": "..."}; an unknown route is 404 and a known route with
@@ -44,6 +47,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/codec"
+	"github.com/securestore/securestore/lambdas/presign/identity"
 	"github.com/securestore/securestore/lambdas/presign/signer"
 )
 
@@ -126,18 +131,24 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 // Handle answers one API Gateway REST proxy event. The returned error is
 // always nil: every outcome, a server-side failure included, is a response.
 func (h *Handler) Handle(ctx context.Context, pr events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-	ev := fromProxy(&pr)
+	ev := codec.FromProxy(&pr)
 	r := h.answer(ctx, &ev)
-	resp := r.proxy()
-	r.release()
+	resp := r.Proxy()
+	r.Release()
 	return resp, nil
 }
+
+// decoder decodes the proxy events of Invoke, the strings every request
+// repeats (routes, methods, parameter and claim names) without allocating.
+var decoder = codec.NewDecoder("/presign", "/uploads", "GET", "PUT", "POST",
+	paramKey, paramMethod, paramContentType, paramLength, paramChecksum, paramExpiresIn, paramDelivery,
+	identity.ClaimSub, identity.ClaimEmail, identity.ClaimGroups)
 
 // Invoke implements lambda.Handler, the path the Lambda runtime takes when
 // main passes the Handler to lambda.Start: the API Gateway REST proxy
 // event's JSON in, the proxy response's JSON out. It answers exactly as
 // Handle does, without decoding the whole event: it reads only the fields
-// the handler uses (see decodeEvent for the rules, which are
+// the handler uses (see codec.Decoder.Decode for the rules, which are
 // encoding/json's). A payload that is not such an event is an error, as
 // the runtime's own decoding makes it for Handle; every other outcome is a
 // response.
@@ -148,16 +159,16 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if !utf8.Valid(payload) {
 		return nil, errInvalidUTF8
 	}
-	ev, err := decodeEvent(payload)
+	ev, err := decoder.Decode(payload)
 	if err != nil {
 		return nil, err
 	}
 	r := h.answer(ctx, &ev)
 	// Room for the body with its quotes and backslashes escaped, and the
 	// status and headers around it.
-	n := len(r.body) + bytes.Count(r.body, []byte{'"'}) + bytes.Count(r.body, []byte{'\\'}) + 256
-	out := r.appendJSON(make([]byte, 0, n))
-	r.release()
+	n := len(r.Body) + bytes.Count(r.Body, []byte{'"'}) + bytes.Count(r.Body, []byte{'\\'}) + 256
+	out := r.AppendJSON(make([]byte, 0, n))
+	r.Release()
 	return out, nil
 }
 
@@ -165,7 +176,7 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 var errInvalidUTF8 = errors.New("presign: the event is not valid UTF-8")
 
 // answer runs the pipeline, writes the log line and builds the response.
-func (h *Handler) answer(ctx context.Context, ev *event) response {
+func (h *Handler) answer(ctx context.Context, ev *codec.Event) codec.Response {
 	rec := newRecord(ctx, ev)
 	out := h.serve(ctx, ev, &rec)
 	rec.status = out.status
@@ -175,7 +186,7 @@ func (h *Handler) answer(ctx context.Context, ev *event) response {
 
 // serve runs the pipeline. Each step either hands its result to the next
 // or ends the request with an outcome.
-func (h *Handler) serve(ctx context.Context, ev *event, rec *record) outcome {
+func (h *Handler) serve(ctx context.Context, ev *codec.Event, rec *record) outcome {
 	op, fail := route(ev)
 	if fail != nil {
 		return *fail
@@ -230,119 +241,4 @@ func (h *Handler) serve(ctx context.Context, ev *event, rec *record) outcome {
 		}
 		return h.signURL(ctx, req, ttl, rec)
 	}
-}
-
-// expiry bounds the requested lifetime: default and maximum are
-// Config.MaxTTL; the caller may ask for less, down to one second.
-func (h *Handler) expiry(req request) (time.Duration, error) {
-	maxSec := int64(h.cfg.MaxTTL / time.Second)
-	if !req.hasExpiresIn {
-		return time.Duration(maxSec) * time.Second, nil
-	}
-	if req.expiresIn < 1 || req.expiresIn > maxSec {
-		return 0, fmt.Errorf("expiresIn must be from 1 to %d seconds", maxSec)
-	}
-	return time.Duration(req.expiresIn) * time.Second, nil
-}
-
-// checkDelivery refuses delivery=cdn when no distribution is configured.
-func (h *Handler) checkDelivery(req request) error {
-	if req.delivery == deliveryCDN && h.cdn == nil {
-		return errors.New("delivery=cdn is not available: no CDN is configured")
-	}
-	return nil
-}
-
-// uploadLimit bounds maxBytes to 1..Config.MaxUploadBytes; an absent
-// maxBytes means the configured maximum.
-func (h *Handler) uploadLimit(req request) (int64, error) {
-	if !req.hasMaxBytes {
-		return h.cfg.MaxUploadBytes, nil
-	}
-	if req.maxBytes < 1 || req.maxBytes > h.cfg.MaxUploadBytes {
-		return 0, fmt.Errorf("maxBytes must be from 1 to %d", h.cfg.MaxUploadBytes)
-	}
-	return req.maxBytes, nil
-}
-
-func (h *Handler) signURL(ctx context.Context, req request, ttl time.Duration, rec *record) outcome {
-	u, err := h.presigner.Presign(ctx, signer.Request{
-		Method:         req.method,
-		Key:            req.key,
-		ContentType:    req.contentType,
-		ContentLength:  req.contentLength,
-		ChecksumSHA256: req.checksumSHA256,
-		Expires:        ttl,
-	})
-	if err != nil {
-		rec.err = fmt.Errorf("presign %s: %w", req.method, err)
-		return serverError()
-	}
-	headers := u.Headers
-	if headers == nil {
-		headers = map[string]string{}
-	}
-	return ok(urlBody{
-		URL:       u.URL,
-		Method:    req.method,
-		Headers:   headers,
-		ExpiresAt: h.expiresAt(u.ExpiresAt, ttl),
-	})
-}
-
-func (h *Handler) signCDN(req request, ttl time.Duration, rec *record) outcome {
-	// CloudFront's canned policy counts whole seconds: round up, so that
-	// the expiry stays after the moment the signer checks it, however
-	// close to a second's boundary the request came (rounded down, an
-	// expiresIn of 1 could land in the signer's past and fail).
-	expires := ceilSecond(h.now().Add(ttl))
-	u, err := h.cdn.Sign(req.key, expires)
-	if err != nil {
-		rec.err = fmt.Errorf("sign CDN URL: %w", err)
-		return serverError()
-	}
-	return ok(urlBody{
-		URL:       u,
-		Method:    req.method,
-		Headers:   map[string]string{},
-		ExpiresAt: expires.UTC().Format(time.RFC3339),
-	})
-}
-
-func (h *Handler) signPost(ctx context.Context, req request, ttl time.Duration, maxBytes int64, rec *record) outcome {
-	p, err := h.presigner.PresignPost(ctx, signer.PostRequest{
-		Key:         req.key,
-		ContentType: req.contentType,
-		MaxBytes:    maxBytes,
-		Expires:     ttl,
-	})
-	if err != nil {
-		rec.err = fmt.Errorf("presign POST: %w", err)
-		return serverError()
-	}
-	fields := p.Fields
-	if fields == nil {
-		fields = map[string]string{}
-	}
-	return ok(postBody{
-		URL:       p.URL,
-		Fields:    fields,
-		ExpiresAt: h.expiresAt(p.ExpiresAt, ttl),
-	})
-}
-
-// ceilSecond rounds t up to a whole second.
-func ceilSecond(t time.Time) time.Time {
-	if r := t.Truncate(time.Second); !r.Equal(t) {
-		return r.Add(time.Second)
-	}
-	return t
-}
-
-// expiresAt formats the signer's expiry, or now+ttl when it gave none.
-func (h *Handler) expiresAt(t time.Time, ttl time.Duration) string {
-	if t.IsZero() {
-		t = h.now().Add(ttl)
-	}
-	return t.UTC().Format(time.RFC3339)
 }

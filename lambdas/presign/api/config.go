@@ -57,9 +57,6 @@ var (
 		return regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
 	})
 	keyPairID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z0-9]{1,128}$`) })
-	secretARN = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
-	})
 )
 
 // isBucketName matches ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$.
@@ -152,7 +149,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		if cdn.KeyPairID != "" && !keyPairID().MatchString(cdn.KeyPairID) {
 			bad(settings.EnvCDNKeyPairID, "%q is not a CloudFront public key id", cdn.KeyPairID)
 		}
-		if cdn.PrivateKeySecretARN != "" && !secretARN().MatchString(cdn.PrivateKeySecretARN) {
+		if cdn.PrivateKeySecretARN != "" && !settings.IsSecretARN(cdn.PrivateKeySecretARN) {
 			bad(settings.EnvCDNKeySecretARN, "%q is not a Secrets Manager secret ARN", cdn.PrivateKeySecretARN)
 		}
 		c.CDN = &cdn

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/codec"
 	"github.com/securestore/securestore/lambdas/presign/objectkey"
 )
 
@@ -27,8 +28,8 @@ type record struct {
 	err             error
 }
 
-func newRecord(ctx context.Context, ev *event) record {
-	r := record{requestID: ev.requestID, httpMethod: ev.httpMethod}
+func newRecord(ctx context.Context, ev *codec.Event) record {
+	r := record{requestID: ev.RequestID, httpMethod: ev.HTTPMethod}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		r.lambdaRequestID = lc.AwsRequestID
 	}

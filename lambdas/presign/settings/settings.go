@@ -5,7 +5,11 @@
 // neither the AWS SDK nor aws-lambda-go into a team's CDK app.
 package settings
 
-import "time"
+import (
+	"regexp"
+	"sync"
+	"time"
+)
 
 // Environment variables of the presign function (the Presign Lambda
 // environment contract in ARCHITECTURE.md).
@@ -48,3 +52,14 @@ const (
 	// (5 GiB).
 	MaxPutBytes int64 = 5 << 30
 )
+
+// secretARN is compiled on first use: compiling at init costs every cold
+// start of the function.
+var secretARN = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$`)
+})
+
+// IsSecretARN reports whether s is the complete ARN of a Secrets Manager
+// secret, with the six-character suffix Secrets Manager appends to its
+// name: the one form an IAM policy can name exactly (EnvCDNKeySecretARN).
+func IsSecretARN(s string) bool { return secretARN().MatchString(s) }

@@ -2,18 +2,16 @@ package api
 
 import (
 	"errors"
-	"fmt"
-	"strings"
 
+	"github.com/securestore/securestore/lambdas/presign/codec"
 	"github.com/securestore/securestore/lambdas/presign/identity"
-	"github.com/securestore/securestore/lambdas/presign/objectkey"
 )
 
 // callerFrom reads the caller from requestContext.authorizer.claims and,
 // for its groups, the ID token in the Authorization header that the
 // authorizer verified: the only places identity is taken from.
-func callerFrom(ev *event) (identity.Caller, error) {
-	raw := ev.claims
+func callerFrom(ev *codec.Event) (identity.Caller, error) {
+	raw := ev.Claims
 	if raw == nil {
 		return identity.Caller{}, errors.New("the caller is not signed in")
 	}
@@ -21,7 +19,7 @@ func callerFrom(ev *event) (identity.Caller, error) {
 	if !ok || len(claims) == 0 {
 		return identity.Caller{}, errors.New("the caller is not signed in")
 	}
-	tokens := ev.authorization.values()
+	tokens := ev.Authorization.Values()
 	if len(tokens) != 1 {
 		return identity.Caller{}, errors.New("want exactly one Authorization header with the ID token")
 	}
@@ -35,12 +33,4 @@ func callerFrom(ev *event) (identity.Caller, error) {
 		return identity.Caller{}, errors.New("the caller's identity claims are malformed")
 	}
 	return c, nil
-}
-
-// validateKey runs objectkey.Validate and words its reason for a 400.
-func validateKey(key string) error {
-	if err := objectkey.Validate(key); err != nil {
-		return fmt.Errorf("invalid key: %s", strings.TrimPrefix(err.Error(), "objectkey: "))
-	}
-	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/securestore/securestore/lambdas/presign/codec"
 	"io"
 	"maps"
 	"mime"
@@ -15,24 +16,6 @@ import (
 	"strings"
 	"unicode/utf8"
 )
-
-// op is a route of the API.
-type op int
-
-const (
-	opPresign op = iota + 1 // GET /presign
-	opUpload                // POST /uploads
-)
-
-func (o op) String() string {
-	switch o {
-	case opPresign:
-		return "GET /presign"
-	case opUpload:
-		return "POST /uploads"
-	}
-	return ""
-}
 
 // Delivery values of GET /presign.
 const (
@@ -78,42 +61,15 @@ type request struct {
 	hasMaxBytes    bool
 }
 
-// route picks the operation from the resource (or, behind a {proxy+}
-// resource, the path) and the HTTP method. It fails with 404 or 405.
-func route(ev *event) (op, *outcome) {
-	path := ev.resource
-	if path == "" || strings.Contains(path, "{") {
-		path = ev.path
-	}
-	var want string
-	var o op
-	switch path {
-	case "/presign":
-		o, want = opPresign, http.MethodGet
-	case "/uploads":
-		o, want = opUpload, http.MethodPost
-	default:
-		return 0, &outcome{status: http.StatusNotFound, body: errorBody{Message: "no such resource"}}
-	}
-	if ev.httpMethod != want {
-		return 0, &outcome{
-			status: http.StatusMethodNotAllowed,
-			body:   errorBody{Message: fmt.Sprintf("%s takes %s only", path, want)},
-			allow:  want,
-		}
-	}
-	return o, nil
-}
-
 // parse reads the request of op from the event, strictly.
-func parse(o op, ev *event) (request, error) {
+func parse(o op, ev *codec.Event) (request, error) {
 	params, err := queryParams(ev)
 	if err != nil {
 		return request{}, err
 	}
 	switch o {
 	case opPresign:
-		if ev.body != "" {
+		if ev.Body != "" {
 			return request{}, errors.New("GET /presign takes no body")
 		}
 		return parsePresign(params)
@@ -128,19 +84,19 @@ func parse(o op, ev *event) (request, error) {
 
 // queryParams merges the single- and multi-value query maps, refusing a
 // parameter given more than once.
-func queryParams(ev *event) (map[string]string, error) {
+func queryParams(ev *codec.Event) (map[string]string, error) {
 	if sameQuery(ev) {
 		// API Gateway's usual event: every parameter once, in both maps.
-		return ev.query, nil
+		return ev.Query, nil
 	}
-	params := make(map[string]string, len(ev.query))
-	for name, vals := range ev.multiQuery {
+	params := make(map[string]string, len(ev.Query))
+	for name, vals := range ev.MultiQuery {
 		if len(vals) != 1 {
 			return nil, fmt.Errorf("parameter %s must be given exactly once", quote(name))
 		}
 		params[name] = vals[0]
 	}
-	for name, val := range ev.query {
+	for name, val := range ev.Query {
 		if prev, ok := params[name]; ok && prev != val {
 			return nil, fmt.Errorf("parameter %s must be given exactly once", quote(name))
 		}
@@ -153,16 +109,16 @@ func queryParams(ev *event) (map[string]string, error) {
 // value for each parameter and each of them also in the single-value map,
 // which then is the merged parameters as they are. The callers only read
 // them.
-func sameQuery(ev *event) bool {
-	for name, vals := range ev.multiQuery {
+func sameQuery(ev *codec.Event) bool {
+	for name, vals := range ev.MultiQuery {
 		if len(vals) != 1 {
 			return false
 		}
-		if v, ok := ev.query[name]; !ok || v != vals[0] {
+		if v, ok := ev.Query[name]; !ok || v != vals[0] {
 			return false
 		}
 	}
-	return ev.query != nil
+	return ev.Query != nil
 }
 
 func parsePresign(params map[string]string) (request, error) {
@@ -379,7 +335,7 @@ func decodedLen(s string) int {
 // parseUpload reads the POST /uploads body: a JSON object with exactly the
 // fields key, contentType and maxBytes (maxBytes optional), each at most
 // once, spelled exactly, and nothing after the object.
-func parseUpload(ev *event) (request, error) {
+func parseUpload(ev *codec.Event) (request, error) {
 	r := request{op: opUpload, method: http.MethodPut, delivery: deliveryS3}
 	if err := checkJSONContentType(ev); err != nil {
 		return r, err
@@ -447,8 +403,8 @@ func parseUpload(ev *event) (request, error) {
 
 // checkJSONContentType wants Content-Type application/json, with at most a
 // charset parameter of utf-8.
-func checkJSONContentType(ev *event) error {
-	vals := ev.contentType.values()
+func checkJSONContentType(ev *codec.Event) error {
+	vals := ev.ContentType.Values()
 	if len(vals) != 1 {
 		return errors.New("want exactly one Content-Type: application/json")
 	}
@@ -466,20 +422,20 @@ func checkJSONContentType(ev *event) error {
 
 // readBody returns the body, decoding base64 when API Gateway encoded it,
 // and refuses one over MaxBodyBytes or not in UTF-8.
-func readBody(ev *event) ([]byte, error) {
+func readBody(ev *codec.Event) ([]byte, error) {
 	tooBig := fmt.Errorf("body is larger than %d bytes", MaxBodyBytes)
 	var body []byte
-	if ev.base64 {
-		if len(ev.body) > base64.StdEncoding.EncodedLen(MaxBodyBytes) {
+	if ev.Base64 {
+		if len(ev.Body) > base64.StdEncoding.EncodedLen(MaxBodyBytes) {
 			return nil, tooBig
 		}
-		b, err := base64.StdEncoding.DecodeString(ev.body)
+		b, err := base64.StdEncoding.DecodeString(ev.Body)
 		if err != nil {
 			return nil, errors.New("body is not valid base64")
 		}
 		body = b
 	} else {
-		body = []byte(ev.body)
+		body = []byte(ev.Body)
 	}
 	if len(body) > MaxBodyBytes {
 		return nil, tooBig

@@ -1,4 +1,4 @@
-package api
+package codec
 
 import (
 	"bytes"
@@ -10,13 +10,30 @@ import (
 	"strings"
 )
 
-// decodeEvent reads an API Gateway REST proxy event from the payload the
+// Decoder decodes API Gateway REST proxy events. Build it with
+// NewDecoder; it is safe for concurrent use.
+type Decoder struct {
+	common map[string]string
+}
+
+// NewDecoder returns a Decoder that returns each of common (strings every
+// event repeats: routes, methods, parameter and claim names) without
+// allocating it again.
+func NewDecoder(common ...string) *Decoder {
+	m := make(map[string]string, len(common))
+	for _, s := range common {
+		m[s] = s
+	}
+	return &Decoder{common: m}
+}
+
+// Decode reads an API Gateway REST proxy event from the payload the
 // Lambda runtime delivers, in one pass and without encoding/json's
 // reflection: the event is some 3.5 KB of which the handler reads a few
 // fields, and decoding it into events.APIGatewayProxyRequest cost four
 // times the signature.
 //
-// It keeps encoding/json's rules, so that Invoke sees what Handle would:
+// It keeps encoding/json's rules, so that an event decoded here is the one FromProxy takes from the struct the runtime's own decoding fills:
 //   - the whole payload must be one valid JSON value (RFC 8259, nesting up
 //     to 10000 deep), an object or null, with nothing but white space after
 //     it;
@@ -30,15 +47,15 @@ import (
 //
 // A field the handler reads with the wrong JSON type is an error, as in
 // encoding/json; fields it does not read are checked for syntax only.
-func decodeEvent(payload []byte) (event, error) {
-	d := decoder{data: payload}
-	var ev event
+func (c *Decoder) Decode(payload []byte) (Event, error) {
+	d := decoder{data: payload, common: c.common}
+	var ev Event
 	d.ws()
 	if d.literal("null") {
 		return ev, d.end()
 	}
 	if err := d.eventObject(&ev); err != nil {
-		return event{}, err
+		return Event{}, err
 	}
 	return ev, d.end()
 }
@@ -46,53 +63,28 @@ func decodeEvent(payload []byte) (event, error) {
 // maxDepth is encoding/json's nesting limit.
 const maxDepth = 10000
 
-var errSyntax = errors.New("api: event: invalid JSON")
+var errSyntax = errors.New("codec: event: invalid JSON")
 
 // typeError is a value of the wrong JSON type in field, or in one of its
 // members or elements.
 func typeError(field, want string) error {
-	return fmt.Errorf("api: event: %s: want %s", field, want)
+	return fmt.Errorf("codec: event: %s: want %s", field, want)
 }
 
 // decoder reads JSON from data; i is the next byte.
 type decoder struct {
-	data  []byte
-	i     int
-	depth int
+	data   []byte
+	i      int
+	depth  int
+	common map[string]string
 }
 
-// intern returns b as a string, without an allocation for the routes,
-// methods and parameter names every request repeats.
-func intern(b []byte) string {
-	switch string(b) {
-	case "/presign":
-		return "/presign"
-	case "/uploads":
-		return "/uploads"
-	case "GET":
-		return "GET"
-	case "PUT":
-		return "PUT"
-	case "POST":
-		return "POST"
-	case paramKey:
-		return paramKey
-	case paramMethod:
-		return paramMethod
-	case paramContentType:
-		return paramContentType
-	case paramChecksum:
-		return paramChecksum
-	case paramExpiresIn:
-		return paramExpiresIn
-	case paramDelivery:
-		return paramDelivery
-	case "sub":
-		return "sub"
-	case "email":
-		return "email"
-	case "cognito:groups":
-		return "cognito:groups"
+// intern returns b as a string, without an allocation for the strings
+// the decoder's caller named as common (routes, methods, parameter and
+// claim names every request repeats).
+func (d *decoder) intern(b []byte) string {
+	if s, ok := d.common[string(b)]; ok {
+		return s
 	}
 	return string(b)
 }
@@ -212,7 +204,7 @@ func (d *decoder) stringValue() (string, error) {
 		return "", err
 	}
 	if plain {
-		return intern(raw), nil
+		return d.intern(raw), nil
 	}
 	var s string
 	if err := json.Unmarshal(d.data[start:d.i], &s); err != nil {
@@ -433,7 +425,7 @@ func (d *decoder) optString(field string, dst *string) error {
 }
 
 // eventObject reads the top-level object.
-func (d *decoder) eventObject(ev *event) error {
+func (d *decoder) eventObject(ev *Event) error {
 	if d.peek() != '{' {
 		return typeError("event", "an object")
 	}
@@ -447,27 +439,27 @@ func (d *decoder) eventObject(ev *event) error {
 		}
 		switch {
 		case is(name, "resource"):
-			err = d.optString("resource", &ev.resource)
+			err = d.optString("resource", &ev.Resource)
 		case is(name, "path"):
-			err = d.optString("path", &ev.path)
+			err = d.optString("path", &ev.Path)
 		case is(name, "httpMethod"):
-			err = d.optString("httpMethod", &ev.httpMethod)
+			err = d.optString("httpMethod", &ev.HTTPMethod)
 		case is(name, "body"):
-			err = d.optString("body", &ev.body)
+			err = d.optString("body", &ev.Body)
 		case is(name, "isBase64Encoded"):
 			switch {
 			case d.isNull():
 			case d.literal("true"):
-				ev.base64 = true
+				ev.Base64 = true
 			case d.literal("false"):
-				ev.base64 = false
+				ev.Base64 = false
 			default:
 				err = typeError("isBase64Encoded", "a boolean")
 			}
 		case is(name, "queryStringParameters"):
-			err = d.stringMap("queryStringParameters", &ev.query)
+			err = d.stringMap("queryStringParameters", &ev.Query)
 		case is(name, "multiValueQueryStringParameters"):
-			err = d.listMap("multiValueQueryStringParameters", &ev.multiQuery, ev.query)
+			err = d.listMap("multiValueQueryStringParameters", &ev.MultiQuery, ev.Query)
 		case is(name, "headers"):
 			err = d.headers(ev, false)
 		case is(name, "multiValueHeaders"):
@@ -524,7 +516,7 @@ func objectMap[V any](d *decoder, field, want string, m *map[string]V, value fun
 		if err != nil || !ok {
 			return err
 		}
-		key := intern(name)
+		key := d.intern(name)
 		v, err := value(key)
 		if err != nil {
 			return err
@@ -573,13 +565,13 @@ func (d *decoder) stringList(field, like string) ([]string, error) {
 
 // headers reads the headers or multiValueHeaders object, keeping only the
 // headers the handler reads; the others are checked for type and dropped.
-func (d *decoder) headers(ev *event, multi bool) error {
+func (d *decoder) headers(ev *Event, multi bool) error {
 	field := "headers"
 	if multi {
 		field = "multiValueHeaders"
 	}
 	if d.isNull() {
-		for _, h := range []*header{&ev.origin, &ev.contentType, &ev.authorization} {
+		for _, h := range []*Header{&ev.Origin, &ev.ContentType, &ev.Authorization} {
 			if multi {
 				h.multi = nil
 			} else {
@@ -619,9 +611,9 @@ func (d *decoder) headers(ev *event, multi bool) error {
 			return err
 		}
 		if multi {
-			h.multi = setEntry(h.multi, intern(name), vals)
+			h.multi = setEntry(h.multi, d.intern(name), vals)
 		} else {
-			h.single = setEntry(h.single, intern(name), vals)
+			h.single = setEntry(h.single, d.intern(name), vals)
 		}
 	}
 }
@@ -657,7 +649,7 @@ func (d *decoder) checkStrings(field string, list bool) error {
 }
 
 // requestContext reads requestId and authorizer.claims.
-func (d *decoder) requestContext(ev *event) error {
+func (d *decoder) requestContext(ev *Event) error {
 	if d.isNull() {
 		return nil
 	}
@@ -674,7 +666,7 @@ func (d *decoder) requestContext(ev *event) error {
 		}
 		switch {
 		case is(name, "requestId"):
-			err = d.optString("requestContext.requestId", &ev.requestID)
+			err = d.optString("requestContext.requestId", &ev.RequestID)
 		case is(name, "authorizer"):
 			err = d.authorizer(ev)
 		default:
@@ -688,9 +680,9 @@ func (d *decoder) requestContext(ev *event) error {
 
 // authorizer reads requestContext.authorizer, a map[string]any of which
 // only "claims" (matched exactly: it is a map key) is kept.
-func (d *decoder) authorizer(ev *event) error {
+func (d *decoder) authorizer(ev *Event) error {
 	if d.isNull() {
-		ev.claims = nil
+		ev.Claims = nil
 		return nil
 	}
 	if d.peek() != '{' {
@@ -710,7 +702,7 @@ func (d *decoder) authorizer(ev *event) error {
 			}
 			continue
 		}
-		if ev.claims, err = d.claims(); err != nil {
+		if ev.Claims, err = d.claims(); err != nil {
 			return err
 		}
 	}
@@ -734,7 +726,7 @@ func (d *decoder) claims() (any, error) {
 		if !ok {
 			return m, nil
 		}
-		key := intern(name)
+		key := d.intern(name)
 		v, err := d.any()
 		if err != nil {
 			return nil, err

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/securestore/securestore/lambdas/presign/codec"
 )
 
 // FuzzParse feeds raw query strings to GET /presign parsing and raw bodies
@@ -23,7 +25,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("sub=x&key=a", `{"key":"a","contentType":"text/plain"} {}`)
 	f.Fuzz(func(t *testing.T, rawQuery, body string) {
 		if q, err := url.ParseQuery(rawQuery); err == nil {
-			ev := fromProxy(&events.APIGatewayProxyRequest{MultiValueQueryStringParameters: q})
+			ev := codec.FromProxy(&events.APIGatewayProxyRequest{MultiValueQueryStringParameters: q})
 			r, err := parse(opPresign, &ev)
 			if err == nil {
 				for name, vals := range q {
@@ -40,7 +42,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 
-		ev := fromProxy(&events.APIGatewayProxyRequest{Body: body, Headers: map[string]string{"content-type": "application/json"}})
+		ev := codec.FromProxy(&events.APIGatewayProxyRequest{Body: body, Headers: map[string]string{"content-type": "application/json"}})
 		r, err := parse(opUpload, &ev)
 		if err != nil {
 			return
@@ -59,7 +61,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev.body = string(b)
+		ev.Body = string(b)
 		r2, err := parse(opUpload, &ev)
 		if err != nil && len(b) <= MaxBodyBytes {
 			t.Fatalf("canonical body %s refused: %v", b, err)

@@ -1,4 +1,4 @@
-package api
+package codec
 
 import (
 	"encoding/json"
@@ -11,20 +11,23 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 )
 
+// testDecoder interns a few strings, as the API's does.
+var testDecoder = NewDecoder("GET", "/presign", "sub")
+
 // viaEncodingJSON is what Handle sees of payload: encoding/json into the
 // proxy request, then fromProxy.
-func viaEncodingJSON(payload []byte) (event, error) {
+func viaEncodingJSON(payload []byte) (Event, error) {
 	var pr events.APIGatewayProxyRequest
 	if err := json.Unmarshal(payload, &pr); err != nil {
-		return event{}, err
+		return Event{}, err
 	}
-	return fromProxy(&pr), nil
+	return FromProxy(&pr), nil
 }
 
 // comparable puts an event in a form where header entries (gathered from
 // map iteration by fromProxy) are in a fixed order.
-func normalized(ev event) event {
-	for _, h := range []*header{&ev.origin, &ev.contentType} {
+func normalized(ev Event) Event {
+	for _, h := range []*Header{&ev.Origin, &ev.ContentType, &ev.Authorization} {
 		for _, es := range []*[]headerEntry{&h.single, &h.multi} {
 			*es = slices.Clone(*es)
 			slices.SortFunc(*es, func(a, b headerEntry) int { return strings.Compare(a.name, b.name) })
@@ -37,26 +40,26 @@ func normalized(ev event) event {
 }
 
 // checkSameAsEncodingJSON is the decoder's contract: invalid JSON is
-// refused; what encoding/json decodes, decodeEvent decodes to the same
+// refused; what encoding/json decodes, Decode decodes to the same
 // event.
 func checkSameAsEncodingJSON(t *testing.T, payload []byte) {
 	t.Helper()
-	got, err := decodeEvent(payload)
+	got, err := testDecoder.Decode(payload)
 	if !json.Valid(payload) {
 		if err == nil {
-			t.Fatalf("decodeEvent accepted invalid JSON %q", payload)
+			t.Fatalf("Decode accepted invalid JSON %q", payload)
 		}
 		return
 	}
 	want, wantErr := viaEncodingJSON(payload)
 	if wantErr != nil {
-		return // a type error in a field; decodeEvent may skip the field
+		return // a type error in a field; Decode may skip the field
 	}
 	if err != nil {
-		t.Fatalf("decodeEvent(%q): %v; encoding/json accepts it", payload, err)
+		t.Fatalf("testDecoder.Decode(%q): %v; encoding/json accepts it", payload, err)
 	}
 	if g, w := normalized(got), normalized(want); !reflect.DeepEqual(g, w) {
-		t.Fatalf("decodeEvent(%q)\n got %#v\nwant %#v", payload, g, w)
+		t.Fatalf("testDecoder.Decode(%q)\n got %#v\nwant %#v", payload, g, w)
 	}
 }
 
@@ -117,7 +120,7 @@ func TestDecodeEvent_SameAsEncodingJSON(t *testing.T) {
 		t.Run(payload, func(t *testing.T) { checkSameAsEncodingJSON(t, []byte(payload)) })
 	}
 	t.Run("fixture", func(t *testing.T) {
-		b, err := os.ReadFile("testdata/apigw-request.json")
+		b, err := os.ReadFile("../api/testdata/apigw-request.json")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,25 +137,55 @@ func TestDecodeEvent_Refuses(t *testing.T) {
 		`{"a":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}`,
 	}
 	for _, payload := range cases {
-		if _, err := decodeEvent([]byte(payload)); err == nil {
-			t.Errorf("decodeEvent(%.40q) = nil error", payload)
+		if _, err := testDecoder.Decode([]byte(payload)); err == nil {
+			t.Errorf("testDecoder.Decode(%.40q) = nil error", payload)
 		}
 	}
 	deep := `{"a":` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `}`
-	if _, err := decodeEvent([]byte(deep)); err != nil {
+	if _, err := testDecoder.Decode([]byte(deep)); err != nil {
 		t.Errorf("nesting of 10000 refused: %v", err)
 	}
 }
 
-// FuzzDecodeEvent compares decodeEvent with encoding/json on any bytes.
+// FuzzDecodeEvent compares Decode with encoding/json on any bytes.
 func FuzzDecodeEvent(f *testing.F) {
 	for _, c := range decodeCases {
 		f.Add([]byte(c))
 	}
-	if b, err := os.ReadFile("testdata/apigw-request.json"); err == nil {
+	if b, err := os.ReadFile("../api/testdata/apigw-request.json"); err == nil {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		checkSameAsEncodingJSON(t, payload)
 	})
+}
+
+// BenchmarkDecode decodes aws-lambda-go's API Gateway sample event, as
+// Invoke does for every request.
+func BenchmarkDecode(b *testing.B) {
+	payload, err := os.ReadFile("../api/testdata/apigw-request.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := testDecoder.Decode(payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecode_EncodingJSON is the baseline: encoding/json into the
+// proxy request struct, then FromProxy.
+func BenchmarkDecode_EncodingJSON(b *testing.B) {
+	payload, err := os.ReadFile("../api/testdata/apigw-request.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := viaEncodingJSON(payload); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
