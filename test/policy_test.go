@@ -460,6 +460,31 @@ func (d *deployment) functionCases() ([]evalCase, error) {
 			})
 		}
 	}
+	// GET /objects: ListBucket with s3:prefix, under a readable rule
+	// prefix only.
+	list := func(prefix string) policysim.Simulation {
+		c := transport()
+		c["aws:PrincipalArn"] = d.roleArn
+		c["aws:PrincipalAccount"] = d.account
+		c["aws:PrincipalIsAWSService"] = "false"
+		c["s3:prefix"] = prefix
+		return policysim.Simulation{
+			Request:  policysim.Request{Principal: d.session(), Action: "s3:ListBucket", Resource: d.bucketArn, ResourceAccount: d.account, Context: c},
+			Identity: d.rolePolicies,
+			Resource: d.bucketPolicy,
+		}
+	}
+	for _, r := range d.rules {
+		p := strings.ReplaceAll(r.Prefix, access.Placeholder, exampleSub)
+		want := denied
+		if mayAny(d.rules, p+"sample.bin", "GET") {
+			want = allowed
+		}
+		cases = append(cases, evalCase{name: "function: list " + p, sim: list(p), want: want})
+	}
+	for _, p := range []string{"", "users/", "payroll/"} {
+		cases = append(cases, evalCase{name: fmt.Sprintf("function: list %q", p), sim: list(p), want: denied})
+	}
 	if putKey == "" {
 		return cases, nil
 	}

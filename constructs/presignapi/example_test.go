@@ -50,6 +50,7 @@ func Example() {
 	// role: Allow s3:DeleteObject reports/drafts/*
 	// role: Allow s3:GetObject reports/*
 	// role: Allow s3:PutObject reports/drafts/*
+	// role: Allow s3:ListBucket with s3:prefix [reports/*]
 	// role: Deny s3:DeleteObject reports/drafts/approved/*
 	// role: Deny s3:PutObject reports/drafts/approved/*
 }
@@ -64,6 +65,11 @@ func roleStatements(template assertions.Template) []string {
 			st := st.(map[string]any)
 			action, _ := st["Action"].(string)
 			if !strings.HasPrefix(action, "s3:") {
+				continue
+			}
+			if action == "s3:ListBucket" {
+				prefixes := st["Condition"].(map[string]any)["StringLike"].(map[string]any)["s3:prefix"]
+				out = append(out, fmt.Sprintf("%s %s with s3:prefix %v", st["Effect"], action, prefixes))
 				continue
 			}
 			resource := literalText(st["Resource"])

@@ -12,9 +12,11 @@
 //     one group per tier; an app client for SRP and refresh tokens only, with
 //     no secret, one-hour ID and access tokens and one-day refresh tokens, and
 //     user-existence errors hidden.
-//   - A regional REST API, GET /presign and POST /uploads, each behind the
+//   - A regional REST API, GET /presign, POST /uploads and GET /objects
+//     (a listing of the keys the caller may read), each behind the
 //     Cognito authorizer, with request validation (the key query parameter;
-//     a JSON schema for the upload body), JSON access logs to a log group
+//     a JSON schema for the upload body; the prefix query parameter of
+//     GET /objects), JSON access logs to a log group
 //     with retention, error-level execution logs without request or response
 //     data (a response carries a presigned URL, a bearer credential), X-Ray
 //     tracing, stage throttling, CORS for the configured origins (preflight
@@ -29,7 +31,8 @@
 //     exactly the prefixes the access rules name, per method, through
 //     privatebucket's grants (the KMS side goes into the key policy with
 //     kms:ViaService), and an explicit Deny (Sid RulesNarrow<n>) of each
-//     method that a longer prefix removes from a shorter one (access.Role); secretsmanager:GetSecretValue on the one CDN signing
+//     method that a longer prefix removes from a shorter one (access.Role);
+//     s3:ListBucket with s3:prefix limited to the readable prefixes; secretsmanager:GetSecretValue on the one CDN signing
 //     secret when CDN delivery is on; its own log group's streams; X-Ray.
 //     No AWS managed policy and no wildcard action.
 //
@@ -289,7 +292,7 @@ func New(scope constructs.Construct, id *string, props *Props) *API {
 	a.restAPI(c, &p, s)
 
 	awscdk.NewCfnOutput(c, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
-		Description: jsii.String("securestore presign API URL (GET presign, POST uploads)"),
+		Description: jsii.String("securestore presign API URL (GET presign, POST uploads, GET objects)"),
 		Value:       a.URL,
 	})
 	awscdk.NewCfnOutput(c, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{
@@ -411,8 +414,16 @@ func (a *API) function(c constructs.Construct, p *Props, s *effective) {
 	bucketGrant := map[string]func(awsiam.IGrantable, string) awsiam.Grant{
 		"GET": p.Bucket.GrantRead, "PUT": p.Bucket.GrantWrite, "DELETE": p.Bucket.GrantDelete,
 	}
+	var readable []string
 	for _, g := range s.role.Allow {
 		bucketGrant[g.Method](role, strings.TrimSuffix(g.Pattern, "*"))
+		if g.Method == "GET" {
+			readable = append(readable, strings.TrimSuffix(g.Pattern, "*"))
+		}
+	}
+	if len(readable) > 0 {
+		// GET /objects lists only under prefixes the caller may read.
+		p.Bucket.GrantList(role, readable...)
 	}
 	for i, g := range s.role.Deny {
 		// A longer rule prefix removes a method that a shorter one's grant
@@ -557,6 +568,10 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 
 	api.Root().AddResource(jsii.String("presign"), nil).AddMethod(jsii.String("GET"), integration, &awsapigateway.MethodOptions{
 		RequestParameters: &map[string]*bool{"method.request.querystring.key": jsii.Bool(true)},
+		RequestValidator:  validator,
+	})
+	api.Root().AddResource(jsii.String("objects"), nil).AddMethod(jsii.String("GET"), integration, &awsapigateway.MethodOptions{
+		RequestParameters: &map[string]*bool{"method.request.querystring.prefix": jsii.Bool(true)},
 		RequestValidator:  validator,
 	})
 	api.Root().AddResource(jsii.String("uploads"), nil).AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{

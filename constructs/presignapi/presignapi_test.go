@@ -392,6 +392,13 @@ func TestRole_OnlyTheRulePrefixesNoWildcardAction(t *testing.T) {
 					for _, r := range asList(s["Resource"]) {
 						res, _ := json.Marshal(c.fx.stack.Resolve(r))
 						switch {
+						case action == "s3:ListBucket":
+							// GET /objects: the bucket, conditioned on the readable prefixes.
+							want, _ := json.Marshal(c.fx.stack.Resolve(c.fx.bucket.BucketArn))
+							cond, _ := json.Marshal(c.fx.stack.Resolve(s["Condition"]))
+							if string(res) != string(want) || !strings.Contains(string(cond), `"s3:prefix"`) {
+								t.Errorf("s3:ListBucket on %s with %s, want the bucket with an s3:prefix condition", res, cond)
+							}
 						case strings.HasPrefix(action, "s3:"):
 							got[action] = append(got[action], string(res))
 						case action == "secretsmanager:GetSecretValue":
@@ -491,8 +498,8 @@ func TestCORS_PreflightAndGatewayResponses(t *testing.T) {
 			}
 		}
 	}
-	if preflight != 3 {
-		t.Errorf("%d preflight methods, want one per resource (/, /presign, /uploads)", preflight)
+	if preflight != 4 {
+		t.Errorf("%d preflight methods, want one per resource (/, /presign, /uploads, /objects)", preflight)
 	}
 }
 

@@ -317,6 +317,33 @@ func (b *PrivateBucket) GrantDelete(grantee awsiam.IGrantable, prefix string) aw
 	return b.grant(grantee, prefix, "Delete", []string{"s3:DeleteObject"}, nil)
 }
 
+// GrantList lets grantee list the keys under prefixes (each as the other
+// grants take it; at least one): s3:ListBucket on the bucket, conditioned
+// on s3:prefix matching one of them (StringLike, prefix + "*"). Listing
+// needs no key.
+func (b *PrivateBucket) GrantList(grantee awsiam.IGrantable, prefixes ...string) awsiam.Grant {
+	patterns := make([]string, 0, len(prefixes))
+	for _, prefix := range prefixes {
+		if !validGrantPrefix(prefix) {
+			problems := validate.For(*b.Node().Path())
+			problems.Addf("GrantList prefix", "must not start with '/' nor hold '?', '$', '{', '}' or '*' but as a whole segment (users/*/), received %q", prefix)
+			problems.PanicIfAny()
+		}
+		patterns = append(patterns, prefix+"*")
+	}
+	if len(patterns) == 0 {
+		problems := validate.For(*b.Node().Path())
+		problems.Addf("GrantList prefixes", "name at least one prefix (\"\" for the whole bucket)")
+		problems.PanicIfAny()
+	}
+	return awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee:      grantee,
+		Actions:      jsii.Strings("s3:ListBucket"),
+		ResourceArns: &[]*string{b.BucketArn},
+		Conditions:   &map[string]*map[string]any{"StringLike": {"s3:prefix": jsii.Strings(patterns...)}},
+	})
+}
+
 var prefixPattern = regexp.MustCompile(`^[^*?${}]*$`)
 
 // validGrantPrefix reports whether prefix is a key prefix without IAM

@@ -46,11 +46,12 @@ func setup(logger *slog.Logger) (*api.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s3Signer, err := signer.New(env.S3(), cfg.Bucket)
+	client := env.S3()
+	s3Signer, err := signer.New(client, cfg.Bucket)
 	if err != nil {
 		return nil, fmt.Errorf("S3 signer: %w", err)
 	}
-	deps := api.Deps{Presigner: s3Signer, Logger: logger}
+	deps := api.Deps{Presigner: s3Signer, Lister: client, Logger: logger}
 	if cfg.CDN != nil {
 		key, err := cdnsign.LoadKey(ctx, env.SecretString, cfg.CDN.PrivateKeySecretARN)
 		if err != nil {

@@ -41,7 +41,7 @@ def main() -> None:
         ),
         "put": lambda: client.generate_presigned_url(
             "put_object",
-            Params={"Bucket": BUCKET, "Key": KEY, "ContentType": "application/pdf", "ChecksumSHA256": CHECKSUM},
+            Params={"Bucket": BUCKET, "Key": KEY, "ContentType": "application/pdf", "ContentLength": 1048576, "ChecksumSHA256": CHECKSUM},
             ExpiresIn=300,
         ),
     }

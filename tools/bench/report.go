@@ -74,7 +74,7 @@ func (r *report) markdown() string {
 	p("Regenerate with `make bench`; do not edit by hand.\n\n")
 
 	p("## Presign cost\n\n")
-	p("The same request each time: a GET, and a PUT signing Content-Type and x-amz-checksum-sha256, of\n")
+	p("The same request each time: a GET, and a PUT signing Content-Type, Content-Length and x-amz-checksum-sha256, of\n")
 	p("a 60-byte key, 300 s expiry, static credentials (no network).\n\n")
 	p("| op | bare v4.Signer (floor) | presigner | handler path | botocore | SDK JS v3 | handler vs botocore | handler vs floor |\n")
 	p("|---|---|---|---|---|---|---|---|\n")

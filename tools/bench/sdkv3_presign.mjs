@@ -27,7 +27,7 @@ const ops = {
   put: () =>
     getSignedUrl(
       client,
-      new PutObjectCommand({ Bucket: BUCKET, Key: KEY, ContentType: "application/pdf", ChecksumSHA256: CHECKSUM }),
+      new PutObjectCommand({ Bucket: BUCKET, Key: KEY, ContentType: "application/pdf", ContentLength: 1048576, ChecksumSHA256: CHECKSUM }),
       { expiresIn: 300 },
     ),
 };

@@ -5,6 +5,7 @@
 //
 //	GET  /presign?key=K&method=GET|PUT|DELETE[&contentType=T&contentLength=N][&checksumSha256=B64][&expiresIn=S][&delivery=s3|cdn]
 //	POST /uploads   {"key": "...", "contentType": "...", "maxBytes": N}
+//	GET  /objects?prefix=P[&continuationToken=T][&maxKeys=N]
 //
 // Every request goes through the same steps, each in its own place and none
 // reaching back: route, parse (strict: unknown or repeated parameters,
@@ -78,6 +79,9 @@ type Deps struct {
 	// CDN signs CloudFront URLs. Required when Config.CDN is set, else
 	// ignored.
 	CDN URLSigner
+	// Lister lists the bucket for GET /objects; *s3.Client is one.
+	// Default: - nil: GET /objects answers 404.
+	Lister Lister
 	// Logger receives one line per request. Default: - nothing is logged.
 	Logger *slog.Logger
 	// Now is the clock used for CDN expiry times and as a fallback for
@@ -91,6 +95,7 @@ type Handler struct {
 	cfg       Config
 	presigner Presigner
 	cdn       URLSigner
+	lister    Lister
 	log       *slog.Logger
 	now       func() time.Time
 }
@@ -113,6 +118,7 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 	h := &Handler{
 		cfg:       cfg,
 		presigner: deps.Presigner,
+		lister:    deps.Lister,
 		log:       deps.Logger,
 		now:       deps.Now,
 	}
@@ -141,7 +147,8 @@ func (h *Handler) Handle(ctx context.Context, pr events.APIGatewayProxyRequest) 
 // decoder decodes the proxy events of Invoke, the strings every request
 // repeats (routes, methods, parameter and claim names) without allocating.
 var decoder = codec.NewDecoder("/presign", "/uploads", "GET", "PUT", "POST",
-	paramKey, paramMethod, paramContentType, paramLength, paramChecksum, paramExpiresIn, paramDelivery,
+	"/objects", paramKey, paramMethod, paramContentType, paramLength, paramChecksum, paramExpiresIn, paramDelivery,
+	paramPrefix, paramToken, paramMaxKeys,
 	identity.ClaimSub, identity.ClaimEmail, identity.ClaimGroups)
 
 // Invoke implements lambda.Handler, the path the Lambda runtime takes when
@@ -204,6 +211,10 @@ func (h *Handler) serve(ctx context.Context, ev *codec.Event, rec *record) outco
 		return forbidden(err)
 	}
 	rec.sub = caller.Sub
+	if op == opList {
+		rec.key = req.prefix
+		return h.list(ctx, req, access.Caller{Sub: caller.Sub, Groups: caller.Groups}, rec)
+	}
 
 	if err := validateKey(req.key); err != nil {
 		return badRequest(err)

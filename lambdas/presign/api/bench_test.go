@@ -47,7 +47,7 @@ func BenchmarkHandle(b *testing.B) {
 		query map[string]string
 	}{
 		{"GET", map[string]string{"key": benchKey}},
-		{"PUT", map[string]string{"key": benchKey, "method": "PUT", "contentLength": "5", "contentType": "application/pdf", "checksumSha256": sha256OfEmpty}},
+		{"PUT", map[string]string{"key": benchKey, "method": "PUT", "contentLength": "1048576", "contentType": "application/pdf", "checksumSha256": sha256OfEmpty}},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {

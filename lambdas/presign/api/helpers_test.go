@@ -72,6 +72,19 @@ func (c *countingCDN) Sign(key string, expires time.Time) (string, error) {
 	return c.URLSigner.Sign(key, expires)
 }
 
+// countingLister is an S3 client that must never be reached (its endpoint
+// refuses connections) plus a count of its calls: the tables' refusals
+// end before any listing.
+type countingLister struct {
+	api.Lister
+	calls atomic.Int64
+}
+
+func (c *countingLister) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, optFns ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	c.calls.Add(1)
+	return c.Lister.ListObjectsV2(ctx, in, optFns...)
+}
+
 // realS3 is the real signer over an offline client with static credentials.
 func realS3(t testing.TB) *signer.S3 {
 	t.Helper()
@@ -115,10 +128,11 @@ func realCDN(t testing.TB) *cdnsign.Signer {
 
 // fixture is a handler over the real signers with counters and a log.
 type fixture struct {
-	h   *api.Handler
-	s3  *counting
-	cdn *countingCDN
-	log *bytes.Buffer
+	h      *api.Handler
+	s3     *counting
+	cdn    *countingCDN
+	lister *countingLister
+	log    *bytes.Buffer
 }
 
 type fixtureOpt func(*api.Config)
@@ -139,13 +153,15 @@ func newFixture(t testing.TB, opts ...fixtureOpt) *fixture {
 		o(&cfg)
 	}
 	f := &fixture{
-		s3:  &counting{Presigner: realS3(t)},
-		cdn: &countingCDN{URLSigner: realCDN(t)},
-		log: &bytes.Buffer{},
+		s3:     &counting{Presigner: realS3(t)},
+		cdn:    &countingCDN{URLSigner: realCDN(t)},
+		lister: &countingLister{Lister: s3.New(s3.Options{Region: "eu-west-1", BaseEndpoint: aws.String("http://127.0.0.1:9"), UsePathStyle: true, Credentials: credentials.NewStaticCredentialsProvider(testAccessKey, testSecret, "")})},
+		log:    &bytes.Buffer{},
 	}
 	h, err := api.New(cfg, api.Deps{
 		Presigner: f.s3,
 		CDN:       f.cdn,
+		Lister:    f.lister,
 		Logger:    slog.New(slog.NewJSONHandler(f.log, nil)),
 		Now:       func() time.Time { return testNow },
 	})
@@ -156,7 +172,18 @@ func newFixture(t testing.TB, opts ...fixtureOpt) *fixture {
 	return f
 }
 
-func (f *fixture) calls() int64 { return f.s3.calls.Load() + f.cdn.calls.Load() }
+func (f *fixture) calls() int64 {
+	return f.s3.calls.Load() + f.cdn.calls.Load() + f.lister.calls.Load()
+}
+
+// listEvent derives GET /objects from the fixture.
+func listEvent(t testing.TB, query map[string]string, cl map[string]any) events.APIGatewayProxyRequest {
+	t.Helper()
+	ev := getEvent(t, query, cl)
+	ev.Resource, ev.Path = "/objects", "/objects"
+	ev.RequestContext.ResourcePath, ev.RequestContext.Path = "/objects", "/testStage/objects"
+	return ev
+}
 
 var (
 	baseOnce  sync.Once

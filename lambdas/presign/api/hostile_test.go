@@ -292,7 +292,35 @@ func hostileCases() []hostileCase {
 		{"key with ${filename}", k(home + "${filename}"), 400},
 		{"upload key with ${filename}", post(up(home + "${filename}")), 400},
 		{"PUT key with ${", putAs(home+"a${b}", "text/plain"), 400},
+
+		// Issue 15: listing only under what the caller may read.
+		{"list without a prefix", lst(map[string]string{}), 400},
+		{"list the whole bucket", lst(map[string]string{"prefix": ""}), 400},
+		{"list every home", lst(map[string]string{"prefix": "users/"}), 403},
+		{"list another home", lst(map[string]string{"prefix": bobHome}), 403},
+		{"list another home by a prefix of its name", lst(map[string]string{"prefix": "users/" + bob[:8]}), 403},
+		{"list a tier above the caller's", lst(map[string]string{"prefix": "tier-2/"}), 403},
+		{"list tier-1 without its slash, which would take in tier-10/", lst(map[string]string{"prefix": "tier-1"}), 403},
+		{"list with dot-dot", lst(map[string]string{"prefix": home + "../" + bob + "/"}), 400},
+		{"list with a control character", lst(map[string]string{"prefix": home + "\x00"}), 400},
+		{"list with an unknown parameter", lst(map[string]string{"prefix": home, "delimiter": "/"}), 400},
+		{"maxKeys zero", lst(map[string]string{"prefix": home, "maxKeys": "0"}), 400},
+		{"maxKeys over 1000", lst(map[string]string{"prefix": home, "maxKeys": "1001"}), 400},
+		{"maxKeys not a number", lst(map[string]string{"prefix": home, "maxKeys": "ten"}), 400},
+		{"maxKeys with a leading zero", lst(map[string]string{"prefix": home, "maxKeys": "010"}), 400},
+		{"maxKeys with a plus", lst(map[string]string{"prefix": home, "maxKeys": "+10"}), 400},
+		{"continuation token empty", lst(map[string]string{"prefix": home, "continuationToken": ""}), 400},
+		{"continuation token with a space", lst(map[string]string{"prefix": home, "continuationToken": "a b"}), 400},
+		{"continuation token over the limit", lst(map[string]string{"prefix": home, "continuationToken": strings.Repeat("A", 2049)}), 400},
+		{"list with a body", with(lst(map[string]string{"prefix": home}), func(ev *events.APIGatewayProxyRequest) { ev.Body = "{}" }), 400},
+		{"list with a forged group", token(lst(map[string]string{"prefix": "tier-2/"}), "guests,tier-2", map[string]any{"cognito:groups": []string{"guests,tier-2"}}), 403},
+		{"list without claims", with(lst(map[string]string{"prefix": home}), func(ev *events.APIGatewayProxyRequest) { ev.RequestContext.Authorizer = nil }), 403},
 	}
+}
+
+// lst is GET /objects by alice (groups tier-1) with query q.
+func lst(q map[string]string) func(testing.TB) events.APIGatewayProxyRequest {
+	return func(t testing.TB) events.APIGatewayProxyRequest { return listEvent(t, q, claims(alice, "tier-1")) }
 }
 
 // token is base as callerGroups (the claim as API Gateway flattened it),

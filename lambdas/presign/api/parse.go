@@ -36,6 +36,24 @@ const (
 
 var presignParams = []string{paramKey, paramMethod, paramContentType, paramLength, paramChecksum, paramExpiresIn, paramDelivery}
 
+// Query parameters of GET /objects.
+const (
+	paramPrefix  = "prefix"
+	paramToken   = "continuationToken"
+	paramMaxKeys = "maxKeys"
+)
+
+var listParams = []string{paramPrefix, paramToken, paramMaxKeys}
+
+// Listing bounds: maxKeys is 1 to MaxListKeys (S3's page), DefaultListKeys
+// when absent.
+const (
+	DefaultListKeys = 100
+	MaxListKeys     = 1000
+	// maxToken bounds a continuation token (S3's are a few hundred bytes).
+	maxToken = 2048
+)
+
 // Fields of the POST /uploads body.
 const (
 	fieldKey         = "key"
@@ -56,6 +74,9 @@ type request struct {
 	contentLength  int64 // a PUT's exact body size, checked against the maximum by the handler
 	expiresIn      int64
 	hasExpiresIn   bool
+	prefix         string // GET /objects
+	token          string
+	maxKeys        int32
 	delivery       string
 	maxBytes       int64
 	hasMaxBytes    bool
@@ -78,6 +99,11 @@ func parse(o op, ev *codec.Event) (request, error) {
 			return request{}, errors.New("POST /uploads takes no query parameters")
 		}
 		return parseUpload(ev)
+	case opList:
+		if ev.Body != "" {
+			return request{}, errors.New("GET /objects takes no body")
+		}
+		return parseList(params)
 	}
 	return request{}, errors.New("unknown operation")
 }
@@ -122,10 +148,8 @@ func sameQuery(ev *codec.Event) bool {
 }
 
 func parsePresign(params map[string]string) (request, error) {
-	for name := range params {
-		if !slices.Contains(presignParams, name) {
-			return request{}, unknownParam(params)
-		}
+	if err := unknownParam(params, presignParams); err != nil {
+		return request{}, err
 	}
 
 	r := request{op: opPresign, method: http.MethodGet, delivery: deliveryS3}
@@ -196,15 +220,44 @@ func parsePresign(params map[string]string) (request, error) {
 	return r, nil
 }
 
-// unknownParam names the first unknown parameter in sorted order, so that
-// the same bad request always gets the same message.
-func unknownParam(params map[string]string) error {
+// unknownParam names the first parameter not in known, in sorted order, so
+// that the same bad request always gets the same message.
+func unknownParam(params map[string]string, known []string) error {
 	for _, name := range slices.Sorted(maps.Keys(params)) {
-		if !slices.Contains(presignParams, name) {
-			return fmt.Errorf("unknown parameter %s (want %s)", quote(name), strings.Join(presignParams, ", "))
+		if !slices.Contains(known, name) {
+			return fmt.Errorf("unknown parameter %s (want %s)", quote(name), strings.Join(known, ", "))
 		}
 	}
 	return nil
+}
+
+// parseList reads GET /objects: prefix (required, checked as the start of
+// a key by the handler), continuationToken (printable ASCII) and maxKeys
+// (1 to MaxListKeys, decimal digits).
+func parseList(params map[string]string) (request, error) {
+	if err := unknownParam(params, listParams); err != nil {
+		return request{}, err
+	}
+	r := request{op: opList, method: http.MethodGet, maxKeys: DefaultListKeys}
+	prefix, ok := params[paramPrefix]
+	if !ok {
+		return r, errors.New("missing parameter prefix")
+	}
+	r.prefix = prefix
+	if t, ok := params[paramToken]; ok {
+		if t == "" || len(t) > maxToken || strings.ContainsFunc(t, func(c rune) bool { return c < 0x21 || c > 0x7E }) {
+			return r, fmt.Errorf("continuationToken must be 1 to %d printable ASCII characters, as the last answer gave it", maxToken)
+		}
+		r.token = t
+	}
+	if raw, ok := params[paramMaxKeys]; ok {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > MaxListKeys || raw[0] == '0' || raw[0] == '+' {
+			return r, fmt.Errorf("maxKeys %s must be a whole number from 1 to %d", quote(raw), MaxListKeys)
+		}
+		r.maxKeys = int32(n)
+	}
+	return r, nil
 }
 
 // parseSeconds reads a whole number of seconds written in decimal digits,

@@ -30,6 +30,8 @@ func TestBodies_AsEncodingJSON(t *testing.T) {
 		urlBody{},
 		postBody{URL: "https://b.s3.amazonaws.com", Fields: map[string]string{"key": "users/é/\u2028", "policy": "eyJ9", "X-Amz-Date": "1", "Content-Type": "image/png"}, ExpiresAt: "t"},
 		postBody{},
+		listBody{Objects: []listEntry{}},
+		listBody{Objects: []listEntry{{Key: "users/u/a \u2028.txt", Size: 5, LastModified: "2026-12-01T00:00:00Z", ETag: `"d41d8cd98f00b204e9800998ecf8427e"`}, {Key: "k"}}, NextContinuationToken: new(string)},
 	}
 	for _, s := range []string{"", "\x00\x1f", "\u2028", "\xff", "é 日本"} {
 		bodies = append(bodies, errorBody{Message: s}, urlBody{URL: s, Method: s, Headers: map[string]string{s: s, s + "x": ""}, ExpiresAt: s})

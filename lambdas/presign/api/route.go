@@ -14,6 +14,7 @@ type op int
 const (
 	opPresign op = iota + 1 // GET /presign
 	opUpload                // POST /uploads
+	opList                  // GET /objects
 )
 
 func (o op) String() string {
@@ -22,6 +23,8 @@ func (o op) String() string {
 		return "GET /presign"
 	case opUpload:
 		return "POST /uploads"
+	case opList:
+		return "GET /objects"
 	}
 	return ""
 }
@@ -40,6 +43,8 @@ func route(ev *codec.Event) (op, *outcome) {
 		o, want = opPresign, http.MethodGet
 	case "/uploads":
 		o, want = opUpload, http.MethodPost
+	case "/objects":
+		o, want = opList, http.MethodGet
 	default:
 		return 0, &outcome{status: http.StatusNotFound, body: errorBody{Message: "no such resource"}}
 	}

@@ -424,3 +424,66 @@ func TestE2E_FunctionRefusesWithoutSigning(t *testing.T) {
 		t.Errorf("tier-2 member reading tier-1: %d %q", status, got)
 	}
 }
+
+// TestE2E_Listing lists "my files" against MinIO: only the caller's keys,
+// in pages that follow the continuation token, and no listing of another
+// home or of every home.
+func TestE2E_Listing(t *testing.T) {
+	f := start(t)
+	home := "users/" + alice + "/"
+	for _, key := range []string{home + "a.txt", home + "b/c.txt", home + "d.txt", "users/" + bob + "/secret.txt", "tier-1/welcome.txt"} {
+		if _, err := f.client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(f.bucket), Key: aws.String(key), Body: strings.NewReader(key)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var keys []string
+	query := map[string]string{"prefix": home, "maxKeys": "2"}
+	for page := 1; ; page++ {
+		status, body := f.call(t, event(http.MethodGet, "/objects", query, "", alice, "tier-1"))
+		if status != http.StatusOK {
+			t.Fatalf("page %d: %d %v", page, status, body)
+		}
+		objects := body["objects"].([]any)
+		for _, o := range objects {
+			e := o.(map[string]any)
+			keys = append(keys, e["key"].(string))
+			if e["size"].(float64) != float64(len(e["key"].(string))) || e["etag"] == "" || e["lastModified"] == "" {
+				t.Errorf("entry %v", e)
+			}
+		}
+		t.Logf("page %d: %d objects, next token %v", page, len(objects), body["nextContinuationToken"] != nil)
+		next, _ := body["nextContinuationToken"].(string)
+		if next == "" {
+			break
+		}
+		if page > 3 {
+			t.Fatal("the listing does not end")
+		}
+		query["continuationToken"] = next
+	}
+	if want := []string{home + "a.txt", home + "b/c.txt", home + "d.txt"}; strings.Join(keys, " ") != strings.Join(want, " ") {
+		t.Errorf("listed %q, want %q", keys, want)
+	}
+	for _, tc := range []struct {
+		name, prefix string
+		want         int
+	}{
+		{"another user's home", "users/" + bob + "/", http.StatusForbidden},
+		{"every home", "users/", http.StatusForbidden},
+		{"a tier above the caller's", "tier-2/", http.StatusForbidden},
+	} {
+		status, body := f.call(t, event(http.MethodGet, "/objects", map[string]string{"prefix": tc.prefix}, "", alice, "tier-1"))
+		if status != tc.want || body["objects"] != nil {
+			t.Errorf("%s: %d %v, want %d and no objects", tc.name, status, body, tc.want)
+		}
+		t.Logf("listing %s: %d %q", tc.name, status, body["message"])
+	}
+	status, body := f.call(t, event(http.MethodGet, "/objects", map[string]string{"prefix": "tier-1/"}, "", bob, "tier-2"))
+	if status != http.StatusOK || len(body["objects"].([]any)) != 1 {
+		t.Errorf("a tier-2 member listing tier-1: %d %v", status, body)
+	}
+	status, body = f.call(t, event(http.MethodGet, "/objects", map[string]string{"prefix": home, "continuationToken": "bm90LWEtdG9rZW4"}, "", alice, "tier-1"))
+	if status != http.StatusBadRequest {
+		t.Errorf("a forged continuation token: %d %v, want 400", status, body)
+	}
+}

@@ -35,12 +35,13 @@ func BenchmarkSigV4Floor(b *testing.B) {
 		name    string
 		method  string
 		headers http.Header
+		length  int64
 	}{
-		{"GET", http.MethodGet, http.Header{}},
-		{"PUT", http.MethodPut, http.Header{"Content-Type": {"application/pdf"}, HeaderChecksumSHA256: {benchChecksum}}},
+		{"GET", http.MethodGet, http.Header{}, 0},
+		{"PUT", http.MethodPut, http.Header{"Content-Type": {"application/pdf"}, HeaderChecksumSHA256: {benchChecksum}}, 1 << 20},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			req := &http.Request{Method: tc.method, URL: u, Host: u.Host, Header: tc.headers}
+			req := &http.Request{Method: tc.method, URL: u, Host: u.Host, Header: tc.headers, ContentLength: tc.length}
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
