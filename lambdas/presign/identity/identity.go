@@ -54,6 +54,20 @@ type Caller struct {
 // dropped and duplicates removed. Any other type, an unbalanced bracket or
 // a non-string element is an error wrapping ErrMalformed.
 func FromClaims(claims map[string]any) (Caller, error) {
+	c, err := subject(claims)
+	if err != nil {
+		return Caller{}, err
+	}
+	groups, err := parseGroups(claims[ClaimGroups])
+	if err != nil {
+		return Caller{}, fmt.Errorf("identity: %w: %s: %w", ErrMalformed, ClaimGroups, err)
+	}
+	c.Groups = groups
+	return c, nil
+}
+
+// subject reads sub and email, as FromClaims documents them.
+func subject(claims map[string]any) (Caller, error) {
 	var c Caller
 	raw, ok := claims[ClaimSub]
 	if !ok || raw == nil {
@@ -78,12 +92,6 @@ func FromClaims(claims map[string]any) (Caller, error) {
 		}
 		c.Email = strings.TrimSpace(email)
 	}
-
-	groups, err := parseGroups(claims[ClaimGroups])
-	if err != nil {
-		return Caller{}, fmt.Errorf("identity: %w: %s: %w", ErrMalformed, ClaimGroups, err)
-	}
-	c.Groups = groups
 	return c, nil
 }
 
@@ -162,7 +170,7 @@ var ErrToken = errors.New("bad identity token")
 // names are kept exactly, without trimming or splitting, duplicates
 // removed. Errors wrap ErrNoSubject, ErrMalformed or ErrToken.
 func FromToken(claims map[string]any, authorization string) (Caller, error) {
-	c, err := FromClaims(withoutGroups(claims))
+	c, err := subject(claims)
 	if err != nil {
 		return Caller{}, err
 	}
@@ -170,41 +178,26 @@ func FromToken(claims map[string]any, authorization string) (Caller, error) {
 	if err != nil {
 		return Caller{}, fmt.Errorf("identity: %w: %w", ErrToken, err)
 	}
-	if use, _ := payload["token_use"].(string); use != "id" {
-		return Caller{}, fmt.Errorf("identity: %w: token_use is %v, want an ID token", ErrToken, payload["token_use"])
+	if payload.TokenUse == nil || *payload.TokenUse != "id" {
+		return Caller{}, fmt.Errorf("identity: %w: token_use is not \"id\": not an ID token", ErrToken)
 	}
-	if sub, _ := payload[ClaimSub].(string); sub != c.Sub {
+	if payload.Sub == nil || *payload.Sub != c.Sub {
 		return Caller{}, fmt.Errorf("identity: %w: the token's sub differs from the authorizer's", ErrToken)
 	}
-	switch raw := payload[ClaimGroups].(type) {
-	case nil:
-	case []any:
-		for i, e := range raw {
-			name, ok := e.(string)
-			if !ok {
-				return Caller{}, fmt.Errorf("identity: %w: %s element %d is a %T, want a string", ErrToken, ClaimGroups, i, e)
-			}
-			if name != "" && !slices.Contains(c.Groups, name) {
-				c.Groups = append(c.Groups, name)
-			}
+	for _, name := range payload.Groups {
+		if name != "" && !slices.Contains(c.Groups, name) {
+			c.Groups = append(c.Groups, name)
 		}
-	default:
-		return Caller{}, fmt.Errorf("identity: %w: %s is a %T, want an array of strings", ErrToken, ClaimGroups, raw)
 	}
 	return c, nil
 }
 
-func withoutGroups(claims map[string]any) map[string]any {
-	if _, ok := claims[ClaimGroups]; !ok {
-		return claims
-	}
-	out := make(map[string]any, len(claims))
-	for k, v := range claims {
-		if k != ClaimGroups {
-			out[k] = v
-		}
-	}
-	return out
+// idToken is what FromToken reads of an ID token's payload; encoding/json
+// refuses a claim of another type (a group that is not a string).
+type idToken struct {
+	Sub      *string  `json:"sub"`
+	TokenUse *string  `json:"token_use"`
+	Groups   []string `json:"cognito:groups"`
 }
 
 // maxToken bounds the Authorization header read (a Cognito ID token is a
@@ -213,7 +206,7 @@ const maxToken = 16 << 10
 
 // tokenPayload decodes the payload of a JWT: the second of three
 // base64url parts, a JSON object.
-func tokenPayload(authorization string) (map[string]any, error) {
+func tokenPayload(authorization string) (*idToken, error) {
 	tok := authorization
 	if len(tok) > 7 && strings.EqualFold(tok[:7], "Bearer ") {
 		tok = tok[7:]
@@ -232,9 +225,12 @@ func tokenPayload(authorization string) (map[string]any, error) {
 	if err != nil {
 		return nil, errors.New("the token's payload is not base64url")
 	}
-	var payload map[string]any
-	if err := json.Unmarshal(raw, &payload); err != nil || payload == nil {
+	if len(raw) == 0 || raw[0] != '{' {
 		return nil, errors.New("the token's payload is not a JSON object")
 	}
-	return payload, nil
+	var payload idToken
+	if err := json.Unmarshal(raw, &payload); err != nil {
+		return nil, fmt.Errorf("the token's payload: %w", err)
+	}
+	return &payload, nil
 }
