@@ -35,7 +35,8 @@ type StorageProps struct {
 
 // Storage is the stack holding the bucket, its key and the presign API of
 // one environment, and the CloudFront side too unless that has a stack of
-// its own in us-east-1 (config.Config.SplitEdge).
+// its own in us-east-1 (config.Config.SplitEdge). NewStorage builds the
+// stack with the bucket and key; Build adds Front, Edge and API.
 type Storage struct {
 	awscdk.Stack
 	// Bucket is the private data bucket with its key and log bucket.

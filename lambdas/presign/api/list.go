@@ -66,7 +66,9 @@ func (h *Handler) list(ctx context.Context, req request, caller access.Caller, r
 	body := listBody{Objects: make([]listEntry, 0, len(out.Contents))}
 	for _, o := range out.Contents {
 		key := aws.ToString(o.Key)
-		if !access.Decide(h.cfg.Rules, caller, key, http.MethodGet).Allowed {
+		// A key written around the API (the console, another role) that
+		// GET /presign would refuse is not listed either.
+		if objectkey.Validate(key) != nil || !access.Decide(h.cfg.Rules, caller, key, http.MethodGet).Allowed {
 			continue
 		}
 		e := listEntry{Key: key, Size: aws.ToInt64(o.Size), ETag: aws.ToString(o.ETag)}

@@ -192,12 +192,13 @@ func FromToken(claims map[string]any, authorization string) (Caller, error) {
 	return c, nil
 }
 
-// idToken is what FromToken reads of an ID token's payload; encoding/json
-// refuses a claim of another type (a group that is not a string).
+// idToken is what FromToken reads of an ID token's payload, by the
+// claims' exact names (encoding/json's struct fields would also take
+// "SUB" or "Cognito:Groups").
 type idToken struct {
-	Sub      *string  `json:"sub"`
-	TokenUse *string  `json:"token_use"`
-	Groups   []string `json:"cognito:groups"`
+	Sub      *string
+	TokenUse *string
+	Groups   []string
 }
 
 // maxToken bounds the Authorization header read (a Cognito ID token is a
@@ -225,12 +226,29 @@ func tokenPayload(authorization string) (*idToken, error) {
 	if err != nil {
 		return nil, errors.New("the token's payload is not base64url")
 	}
-	if len(raw) == 0 || raw[0] != '{' {
+	var claims map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &claims); err != nil || claims == nil {
 		return nil, errors.New("the token's payload is not a JSON object")
 	}
 	var payload idToken
-	if err := json.Unmarshal(raw, &payload); err != nil {
-		return nil, fmt.Errorf("the token's payload: %w", err)
+	for name, dst := range map[string]any{ClaimSub: &payload.Sub, "token_use": &payload.TokenUse} {
+		if v, ok := claims[name]; ok {
+			if err := json.Unmarshal(v, dst); err != nil {
+				return nil, fmt.Errorf("the token's %s is not a string", name)
+			}
+		}
+	}
+	if v, ok := claims[ClaimGroups]; ok {
+		var groups []*string
+		if err := json.Unmarshal(v, &groups); err != nil {
+			return nil, fmt.Errorf("the token's %s is not an array of strings", ClaimGroups)
+		}
+		for i, g := range groups {
+			if g == nil {
+				return nil, fmt.Errorf("the token's %s element %d is null", ClaimGroups, i)
+			}
+			payload.Groups = append(payload.Groups, *g)
+		}
 	}
 	return &payload, nil
 }

@@ -122,6 +122,16 @@ func TestFromToken(t *testing.T) {
 			}
 		}
 	})
+	// Claim names are exact: a miscased one is another claim, ignored.
+	t.Run("claim names are matched exactly", func(t *testing.T) {
+		c, err := FromToken(claims, jwt(t, id(map[string]any{"COGNITO:GROUPS": []string{"tier-2"}})))
+		if err != nil || slices.Contains(c.Groups, "tier-2") {
+			t.Errorf("FromToken = %+v, %v; a COGNITO:GROUPS claim must not count", c, err)
+		}
+		if _, err := FromToken(claims, jwt(t, id(map[string]any{"token_use": nil, "TOKEN_USE": "id"}))); !errors.Is(err, ErrToken) {
+			t.Errorf("a TOKEN_USE claim made an ID token: %v", err)
+		}
+	})
 	t.Run("no groups", func(t *testing.T) {
 		c, err := FromToken(claims, jwt(t, id(map[string]any{"cognito:groups": nil})))
 		if err != nil || len(c.Groups) != 0 {
@@ -151,6 +161,7 @@ func TestFromToken(t *testing.T) {
 		{"groups a string", jwt(t, id(map[string]any{"cognito:groups": "tier-2"})), ErrToken},
 		{"groups with a number", jwt(t, id(map[string]any{"cognito:groups": []any{"tier-2", 1}})), ErrToken},
 		{"over-long token", "a." + strings.Repeat("A", 17<<10) + ".c", ErrToken},
+		{"a null group", jwt(t, id(map[string]any{"cognito:groups": []any{"tier-1", nil}})), ErrToken},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := FromToken(claims, tc.auth); !errors.Is(err, tc.want) {

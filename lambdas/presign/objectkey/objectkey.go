@@ -11,7 +11,9 @@
 //     empty, "." or "..": this also refuses "//" and a trailing "/";
 //   - it must not contain control characters: C0 (U+0000 to U+001F), DEL
 //     (U+007F), C1 (U+0080 to U+009F) and the line and paragraph separators
-//     U+2028 and U+2029, which break logs and headers;
+//     U+2028 and U+2029, which break logs and headers, nor Unicode
+//     noncharacters (U+FDD0 to U+FDEF, U+xFFFE, U+xFFFF), which XML, and so
+//     an S3 listing, cannot carry;
 //   - it must not contain Unicode that hides or fakes structure: bidi
 //     controls (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to
 //     U+2069), invisible characters (U+200B, U+2060, U+FEFF), the backslash
@@ -148,6 +150,12 @@ func Validate(key string) error {
 
 // isControl reports C0, DEL, C1 and the Unicode line and paragraph separators.
 func isControl(r rune) bool {
+	// Noncharacters (U+FDD0 to U+FDEF, U+xFFFE and U+xFFFF): XML 1.0
+	// forbids U+FFFE and U+FFFF, so such a key would break every S3
+	// listing that holds it.
+	if (r >= 0xFDD0 && r <= 0xFDEF) || r&0xFFFE == 0xFFFE {
+		return true
+	}
 	return r < 0x20 || (r >= 0x7F && r <= 0x9F) || r == '\u2028' || r == '\u2029'
 }
 

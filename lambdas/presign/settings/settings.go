@@ -43,7 +43,9 @@ const (
 	// function signs with its role's temporary credentials, and a URL
 	// stops working when the session that signed it ends: an assumed
 	// role's session lasts at most 12 hours, so a longer expiry would only
-	// be a promise S3 does not keep.
+	// be a promise S3 does not keep. It bounds CloudFront URLs
+	// (delivery=cdn) too, which do not depend on the session: one
+	// maximum for every URL the API hands out.
 	MaxURLTTL = 12 * time.Hour
 	// DefaultMaxUploadBytes is the upload limit when EnvMaxUploadBytes is
 	// unset (100 MiB).
