@@ -82,6 +82,9 @@ type deployment struct {
 	roleName, roleArn string
 	rolePolicies      []policysim.Policy
 	rules             []access.Rule
+
+	// signer is the function's signer for this bucket, made on first use.
+	signer *signer.S3
 }
 
 func stackOf(s *synthesized, account, region string) *policysim.Stack {
@@ -291,7 +294,7 @@ func (d *deployment) kmsCall(principal, principalArn, action, viaRegion string, 
 		// ARN (iam-simulate does not know the per-key
 		// kms:EncryptionContext:aws:s3:arn form; none of the policies
 		// here conditions on it).
-		if action != "kms:PutKeyPolicy" && action != "kms:CreateGrant" {
+		if slices.Contains(cryptographicActions, action) {
 			c["kms:EncryptionContextKeys"] = []string{"aws:s3:arn"}
 		}
 	}
@@ -301,6 +304,10 @@ func (d *deployment) kmsCall(principal, principalArn, action, viaRegion string, 
 		Resource: d.keyPolicy,
 	}
 }
+
+// cryptographicActions are the KMS actions the cases make that carry an
+// encryption context (and so kms:EncryptionContextKeys).
+var cryptographicActions = []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom"}
 
 // s3HeaderKeys are the S3 condition keys named after request headers (or
 // POST form fields) that a presigned request may carry.
@@ -347,14 +354,18 @@ func headerContext(params map[string]string) (map[string]any, error) {
 // URLs and forms make, by method (POST is the browser form), read off the
 // function's own signer for a bucket in the deployment's region.
 func (d *deployment) productRequests(key string) (map[string]map[string]any, error) {
-	client := s3.New(s3.Options{
-		Region:      d.region,
-		Credentials: credentials.NewStaticCredentialsProvider("ASIAEXAMPLEEXAMPLE00", "example-secret", "example-session-token"),
-	})
-	sig, err := signer.New(client, d.bucketName)
-	if err != nil {
-		return nil, err
+	if d.signer == nil {
+		client := s3.New(s3.Options{
+			Region:      d.region,
+			Credentials: credentials.NewStaticCredentialsProvider("ASIAEXAMPLEEXAMPLE00", "example-secret", "example-session-token"),
+		})
+		sig, err := signer.New(client, d.bucketName)
+		if err != nil {
+			return nil, err
+		}
+		d.signer = sig
 	}
+	sig := d.signer
 	out := map[string]map[string]any{}
 	ctx := context.Background()
 	for _, m := range []string{signer.MethodGet, signer.MethodPut, signer.MethodDelete} {

@@ -324,11 +324,7 @@ func (b *PrivateBucket) GrantDelete(grantee awsiam.IGrantable, prefix string) aw
 func (b *PrivateBucket) GrantList(grantee awsiam.IGrantable, prefixes ...string) awsiam.Grant {
 	patterns := make([]string, 0, len(prefixes))
 	for _, prefix := range prefixes {
-		if !validGrantPrefix(prefix) {
-			problems := validate.For(*b.Node().Path())
-			problems.Addf("GrantList prefix", "must not start with '/' nor hold '?', '$', '{', '}' or '*' but as a whole segment (users/*/), received %q", prefix)
-			problems.PanicIfAny()
-		}
+		b.checkGrantPrefix("List", prefix)
 		patterns = append(patterns, prefix+"*")
 	}
 	if len(patterns) == 0 {
@@ -364,12 +360,18 @@ func validGrantPrefix(prefix string) bool {
 	return true
 }
 
-func (b *PrivateBucket) grant(grantee awsiam.IGrantable, prefix, verb string, s3Actions, kmsActions []string) awsiam.Grant {
+// checkGrantPrefix panics with a *validation.Error naming Grant<verb>
+// when prefix is not one validGrantPrefix accepts.
+func (b *PrivateBucket) checkGrantPrefix(verb, prefix string) {
 	if !validGrantPrefix(prefix) {
 		problems := validate.For(*b.Node().Path())
 		problems.Addf("Grant"+verb+" prefix", "must not start with '/' nor hold '?', '$', '{', '}' or '*' but as a whole segment (users/*/), received %q", prefix)
 		problems.PanicIfAny()
 	}
+}
+
+func (b *PrivateBucket) grant(grantee awsiam.IGrantable, prefix, verb string, s3Actions, kmsActions []string) awsiam.Grant {
+	b.checkGrantPrefix(verb, prefix)
 	g := awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
 		Grantee:      grantee,
 		Actions:      jsii.Strings(s3Actions...),

@@ -12,7 +12,9 @@ import (
 
 // Policy is a named policy document.
 type Policy struct {
-	Name     string         `json:"name"`
+	// Name names the policy in outcomes (the logical id of its resource).
+	Name string `json:"name"`
+	// Document is the resolved policy document.
 	Document map[string]any `json:"policy"`
 }
 

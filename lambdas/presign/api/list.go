@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,7 +108,7 @@ func (b listBody) appendJSON(dst []byte) []byte {
 		dst = append(dst, `{"key":`...)
 		dst = codec.AppendString(dst, e.Key)
 		dst = append(dst, `,"size":`...)
-		dst = fmt.Appendf(dst, "%d", e.Size)
+		dst = strconv.AppendInt(dst, e.Size, 10)
 		dst = append(dst, `,"lastModified":`...)
 		dst = codec.AppendString(dst, e.LastModified)
 		dst = append(dst, `,"etag":`...)

@@ -251,8 +251,8 @@ func parseList(params map[string]string) (request, error) {
 		r.token = t
 	}
 	if raw, ok := params[paramMaxKeys]; ok {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > MaxListKeys || raw[0] == '0' || raw[0] == '+' {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if !decimal(raw) || raw[0] == '0' || err != nil || n > MaxListKeys {
 			return r, fmt.Errorf("maxKeys %s must be a whole number from 1 to %d", quote(raw), MaxListKeys)
 		}
 		r.maxKeys = int32(n)
@@ -264,8 +264,7 @@ func parseList(params map[string]string) (request, error) {
 // with an optional leading "-" so that negative values get the bounds
 // message rather than a syntax one.
 func parseSeconds(raw string) (int64, error) {
-	digits := strings.TrimPrefix(raw, "-")
-	if digits == "" || len(digits) > 18 || strings.ContainsFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) {
+	if !decimal(strings.TrimPrefix(raw, "-")) {
 		return 0, fmt.Errorf("expiresIn %s is not a whole number of seconds", quote(raw))
 	}
 	n, err := strconv.ParseInt(raw, 10, 64)
@@ -281,8 +280,8 @@ func parseSeconds(raw string) (int64, error) {
 // type (text/xml, application/xml, any "+xml" suffix, XSLT), every
 // JavaScript and ECMAScript type, multipart/x-mixed-replace, and the types
 // that make a browser sniff the content (*/*, unknown/unknown,
-// application/unknown). Uploads
-// declaring one are refused unless Config.AllowActiveContent.
+// application/unknown). Uploads declaring one are refused unless
+// Config.AllowActiveContent.
 func IsActiveContent(ct string) bool {
 	mt, _, _ := strings.Cut(ct, ";")
 	mt = strings.ToLower(strings.TrimSpace(mt))
@@ -291,7 +290,7 @@ func IsActiveContent(ct string) bool {
 		"text/xml", "application/xml", "text/xsl", "application/xslt+xml",
 		"text/javascript", "application/javascript", "application/x-javascript",
 		"text/ecmascript", "application/ecmascript", "text/jscript", "text/livescript",
-		"application/x-ecmascript", "text/x-javascript", "text/x-ecmascript", "text/javascript1.0",
+		"application/x-ecmascript", "text/x-javascript", "text/x-ecmascript",
 		"multipart/x-mixed-replace",
 		// Types that tell a browser to sniff, which may then render HTML.
 		"*/*", "unknown/unknown", "application/unknown":
@@ -300,10 +299,16 @@ func IsActiveContent(ct string) bool {
 	return strings.HasSuffix(mt, "+xml") || strings.HasPrefix(mt, "text/javascript")
 }
 
+// decimal reports whether s is 1 to 18 decimal digits (no sign, space or
+// exponent), which fits an int64.
+func decimal(s string) bool {
+	return s != "" && len(s) <= 18 && !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+}
+
 // parseLength reads a PUT's contentLength: decimal digits only (no sign,
 // space, exponent or leading zero), at least 1; the handler bounds it.
 func parseLength(raw string) (int64, error) {
-	if raw == "" || len(raw) > 18 || raw[0] == '0' || strings.ContainsFunc(raw, func(r rune) bool { return r < '0' || r > '9' }) {
+	if !decimal(raw) || raw[0] == '0' {
 		return 0, fmt.Errorf("contentLength %s is not a whole number of bytes, at least 1, in decimal digits", quote(raw))
 	}
 	n, err := strconv.ParseInt(raw, 10, 64)

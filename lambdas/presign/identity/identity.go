@@ -201,6 +201,15 @@ type idToken struct {
 	Groups   []string
 }
 
+// stringClaim decodes the claim name, when present, into dst: a JSON
+// string, or null.
+func stringClaim(claims map[string]json.RawMessage, name string, dst **string) error {
+	if v, ok := claims[name]; ok && json.Unmarshal(v, dst) != nil {
+		return fmt.Errorf("the token's %s is not a string", name)
+	}
+	return nil
+}
+
 // maxToken bounds the Authorization header read (a Cognito ID token is a
 // few kilobytes).
 const maxToken = 16 << 10
@@ -231,12 +240,11 @@ func tokenPayload(authorization string) (*idToken, error) {
 		return nil, errors.New("the token's payload is not a JSON object")
 	}
 	var payload idToken
-	for name, dst := range map[string]any{ClaimSub: &payload.Sub, "token_use": &payload.TokenUse} {
-		if v, ok := claims[name]; ok {
-			if err := json.Unmarshal(v, dst); err != nil {
-				return nil, fmt.Errorf("the token's %s is not a string", name)
-			}
-		}
+	if err := stringClaim(claims, ClaimSub, &payload.Sub); err != nil {
+		return nil, err
+	}
+	if err := stringClaim(claims, "token_use", &payload.TokenUse); err != nil {
+		return nil, err
 	}
 	if v, ok := claims[ClaimGroups]; ok {
 		var groups []*string
