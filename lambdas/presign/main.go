@@ -51,7 +51,7 @@ func setup(logger *slog.Logger) (*api.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("S3 signer: %w", err)
 	}
-	deps := api.Deps{Presigner: s3Signer, Lister: client, Logger: logger}
+	deps := api.Deps{Presigner: s3Signer, Lister: client, Multipart: client, Logger: logger}
 	if cfg.CDN != nil {
 		key, err := cdnsign.LoadKey(ctx, env.SecretString, cfg.CDN.PrivateKeySecretARN)
 		if err != nil {

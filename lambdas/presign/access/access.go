@@ -325,3 +325,27 @@ func admits(ruleGroups, callerGroups []string) bool {
 	}
 	return false
 }
+
+// DecideFolder reports whether caller may use method on every key under
+// prefix: the rule that decides prefix itself (as Decide) must allow it,
+// and so must every rule whose prefix, expanded for the caller, lies
+// deeper under prefix, since the keys there are its to decide. A folder
+// credential (a CloudFront policy for "prefix*") is only as wide as this
+// allows. Decide's other rules apply: run objectkey.Validate on the
+// prefix first.
+func DecideFolder(rules []Rule, caller Caller, prefix, method string) Decision {
+	d := Decide(rules, caller, prefix, method)
+	if !d.Allowed {
+		return d
+	}
+	for i := range rules {
+		p, ok := expand(rules[i].Prefix, caller.Sub)
+		if !ok || len(p) <= len(prefix) || !strings.HasPrefix(p, prefix) {
+			continue
+		}
+		if inner := Decide(rules, caller, p, method); !inner.Allowed {
+			return Decision{Rule: inner.Rule, Reason: fmt.Sprintf("%s under %q: %s", method, p, inner.Reason)}
+		}
+	}
+	return d
+}

@@ -212,3 +212,73 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestDecideFolder(t *testing.T) {
+	alice := Caller{Sub: "alice-sub", Groups: []string{"tier-1"}}
+	bob := Caller{Sub: "bob-sub", Groups: []string{"tier-2"}}
+	admin := Caller{Sub: "d", Groups: []string{"tier-1", "admins"}}
+	rules := append(Tiered([]string{"tier-1", "tier-2"}),
+		Rule{Prefix: "tier-1/secret/", Groups: []string{"admins"}, Methods: []string{"GET"}},
+		Rule{Prefix: "team/", Groups: []string{"*"}, Methods: []string{"GET"}},
+		Rule{Prefix: "team/{sub}/inbox/", Groups: []string{"*"}, Methods: []string{"PUT"}},
+	)
+	cases := []struct {
+		name    string
+		caller  Caller
+		prefix  string
+		allowed bool
+		reason  string
+	}{
+		{"own home", alice, "users/alice-sub/", true, "allows"},
+		{"own album", alice, "users/alice-sub/album/", true, "allows"},
+		{"another's home", alice, "users/bob-sub/", false, "no rule covers"},
+		{"all homes", alice, "users/", false, "no rule covers"},
+		{"the tier, but a narrower rule under it", alice, "tier-1/", false, `under "tier-1/secret/"`},
+		{"beside the narrower rule", alice, "tier-1/public/", true, "allows"},
+		{"the tier, with the narrower rule's group", admin, "tier-1/", true, "allows"},
+		{"tier-2 reads tier-1 but not its secret", bob, "tier-1/", false, "tier-1/secret/"},
+		{"a {sub} rule under the folder, for the caller", alice, "team/", false, `under "team/alice-sub/inbox/"`},
+		{"another's inbox is the team's", alice, "team/bob-sub/", true, "allows"},
+		{"whole bucket", admin, "", false, "no rule covers"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := DecideFolder(rules, tc.caller, tc.prefix, "GET")
+			if d.Allowed != tc.allowed || !strings.Contains(d.Reason, tc.reason) {
+				t.Fatalf("DecideFolder(%q) = %v %q, want %v and %q", tc.prefix, d.Allowed, d.Reason, tc.allowed, tc.reason)
+			}
+		})
+	}
+	// Property: a folder DecideFolder allows holds no key that Decide
+	// refuses, among keys at and under every rule prefix.
+	var keys []string
+	for _, c := range []Caller{alice, bob, admin} {
+		for _, r := range rules {
+			p, _ := expand(r.Prefix, c.Sub)
+			keys = append(keys, p+"k", p+"x/k", p+"secret/k", p+"inbox/k")
+		}
+	}
+	for _, c := range []Caller{alice, bob, admin} {
+		for _, k := range keys {
+			for i := strings.Index(k, "/"); i >= 0; i = nextSlash(k, i) {
+				folder := k[:i+1]
+				if !DecideFolder(rules, c, folder, "GET").Allowed {
+					continue
+				}
+				for _, other := range keys {
+					if strings.HasPrefix(other, folder) && !Decide(rules, c, other, "GET").Allowed {
+						t.Errorf("%s: folder %q allowed, but not its key %q", c.Sub, folder, other)
+					}
+				}
+			}
+		}
+	}
+}
+
+func nextSlash(s string, i int) int {
+	j := strings.Index(s[i+1:], "/")
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
+}

@@ -6,6 +6,12 @@
 //	GET  /presign?key=K&method=GET|PUT|DELETE[&contentType=T&contentLength=N][&checksumSha256=B64][&expiresIn=S][&delivery=s3|cdn]
 //	POST /uploads   {"key": "...", "contentType": "...", "maxBytes": N}
 //	GET  /objects?prefix=P[&continuationToken=T][&maxKeys=N]
+//	POST /multipart  {"key": "...", "contentType": "...", "size": N}
+//	GET  /multipart/{uploadId}/parts/{partNumber}?key=K[&expiresIn=S]
+//	GET  /multipart/{uploadId}?key=K
+//	POST /multipart/{uploadId}/complete?key=K  {"parts": [{"partNumber": N, "etag": "..."}]}
+//	DELETE /multipart/{uploadId}?key=K
+//	POST /cdn-access  {"prefix": "...", "expiresIn": S}
 //
 // Every request goes through the same steps, each in its own place and none
 // reaching back: route, parse (strict: unknown or repeated parameters,
@@ -48,6 +54,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/cdnsign"
 	"github.com/securestore/securestore/lambdas/presign/codec"
 	"github.com/securestore/securestore/lambdas/presign/identity"
 	"github.com/securestore/securestore/lambdas/presign/signer"
@@ -70,6 +77,8 @@ type Presigner interface {
 type URLSigner interface {
 	// Sign returns a signed URL for key that expires at expires.
 	Sign(key string, expires time.Time) (string, error)
+	// SignFolder signs a custom policy for every key under prefix.
+	SignFolder(prefix string, expires time.Time) (cdnsign.Folder, error)
 }
 
 // Deps are the handler's collaborators.
@@ -82,6 +91,10 @@ type Deps struct {
 	// Lister lists the bucket for GET /objects; *s3.Client is one.
 	// Default: - nil: GET /objects answers 404.
 	Lister Lister
+	// Multipart creates, lists, completes and aborts the multipart
+	// uploads of the /multipart routes; *s3.Client is one.
+	// Default: - nil: the /multipart routes answer 404.
+	Multipart Multipart
 	// Logger receives one line per request. Default: - nothing is logged.
 	Logger *slog.Logger
 	// Now is the clock used for CDN expiry times and as a fallback for
@@ -96,6 +109,7 @@ type Handler struct {
 	presigner Presigner
 	cdn       URLSigner
 	lister    Lister
+	uploads   Multipart
 	log       *slog.Logger
 	now       func() time.Time
 }
@@ -119,6 +133,7 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 		cfg:       cfg,
 		presigner: deps.Presigner,
 		lister:    deps.Lister,
+		uploads:   deps.Multipart,
 		log:       deps.Logger,
 		now:       deps.Now,
 	}
@@ -146,8 +161,8 @@ func (h *Handler) Handle(ctx context.Context, pr events.APIGatewayProxyRequest) 
 
 // decoder decodes the proxy events of Invoke, the strings every request
 // repeats (routes, methods, parameter and claim names) without allocating.
-var decoder = codec.NewDecoder("/presign", "/uploads", "GET", "PUT", "POST",
-	"/objects", paramKey, paramMethod, paramContentType, paramLength, paramChecksum, paramExpiresIn, paramDelivery,
+var decoder = codec.NewDecoder(resPresign, resUploads, "GET", "PUT", "POST", "DELETE",
+	resObjects, resMultipart, resUpload, resPart, resComplete, resCDNAccess, pathUploadID, pathPartNumber, paramKey, paramMethod, paramContentType, paramLength, paramChecksum, paramExpiresIn, paramDelivery,
 	paramPrefix, paramToken, paramMaxKeys,
 	identity.ClaimSub, identity.ClaimEmail, identity.ClaimGroups)
 
@@ -194,26 +209,31 @@ func (h *Handler) answer(ctx context.Context, ev *codec.Event) codec.Response {
 // serve runs the pipeline. Each step either hands its result to the next
 // or ends the request with an outcome.
 func (h *Handler) serve(ctx context.Context, ev *codec.Event, rec *record) outcome {
-	op, fail := route(ev)
+	t, fail := route(ev)
 	if fail != nil {
 		return *fail
 	}
-	rec.op = op.String()
+	rec.op = t.op.String()
 
-	req, err := parse(op, ev)
+	req, err := parse(t, ev)
 	if err != nil {
 		return badRequest(err)
 	}
 	rec.key, rec.method, rec.delivery = req.key, req.method, req.delivery
 
-	caller, err := callerFrom(ev)
+	ident, err := callerFrom(ev)
 	if err != nil {
 		return forbidden(err)
 	}
-	rec.sub = caller.Sub
-	if op == opList {
+	rec.sub = ident.Sub
+	caller := access.Caller{Sub: ident.Sub, Groups: ident.Groups}
+	switch t.op {
+	case opList:
 		rec.key = req.prefix
-		return h.list(ctx, req, access.Caller{Sub: caller.Sub, Groups: caller.Groups}, rec)
+		return h.list(ctx, req, caller, rec)
+	case opCDNAccess:
+		rec.key = req.prefix
+		return h.cdnAccess(ev, req, caller, rec)
 	}
 
 	if err := validateKey(req.key); err != nil {
@@ -229,23 +249,25 @@ func (h *Handler) serve(ctx context.Context, ev *codec.Event, rec *record) outco
 	if req.contentType != "" && !h.cfg.AllowActiveContent && IsActiveContent(req.contentType) {
 		return badRequest(fmt.Errorf("contentType %s is active content (HTML, SVG, JavaScript or XML), which a browser would run on the distribution's origin; uploads of it are off (allowActiveContent)", quote(req.contentType)))
 	}
-	if req.contentLength > h.cfg.MaxUploadBytes {
-		return badRequest(fmt.Errorf("contentLength must be from 1 to %d bytes (maxUploadBytes)", h.cfg.MaxUploadBytes))
+	if req.contentLength > h.putLimit() {
+		return badRequest(fmt.Errorf("contentLength must be from 1 to %d bytes (maxUploadBytes, at most 5 GiB in one PUT: larger objects go up in parts, POST /multipart)", h.putLimit()))
 	}
 
-	d := access.Decide(h.cfg.Rules, access.Caller{Sub: caller.Sub, Groups: caller.Groups}, req.key, req.method)
+	d := access.Decide(h.cfg.Rules, caller, req.key, req.method)
 	rec.decide(d)
 	if !d.Allowed {
 		return forbidden(errors.New(d.Reason))
 	}
 
-	switch op {
+	switch t.op {
 	case opUpload:
 		maxBytes, err := h.uploadLimit(req)
 		if err != nil {
 			return badRequest(err)
 		}
 		return h.signPost(ctx, req, ttl, maxBytes, rec)
+	case opMultipartCreate, opMultipartParts, opMultipartAbort, opMultipartSign, opMultipartComplete:
+		return h.multipart(ctx, t.op, req, ttl, rec)
 	default:
 		if req.delivery == deliveryCDN {
 			return h.signCDN(req, ttl, rec)

@@ -23,7 +23,9 @@ type Config struct {
 	// MaxTTL is both the default and the longest URL lifetime, in whole
 	// seconds (URL_TTL_SECONDS). Default: 300 seconds.
 	MaxTTL time.Duration
-	// MaxUploadBytes bounds maxBytes of POST /uploads (MAX_UPLOAD_BYTES).
+	// MaxUploadBytes bounds the size of POST /multipart's object, and up
+	// to settings.MaxPutBytes a PUT's contentLength and the maxBytes of
+	// POST /uploads (MAX_UPLOAD_BYTES), 1 to settings.MaxObjectBytes.
 	// Default: 100 MiB.
 	MaxUploadBytes int64
 	// AllowedOrigins are the exact origins ("https://app.example.com")
@@ -48,6 +50,11 @@ type CDNConfig struct {
 	// PrivateKeySecretARN is the Secrets Manager secret holding the PEM
 	// private key (CDN_PRIVATE_KEY_SECRET_ARN).
 	PrivateKeySecretARN string
+	// CookieDomain is the Domain of POST /cdn-access's cookies, Domain
+	// itself or a parent of it (CDN_COOKIE_DOMAIN). Default: - "": no
+	// Set-Cookie is sent; the answer's query form (and its cookie values,
+	// for a client that sets them itself) still work.
+	CookieDomain string
 }
 
 // The CDN settings' patterns are compiled when a CDN is configured, not at
@@ -79,7 +86,8 @@ func isBucketName(s string) bool {
 // (the JSON access.Parse reads) are required: the construct always sets
 // both, so a missing one is a wiring mistake rather than a wish for
 // defaults. URL_TTL_SECONDS is 1 to 43200 (settings.MaxURLTTL; default 300), MAX_UPLOAD_BYTES
-// 1 to 5 GiB (default 100 MiB). CDN_DOMAIN, CDN_KEY_PAIR_ID and
+// 1 to settings.MaxObjectBytes (default 100 MiB). CDN_COOKIE_DOMAIN is
+// optional, with the other CDN settings. CDN_DOMAIN, CDN_KEY_PAIR_ID and
 // CDN_PRIVATE_KEY_SECRET_ARN are given all together or not at all.
 // ALLOWED_ORIGINS is an optional comma-separated list of origins. All
 // problems are reported at once, each naming its variable.
@@ -121,8 +129,8 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c.MaxUploadBytes = settings.DefaultMaxUploadBytes
 	if raw := getenv(settings.EnvMaxUploadBytes); raw != "" {
 		n, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || n < 1 || n > settings.MaxPutBytes {
-			bad(settings.EnvMaxUploadBytes, "%q: want bytes from 1 to %d", raw, settings.MaxPutBytes)
+		if err != nil || n < 1 || n > settings.MaxObjectBytes {
+			bad(settings.EnvMaxUploadBytes, "%q: want bytes from 1 to %d", raw, settings.MaxObjectBytes)
 		} else {
 			c.MaxUploadBytes = n
 		}
@@ -133,7 +141,15 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		KeyPairID:           getenv(settings.EnvCDNKeyPairID),
 		PrivateKeySecretARN: getenv(settings.EnvCDNKeySecretARN),
 	}
+	cookieDomain := getenv(settings.EnvCDNCookieDomain)
+	if cookieDomain != "" && cdn == (CDNConfig{}) {
+		bad(settings.EnvCDNCookieDomain, "needs %s, %s and %s", settings.EnvCDNDomain, settings.EnvCDNKeyPairID, settings.EnvCDNKeySecretARN)
+	}
 	if cdn != (CDNConfig{}) {
+		cdn.CookieDomain = cookieDomain
+		if err := checkCookieDomain(cdn.Domain, cookieDomain); err != nil {
+			bad(settings.EnvCDNCookieDomain, "%q: %v", cookieDomain, err)
+		}
 		for _, v := range []struct{ name, val string }{
 			{settings.EnvCDNDomain, cdn.Domain},
 			{settings.EnvCDNKeyPairID, cdn.KeyPairID},
@@ -180,6 +196,24 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
+// checkCookieDomain accepts "" or a lower-case host name that is domain
+// itself or one of its parents, with at least two labels (a browser
+// refuses a cookie for a top-level domain), and not cloudfront.net, a
+// public suffix: cookies for a distribution need a custom domain.
+func checkCookieDomain(domain, cookieDomain string) error {
+	switch {
+	case cookieDomain == "":
+		return nil
+	case len(cookieDomain) > 253 || !hostName().MatchString(cookieDomain) || strings.ToLower(cookieDomain) != cookieDomain:
+		return errors.New("not a lower-case domain name")
+	case cookieDomain == "cloudfront.net" || strings.HasSuffix(cookieDomain, ".cloudfront.net"):
+		return errors.New("a cookie for a cloudfront.net name can only be set by that host itself (cloudfront.net is a public suffix): give the distribution and the API custom domain names under a domain of yours")
+	case domain != cookieDomain && !strings.HasSuffix(domain, "."+cookieDomain):
+		return fmt.Errorf("the distribution's domain %q is not %q nor under it, so browsers would not send the cookies to it", domain, cookieDomain)
+	}
+	return nil
+}
+
 // checkOrigin accepts a serialised origin: scheme http or https, a host,
 // an optional port, and nothing else. "*" and "null" are refused.
 func checkOrigin(o string) error {
@@ -214,8 +248,13 @@ func (c Config) Validate() error {
 	if c.MaxTTL < time.Second || c.MaxTTL > settings.MaxURLTTL || c.MaxTTL%time.Second != 0 {
 		errs = append(errs, fmt.Errorf("field MaxTTL %v: want whole seconds from 1s to %v", c.MaxTTL, settings.MaxURLTTL))
 	}
-	if c.MaxUploadBytes < 1 || c.MaxUploadBytes > settings.MaxPutBytes {
-		errs = append(errs, fmt.Errorf("field MaxUploadBytes %d: want 1 to %d", c.MaxUploadBytes, settings.MaxPutBytes))
+	if c.MaxUploadBytes < 1 || c.MaxUploadBytes > settings.MaxObjectBytes {
+		errs = append(errs, fmt.Errorf("field MaxUploadBytes %d: want 1 to %d", c.MaxUploadBytes, settings.MaxObjectBytes))
+	}
+	if c.CDN != nil {
+		if err := checkCookieDomain(c.CDN.Domain, c.CDN.CookieDomain); err != nil {
+			errs = append(errs, fmt.Errorf("field CDN.CookieDomain: %w", err))
+		}
 	}
 	for _, o := range c.AllowedOrigins {
 		if err := checkOrigin(o); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/securestore/securestore/lambdas/presign/api"
+	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
 const rulesJSON = `[{"prefix":"tier-1/","groups":["tier-1","tier-2"],"methods":["GET"]},{"prefix":"users/{sub}/","groups":["*"],"methods":["GET","PUT","DELETE"]}]`
@@ -54,7 +55,28 @@ func TestConfigFromEnv(t *testing.T) {
 		{name: "TTL with a unit", env: map[string]string{"URL_TTL_SECONDS": "5m"}, wantErr: []string{"URL_TTL_SECONDS"}},
 		{name: "upload limit zero", env: map[string]string{"MAX_UPLOAD_BYTES": "0"}, wantErr: []string{"MAX_UPLOAD_BYTES"}},
 		{name: "upload limit negative", env: map[string]string{"MAX_UPLOAD_BYTES": "-1"}, wantErr: []string{"MAX_UPLOAD_BYTES"}},
-		{name: "upload limit over 5 GiB", env: map[string]string{"MAX_UPLOAD_BYTES": "5368709121"}, wantErr: []string{"MAX_UPLOAD_BYTES"}},
+		{name: "upload limit over 5 GiB, for multipart", env: map[string]string{"MAX_UPLOAD_BYTES": "5368709121"}, check: func(t *testing.T, c api.Config) {
+			if c.MaxUploadBytes != 5<<30+1 {
+				t.Errorf("MaxUploadBytes = %d", c.MaxUploadBytes)
+			}
+		}},
+		{name: "upload limit at S3's largest object", env: map[string]string{"MAX_UPLOAD_BYTES": "53687091200000"}, check: func(t *testing.T, c api.Config) {
+			if c.MaxUploadBytes != settings.MaxObjectBytes {
+				t.Errorf("MaxUploadBytes = %d", c.MaxUploadBytes)
+			}
+		}},
+		{name: "upload limit over S3's largest object", env: map[string]string{"MAX_UPLOAD_BYTES": "53687091200001"}, wantErr: []string{"MAX_UPLOAD_BYTES"}},
+		{name: "cookie domain", env: merge(cdn, map[string]string{"CDN_DOMAIN": "media.example.com", "CDN_COOKIE_DOMAIN": "example.com"}), check: func(t *testing.T, c api.Config) {
+			if c.CDN == nil || c.CDN.CookieDomain != "example.com" {
+				t.Errorf("CDN = %+v", c.CDN)
+			}
+		}},
+		{name: "cookie domain without a CDN", env: map[string]string{"CDN_COOKIE_DOMAIN": "example.com"}, wantErr: []string{"CDN_COOKIE_DOMAIN"}},
+		{name: "cookie domain not a parent", env: merge(cdn, map[string]string{"CDN_DOMAIN": "media.example.com", "CDN_COOKIE_DOMAIN": "example.org"}), wantErr: []string{"CDN_COOKIE_DOMAIN"}},
+		{name: "cookie domain a suffix but not a parent", env: merge(cdn, map[string]string{"CDN_DOMAIN": "media.badexample.com", "CDN_COOKIE_DOMAIN": "example.com"}), wantErr: []string{"CDN_COOKIE_DOMAIN"}},
+		{name: "cookie domain cloudfront.net", env: merge(cdn, map[string]string{"CDN_COOKIE_DOMAIN": "cloudfront.net"}), wantErr: []string{"CDN_COOKIE_DOMAIN"}},
+		{name: "cookie domain the distribution's cloudfront.net name", env: merge(cdn, map[string]string{"CDN_COOKIE_DOMAIN": "d111111abcdef8.cloudfront.net"}), wantErr: []string{"CDN_COOKIE_DOMAIN"}},
+		{name: "cookie domain a top-level domain", env: merge(cdn, map[string]string{"CDN_DOMAIN": "media.example.com", "CDN_COOKIE_DOMAIN": "com"}), wantErr: []string{"CDN_COOKIE_DOMAIN"}},
 		{name: "upload limit not a number", env: map[string]string{"MAX_UPLOAD_BYTES": "100MB"}, wantErr: []string{"MAX_UPLOAD_BYTES"}},
 		{name: "CDN domain alone", env: map[string]string{"CDN_DOMAIN": cdn["CDN_DOMAIN"]}, wantErr: []string{"CDN_KEY_PAIR_ID", "CDN_PRIVATE_KEY_SECRET_ARN"}},
 		{name: "CDN without a domain", env: merge(cdn, map[string]string{"CDN_DOMAIN": ""}), wantErr: []string{"CDN_DOMAIN"}},

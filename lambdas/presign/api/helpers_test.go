@@ -72,6 +72,38 @@ func (c *countingCDN) Sign(key string, expires time.Time) (string, error) {
 	return c.URLSigner.Sign(key, expires)
 }
 
+func (c *countingCDN) SignFolder(prefix string, expires time.Time) (cdnsign.Folder, error) {
+	c.calls.Add(1)
+	return c.URLSigner.SignFolder(prefix, expires)
+}
+
+// countingMultipart is an S3 client that must never be reached, as
+// countingLister, for the multipart calls.
+type countingMultipart struct {
+	api.Multipart
+	calls atomic.Int64
+}
+
+func (c *countingMultipart) CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput, optFns ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error) {
+	c.calls.Add(1)
+	return c.Multipart.CreateMultipartUpload(ctx, in, optFns...)
+}
+
+func (c *countingMultipart) ListParts(ctx context.Context, in *s3.ListPartsInput, optFns ...func(*s3.Options)) (*s3.ListPartsOutput, error) {
+	c.calls.Add(1)
+	return c.Multipart.ListParts(ctx, in, optFns...)
+}
+
+func (c *countingMultipart) CompleteMultipartUpload(ctx context.Context, in *s3.CompleteMultipartUploadInput, optFns ...func(*s3.Options)) (*s3.CompleteMultipartUploadOutput, error) {
+	c.calls.Add(1)
+	return c.Multipart.CompleteMultipartUpload(ctx, in, optFns...)
+}
+
+func (c *countingMultipart) AbortMultipartUpload(ctx context.Context, in *s3.AbortMultipartUploadInput, optFns ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error) {
+	c.calls.Add(1)
+	return c.Multipart.AbortMultipartUpload(ctx, in, optFns...)
+}
+
 // countingLister is an S3 client that must never be reached (its endpoint
 // refuses connections) plus a count of its calls: the tables' refusals
 // end before any listing.
@@ -132,6 +164,7 @@ type fixture struct {
 	s3     *counting
 	cdn    *countingCDN
 	lister *countingLister
+	mp     *countingMultipart
 	log    *bytes.Buffer
 }
 
@@ -155,13 +188,22 @@ func newFixture(t testing.TB, opts ...fixtureOpt) *fixture {
 	f := &fixture{
 		s3:     &counting{Presigner: realS3(t)},
 		cdn:    &countingCDN{URLSigner: realCDN(t)},
-		lister: &countingLister{Lister: s3.New(s3.Options{Region: "eu-west-1", BaseEndpoint: aws.String("http://127.0.0.1:9"), UsePathStyle: true, Credentials: credentials.NewStaticCredentialsProvider(testAccessKey, testSecret, "")})},
+		lister: &countingLister{Lister: unreachableS3()},
+		mp:     &countingMultipart{Multipart: unreachableS3()},
 		log:    &bytes.Buffer{},
+	}
+	if cfg.CDN != nil && cfg.CDN.Domain != testCDNDomain {
+		s, err := cdnsign.New(cfg.CDN.Domain, testKeyPairID, realCDNKey(t))
+		if err != nil {
+			t.Fatalf("cdnsign.New: %v", err)
+		}
+		f.cdn.URLSigner = s
 	}
 	h, err := api.New(cfg, api.Deps{
 		Presigner: f.s3,
 		CDN:       f.cdn,
 		Lister:    f.lister,
+		Multipart: f.mp,
 		Logger:    slog.New(slog.NewJSONHandler(f.log, nil)),
 		Now:       func() time.Time { return testNow },
 	})
@@ -173,7 +215,36 @@ func newFixture(t testing.TB, opts ...fixtureOpt) *fixture {
 }
 
 func (f *fixture) calls() int64 {
-	return f.s3.calls.Load() + f.cdn.calls.Load() + f.lister.calls.Load()
+	return f.s3.calls.Load() + f.cdn.calls.Load() + f.lister.calls.Load() + f.mp.calls.Load()
+}
+
+// unreachableS3 is an S3 client whose endpoint refuses connections, with
+// no retries: a call that reaches it fails fast.
+func unreachableS3() *s3.Client {
+	return s3.New(s3.Options{
+		Region: "eu-west-1", BaseEndpoint: aws.String("http://127.0.0.1:9"), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(testAccessKey, testSecret, ""),
+		Retryer:     aws.NopRetryer{},
+	})
+}
+
+// routeEvent derives a request of method on resource (a template such as
+// /multipart/{uploadId}, with its path parameters) from the fixture.
+func routeEvent(t testing.TB, method, resource string, params, query map[string]string, body string, cl map[string]any) events.APIGatewayProxyRequest {
+	t.Helper()
+	ev := getEvent(t, query, cl)
+	path := resource
+	for name, v := range params {
+		path = strings.ReplaceAll(path, "{"+name+"}", v)
+	}
+	ev.Resource, ev.Path, ev.HTTPMethod = resource, path, method
+	ev.RequestContext.ResourcePath, ev.RequestContext.Path, ev.RequestContext.HTTPMethod = resource, "/testStage"+path, method
+	ev.PathParameters = params
+	if body != "" {
+		ev.Body = body
+		ev.Headers["Content-Type"] = "application/json"
+	}
+	return ev
 }
 
 // listEvent derives GET /objects from the fixture.

@@ -3,17 +3,20 @@ package api_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/securestore/securestore/lambdas/presign/multipart"
 )
 
 // hostileCase is a request that must be refused before anything is signed.
 type hostileCase struct {
 	name   string
 	event  func(t testing.TB) events.APIGatewayProxyRequest
-	status int // 400 or 403
+	status int // 400 or 403; 404 for an upload id not issued here, 405 for a method a route does not take
 }
 
 // get is GET /presign by alice (groups tier-1) with query q.
@@ -315,7 +318,123 @@ func hostileCases() []hostileCase {
 		{"list with a body", with(lst(map[string]string{"prefix": home}), func(ev *events.APIGatewayProxyRequest) { ev.Body = "{}" }), 400},
 		{"list with a forged group", token(lst(map[string]string{"prefix": "tier-2/"}), "guests,tier-2", map[string]any{"cognito:groups": []string{"guests,tier-2"}}), 403},
 		{"list without claims", with(lst(map[string]string{"prefix": home}), func(ev *events.APIGatewayProxyRequest) { ev.RequestContext.Authorizer = nil }), 403},
+
+		// Issue 15: multipart uploads, each call decided again.
+		{"multipart into another home", mpCreate(`{"key":"` + bobHome + `big.bin","contentType":"application/octet-stream","size":20971520}`), 403},
+		{"multipart into a tier the caller only reads", mpCreate(`{"key":"tier-1/big.bin","contentType":"application/octet-stream","size":20971520}`), 403},
+		{"multipart over maxUploadBytes", mpCreate(`{"key":"` + home + `big.bin","contentType":"application/octet-stream","size":10485761}`), 400},
+		{"multipart of size zero", mpCreate(`{"key":"` + home + `big.bin","contentType":"application/octet-stream","size":0}`), 400},
+		{"multipart of negative size", mpCreate(`{"key":"` + home + `big.bin","contentType":"application/octet-stream","size":-1}`), 400},
+		{"multipart size as a string", mpCreate(`{"key":"` + home + `big.bin","contentType":"application/octet-stream","size":"100"}`), 400},
+		{"multipart size fractional", mpCreate(`{"key":"` + home + `big.bin","contentType":"application/octet-stream","size":1.5}`), 400},
+		{"multipart without size", mpCreate(`{"key":"` + home + `big.bin","contentType":"application/octet-stream"}`), 400},
+		{"multipart with an unknown field", mpCreate(`{"key":"` + home + `big.bin","contentType":"application/octet-stream","size":1,"partSize":1}`), 400},
+		{"multipart with a repeated field", mpCreate(`{"key":"` + home + `a","key":"` + bobHome + `a","contentType":"text/plain","size":1}`), 400},
+		{"multipart of active content", mpCreate(`{"key":"` + home + `a.html","contentType":"text/html","size":1}`), 400},
+		{"multipart with dot-dot", mpCreate(`{"key":"` + home + `../` + bob + `/a","contentType":"text/plain","size":1}`), 400},
+		{"multipart with a query", with(mpCreate(`{"key":"` + home + `a","contentType":"text/plain","size":1}`), func(ev *events.APIGatewayProxyRequest) {
+			ev.QueryStringParameters = map[string]string{"key": "x"}
+			ev.MultiValueQueryStringParameters = map[string][]string{"key": {"x"}}
+		}), 400},
+		{"multipart without claims", with(mpCreate(`{"key":"`+home+`a","contentType":"text/plain","size":1}`), func(ev *events.APIGatewayProxyRequest) { ev.RequestContext.Authorizer = nil }), 403},
+		{"sign a part of another's upload key", mpSign(uploadID, "1", map[string]string{"key": bobHome + "big.bin"}), 403},
+		{"sign a part in a tier", mpSign(uploadID, "1", map[string]string{"key": "tier-1/big.bin"}), 403},
+		{"sign part 0", mpSign(uploadID, "0", map[string]string{"key": home + "big.bin"}), 400},
+		{"sign part 10001", mpSign(uploadID, "10001", map[string]string{"key": home + "big.bin"}), 400},
+		{"sign a part beyond the plan", mpSign(uploadID, "2", map[string]string{"key": home + "big.bin"}), 400},
+		{"sign part -1", mpSign(uploadID, "-1", map[string]string{"key": home + "big.bin"}), 400},
+		{"sign part 01", mpSign(uploadID, "01", map[string]string{"key": home + "big.bin"}), 400},
+		{"sign part 1.0", mpSign(uploadID, "1.0", map[string]string{"key": home + "big.bin"}), 400},
+		{"sign a part without the key", mpSign(uploadID, "1", map[string]string{}), 400},
+		{"sign a part with a contentLength of its own", mpSign(uploadID, "1", map[string]string{"key": home + "big.bin", "contentLength": "99999999"}), 400},
+		{"sign a part of an id not issued here", mpSign("not-an-id", "1", map[string]string{"key": home + "big.bin"}), 404},
+		{"sign a part of an id with an edited size over the limit", mpSign("10485761.YWJj", "1", map[string]string{"key": home + "big.bin"}), 400},
+		{"sign a part of an id with a zero size", mpSign("0.YWJj", "1", map[string]string{"key": home + "big.bin"}), 404},
+		{"sign a part for too long", mpSign(uploadID, "1", map[string]string{"key": home + "big.bin", "expiresIn": "301"}), 400},
+		{"list parts of another's key", mpUpload("GET", uploadID, map[string]string{"key": bobHome + "big.bin"}, ""), 403},
+		{"list parts with a body", mpUpload("GET", uploadID, map[string]string{"key": home + "big.bin"}, "{}"), 400},
+		{"abort another's upload", mpUpload("DELETE", uploadID, map[string]string{"key": bobHome + "big.bin"}, ""), 403},
+		{"abort with a forged group", token(mpUpload("DELETE", uploadID, map[string]string{"key": "tier-2/big.bin"}, ""), "guests,tier-2", map[string]any{"cognito:groups": []string{"guests,tier-2"}}), 403},
+		{"complete another's upload", mpComplete(uploadID, map[string]string{"key": bobHome + "big.bin"}, `{"parts":[{"partNumber":1,"etag":"e"}]}`), 403},
+		{"complete without parts", mpComplete(uploadID, map[string]string{"key": home + "big.bin"}, `{"parts":[]}`), 400},
+		{"complete with parts out of order", mpComplete(uploadID, map[string]string{"key": home + "big.bin"}, `{"parts":[{"partNumber":2,"etag":"a"},{"partNumber":1,"etag":"b"}]}`), 400},
+		{"complete with a repeated part", mpComplete(uploadID, map[string]string{"key": home + "big.bin"}, `{"parts":[{"partNumber":1,"etag":"a"},{"partNumber":1,"etag":"b"}]}`), 400},
+		{"complete with part 0", mpComplete(uploadID, map[string]string{"key": home + "big.bin"}, `{"parts":[{"partNumber":0,"etag":"a"}]}`), 400},
+		{"complete with an empty etag", mpComplete(uploadID, map[string]string{"key": home + "big.bin"}, `{"parts":[{"partNumber":1,"etag":""}]}`), 400},
+		{"complete with an etag holding a newline", mpComplete(uploadID, map[string]string{"key": home + "big.bin"}, `{"parts":[{"partNumber":1,"etag":"a\nb"}]}`), 400},
+		{"complete with an unknown part field", mpComplete(uploadID, map[string]string{"key": home + "big.bin"}, `{"parts":[{"partNumber":1,"etag":"a","size":5}]}`), 400},
+		{"complete with parts not an array", mpComplete(uploadID, map[string]string{"key": home + "big.bin"}, `{"parts":{"1":"a"}}`), 400},
+		{"complete with more than 10000 parts", mpComplete(uploadID, map[string]string{"key": home + "big.bin"}, manyParts(10001)), 400},
+		{"complete with a body over 1 MiB", mpComplete(uploadID, map[string]string{"key": home + "big.bin"}, `{"parts":[{"partNumber":1,"etag":"`+strings.Repeat("a", 1<<20)+`"}]}`), 400},
+		{"complete with trailing data", mpComplete(uploadID, map[string]string{"key": home + "big.bin"}, `{"parts":[{"partNumber":1,"etag":"a"}]} x`), 400},
+		{"multipart with a method it does not take", with(mpUpload("GET", uploadID, map[string]string{"key": home + "big.bin"}, ""), func(ev *events.APIGatewayProxyRequest) { ev.HTTPMethod = "PUT" }), 405},
+
+		// Issue 15: folder access through CloudFront.
+		{"folder of another home", cdnFolder(`{"prefix":"` + bobHome + `"}`), 403},
+		{"folder of every home", cdnFolder(`{"prefix":"users/"}`), 403},
+		{"folder of a tier above", cdnFolder(`{"prefix":"tier-2/"}`), 403},
+		{"folder without its slash", cdnFolder(`{"prefix":"` + home[:len(home)-1] + `"}`), 400},
+		{"folder of the whole bucket", cdnFolder(`{"prefix":""}`), 400},
+		{"folder with a wildcard to widen", cdnFolder(`{"prefix":"` + home + `*"}`), 400},
+		{"folder with dot-dot", cdnFolder(`{"prefix":"` + home + `../` + bob + `/"}`), 400},
+		{"folder with an empty segment", cdnFolder(`{"prefix":"` + home + `/"}`), 400},
+		{"folder for too long", cdnFolder(`{"prefix":"` + home + `","expiresIn":301}`), 400},
+		{"folder with an unknown field", cdnFolder(`{"prefix":"` + home + `","resource":"*"}`), 400},
+		{"folder with a forged group", token(cdnFolder(`{"prefix":"tier-2/"}`), "guests,tier-2", map[string]any{"cognito:groups": []string{"guests,tier-2"}}), 403},
 	}
+}
+
+// uploadID is an upload id this API could have issued, of a 100-byte
+// object (one part).
+var uploadID = multipart.ID{Upload: "abc", Size: 100}.String()
+
+// mpCreate is POST /multipart by alice with body.
+func mpCreate(body string) func(testing.TB) events.APIGatewayProxyRequest {
+	return func(t testing.TB) events.APIGatewayProxyRequest {
+		return routeEvent(t, "POST", "/multipart", nil, nil, body, claims(alice, "tier-1"))
+	}
+}
+
+// mpSign is GET /multipart/{uploadId}/parts/{partNumber} by alice.
+func mpSign(id, part string, q map[string]string) func(testing.TB) events.APIGatewayProxyRequest {
+	return func(t testing.TB) events.APIGatewayProxyRequest {
+		return routeEvent(t, "GET", "/multipart/{uploadId}/parts/{partNumber}", map[string]string{"uploadId": id, "partNumber": part}, q, "", claims(alice, "tier-1"))
+	}
+}
+
+// mpUpload is GET or DELETE /multipart/{uploadId} by alice.
+func mpUpload(method, id string, q map[string]string, body string) func(testing.TB) events.APIGatewayProxyRequest {
+	return func(t testing.TB) events.APIGatewayProxyRequest {
+		return routeEvent(t, method, "/multipart/{uploadId}", map[string]string{"uploadId": id}, q, body, claims(alice, "tier-1"))
+	}
+}
+
+// mpComplete is POST /multipart/{uploadId}/complete by alice.
+func mpComplete(id string, q map[string]string, body string) func(testing.TB) events.APIGatewayProxyRequest {
+	return func(t testing.TB) events.APIGatewayProxyRequest {
+		return routeEvent(t, "POST", "/multipart/{uploadId}/complete", map[string]string{"uploadId": id}, q, body, claims(alice, "tier-1"))
+	}
+}
+
+// cdnFolder is POST /cdn-access by alice.
+func cdnFolder(body string) func(testing.TB) events.APIGatewayProxyRequest {
+	return func(t testing.TB) events.APIGatewayProxyRequest {
+		return routeEvent(t, "POST", "/cdn-access", nil, nil, body, claims(alice, "tier-1"))
+	}
+}
+
+// manyParts is a complete body of n parts.
+func manyParts(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"parts":[`)
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"partNumber":%d,"etag":"e"}`, i)
+	}
+	b.WriteString("]}")
+	return b.String()
 }
 
 // lst is GET /objects by alice (groups tier-1) with query q.
@@ -353,7 +472,7 @@ func TestHandle_Hostile(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.status != 400 && tc.status != 403 {
+			if tc.status != 400 && tc.status != 403 && tc.status != 404 && tc.status != 405 {
 				t.Fatalf("bad case: status %d", tc.status)
 			}
 			f := newFixture(t)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
 // expiry bounds the requested lifetime: default and maximum are
@@ -27,14 +29,19 @@ func (h *Handler) checkDelivery(req request) error {
 	return nil
 }
 
-// uploadLimit bounds maxBytes to 1..Config.MaxUploadBytes; an absent
-// maxBytes means the configured maximum.
+// putLimit is the largest single PUT or POST: Config.MaxUploadBytes, at
+// most settings.MaxPutBytes.
+func (h *Handler) putLimit() int64 { return settings.PutLimit(h.cfg.MaxUploadBytes) }
+
+// uploadLimit bounds maxBytes to 1..putLimit; an absent maxBytes means
+// putLimit.
 func (h *Handler) uploadLimit(req request) (int64, error) {
+	limit := h.putLimit()
 	if !req.hasMaxBytes {
-		return h.cfg.MaxUploadBytes, nil
+		return limit, nil
 	}
-	if req.maxBytes < 1 || req.maxBytes > h.cfg.MaxUploadBytes {
-		return 0, fmt.Errorf("maxBytes must be from 1 to %d", h.cfg.MaxUploadBytes)
+	if req.maxBytes < 1 || req.maxBytes > limit {
+		return 0, fmt.Errorf("maxBytes must be from 1 to %d", limit)
 	}
 	return req.maxBytes, nil
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/securestore/securestore/lambdas/presign/codec"
 	"io"
 	"maps"
 	"mime"
@@ -15,6 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/securestore/securestore/lambdas/presign/codec"
+	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
 // Delivery values of GET /presign.
@@ -64,6 +66,30 @@ const (
 // maxContentType bounds a content type's length.
 const maxContentType = 255
 
+// Fields of the POST /multipart body, and of the complete body and its
+// parts.
+const (
+	fieldSize       = "size"
+	fieldParts      = "parts"
+	fieldPartNumber = "partNumber"
+	fieldETag       = "etag"
+	fieldPrefix     = "prefix" // POST /cdn-access
+)
+
+// MaxCompleteBodyBytes is the largest POST /multipart/{uploadId}/complete
+// body accepted: room for settings.MaxParts parts.
+const MaxCompleteBodyBytes = 1 << 20
+
+// maxETag bounds a part's ETag (S3's are a quoted MD5, 34 characters).
+const maxETag = 128
+
+// Query parameters of the multipart routes: the key, and for a part's URL
+// its lifetime.
+var (
+	multipartParams = []string{paramKey}
+	partParams      = []string{paramKey, paramExpiresIn}
+)
+
 // request is a parsed request: syntax checked, nothing decided yet.
 type request struct {
 	op             op
@@ -80,30 +106,79 @@ type request struct {
 	delivery       string
 	maxBytes       int64
 	hasMaxBytes    bool
+	size           int64      // POST /multipart: the whole object's size
+	uploadID       string     // the multipart routes: the API's upload id, unchecked
+	partNumber     int        // GET /multipart/{uploadId}/parts/{partNumber}
+	parts          []partETag // POST /multipart/{uploadId}/complete
 }
 
-// parse reads the request of op from the event, strictly.
-func parse(o op, ev *codec.Event) (request, error) {
+// partETag is a part of a complete request: its number and the ETag S3
+// answered its upload with.
+type partETag struct {
+	number int
+	etag   string
+}
+
+// parse reads the request of t from the event, strictly.
+func parse(t target, ev *codec.Event) (request, error) {
 	params, err := queryParams(ev)
 	if err != nil {
 		return request{}, err
 	}
-	switch o {
-	case opPresign:
+	noBody := func() error {
 		if ev.Body != "" {
-			return request{}, errors.New("GET /presign takes no body")
+			return fmt.Errorf("%s takes no body", t.op)
+		}
+		return nil
+	}
+	noQuery := func() error {
+		if len(params) > 0 {
+			return fmt.Errorf("%s takes no query parameters", t.op)
+		}
+		return nil
+	}
+	switch t.op {
+	case opPresign:
+		if err := noBody(); err != nil {
+			return request{}, err
 		}
 		return parsePresign(params)
 	case opUpload:
-		if len(params) > 0 {
-			return request{}, errors.New("POST /uploads takes no query parameters")
+		if err := noQuery(); err != nil {
+			return request{}, err
 		}
 		return parseUpload(ev)
 	case opList:
-		if ev.Body != "" {
-			return request{}, errors.New("GET /objects takes no body")
+		if err := noBody(); err != nil {
+			return request{}, err
 		}
 		return parseList(params)
+	case opMultipartCreate:
+		if err := noQuery(); err != nil {
+			return request{}, err
+		}
+		return parseMultipartCreate(ev)
+	case opMultipartParts, opMultipartAbort, opMultipartSign:
+		if err := noBody(); err != nil {
+			return request{}, err
+		}
+		known := multipartParams
+		if t.op == opMultipartSign {
+			known = partParams
+		}
+		return parseMultipartQuery(t, params, known)
+	case opMultipartComplete:
+		r, err := parseMultipartQuery(t, params, multipartParams)
+		if err != nil {
+			return r, err
+		}
+		r.parts, err = parseComplete(ev)
+		return r, err
+	case opCDNAccess:
+		if err := noQuery(); err != nil {
+			return request{}, err
+		}
+		return parseCDNAccess(ev)
 	}
 	return request{}, errors.New("unknown operation")
 }
@@ -395,68 +470,268 @@ func decodedLen(s string) int {
 // once, spelled exactly, and nothing after the object.
 func parseUpload(ev *codec.Event) (request, error) {
 	r := request{op: opUpload, method: http.MethodPut, delivery: deliveryS3}
-	if err := checkJSONContentType(ev); err != nil {
-		return r, err
-	}
-	body, err := readBody(ev)
+	body, err := jsonBody(ev, MaxBodyBytes)
 	if err != nil {
 		return r, err
 	}
-
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return r, errors.New("body must be a JSON object")
-	}
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return r, errors.New("body is not valid JSON")
-		}
-		name, _ := tok.(string)
-		if seen[name] {
-			return r, fmt.Errorf("field %s appears twice", quote(name))
-		}
-		seen[name] = true
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return r, errors.New("body is not valid JSON")
-		}
+	seen, err := strictObject(body, "body", func(name string, raw json.RawMessage) error {
+		var err error
 		switch name {
 		case fieldKey:
 			if r.key, err = jsonString(raw); err != nil {
-				return r, fmt.Errorf("field key: %w", err)
+				return fmt.Errorf("field key: %w", err)
 			}
 		case fieldContentType:
 			if r.contentType, err = jsonString(raw); err != nil {
-				return r, fmt.Errorf("field contentType: %w", err)
+				return fmt.Errorf("field contentType: %w", err)
 			}
 		case fieldMaxBytes:
 			if r.maxBytes, err = jsonInt(raw); err != nil {
-				return r, fmt.Errorf("field maxBytes: %w", err)
+				return fmt.Errorf("field maxBytes: %w", err)
 			}
 			r.hasMaxBytes = true
 		default:
-			return r, fmt.Errorf("unknown field %s (want key, contentType, maxBytes)", quote(name))
+			return fmt.Errorf("unknown field %s (want key, contentType, maxBytes)", quote(name))
 		}
+		return nil
+	})
+	if err != nil {
+		return r, err
 	}
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
-		return r, errors.New("body is not valid JSON")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return r, errors.New("unexpected data after the JSON object")
-	}
-
-	if !seen[fieldKey] {
-		return r, errors.New("missing field key")
-	}
-	if !seen[fieldContentType] {
-		return r, errors.New("missing field contentType")
+	if err := required(seen, fieldKey, fieldContentType); err != nil {
+		return r, err
 	}
 	if err := checkContentType(r.contentType); err != nil {
 		return r, fmt.Errorf("field contentType: %w", err)
 	}
 	return r, nil
+}
+
+// parseMultipartCreate reads the POST /multipart body: exactly key,
+// contentType and size, strictly as parseUpload reads its body.
+func parseMultipartCreate(ev *codec.Event) (request, error) {
+	r := request{op: opMultipartCreate, method: http.MethodPut, delivery: deliveryS3}
+	body, err := jsonBody(ev, MaxBodyBytes)
+	if err != nil {
+		return r, err
+	}
+	seen, err := strictObject(body, "body", func(name string, raw json.RawMessage) error {
+		var err error
+		switch name {
+		case fieldKey:
+			if r.key, err = jsonString(raw); err != nil {
+				return fmt.Errorf("field key: %w", err)
+			}
+		case fieldContentType:
+			if r.contentType, err = jsonString(raw); err != nil {
+				return fmt.Errorf("field contentType: %w", err)
+			}
+		case fieldSize:
+			if r.size, err = jsonInt(raw); err != nil {
+				return fmt.Errorf("field size: %w", err)
+			}
+		default:
+			return fmt.Errorf("unknown field %s (want key, contentType, size)", quote(name))
+		}
+		return nil
+	})
+	if err != nil {
+		return r, err
+	}
+	if err := required(seen, fieldKey, fieldContentType, fieldSize); err != nil {
+		return r, err
+	}
+	if err := checkContentType(r.contentType); err != nil {
+		return r, fmt.Errorf("field contentType: %w", err)
+	}
+	return r, nil
+}
+
+// parseMultipartQuery reads the query of the routes under
+// /multipart/{uploadId}: key (required) and, where known allows it,
+// expiresIn; and the part number of a part's route, 1 to settings.MaxParts
+// in decimal digits (the plan bounds it further).
+func parseMultipartQuery(t target, params map[string]string, known []string) (request, error) {
+	r := request{op: t.op, method: http.MethodPut, delivery: deliveryS3, uploadID: t.uploadID}
+	if err := unknownParam(params, known); err != nil {
+		return r, err
+	}
+	key, ok := params[paramKey]
+	if !ok {
+		return r, errors.New("missing parameter key, the key the upload was created for")
+	}
+	r.key = key
+	if raw, ok := params[paramExpiresIn]; ok {
+		n, err := parseSeconds(raw)
+		if err != nil {
+			return r, err
+		}
+		r.expiresIn, r.hasExpiresIn = n, true
+	}
+	if t.op == opMultipartSign {
+		n, err := strconv.Atoi(t.part)
+		if !decimal(t.part) || t.part[0] == '0' || err != nil || n > settings.MaxParts {
+			return r, fmt.Errorf("partNumber %s must be a whole number from 1 to %d", quote(t.part), settings.MaxParts)
+		}
+		r.partNumber = n
+	}
+	return r, nil
+}
+
+// parseComplete reads the complete body: {"parts": [{"partNumber": N,
+// "etag": E}, ...]}, 1 to settings.MaxParts parts, each with exactly those
+// two fields, numbers ascending without repeats (the order S3 completes
+// in).
+func parseComplete(ev *codec.Event) ([]partETag, error) {
+	body, err := jsonBody(ev, MaxCompleteBodyBytes)
+	if err != nil {
+		return nil, err
+	}
+	var parts []partETag
+	seen, err := strictObject(body, "body", func(name string, raw json.RawMessage) error {
+		if name != fieldParts {
+			return fmt.Errorf("unknown field %s (want parts)", quote(name))
+		}
+		var list []json.RawMessage
+		if len(raw) == 0 || raw[0] != '[' || json.Unmarshal(raw, &list) != nil {
+			return errors.New("field parts: want an array")
+		}
+		if len(list) < 1 || len(list) > settings.MaxParts {
+			return fmt.Errorf("field parts: want 1 to %d parts, received %d", settings.MaxParts, len(list))
+		}
+		parts = make([]partETag, 0, len(list))
+		for i, item := range list {
+			var p partETag
+			at := fmt.Sprintf("parts[%d]", i)
+			seen, err := strictObject(item, at, func(name string, raw json.RawMessage) error {
+				switch name {
+				case fieldPartNumber:
+					n, err := jsonInt(raw)
+					if err != nil || n < 1 || n > settings.MaxParts {
+						return fmt.Errorf("%s.partNumber: want a whole number from 1 to %d", at, settings.MaxParts)
+					}
+					p.number = int(n)
+				case fieldETag:
+					e, err := jsonString(raw)
+					if err != nil || e == "" || len(e) > maxETag || strings.ContainsFunc(e, func(r rune) bool { return r < 0x20 || r > 0x7E }) {
+						return fmt.Errorf("%s.etag: want the ETag S3 answered the part's upload with, 1 to %d printable ASCII characters", at, maxETag)
+					}
+					p.etag = e
+				default:
+					return fmt.Errorf("%s: unknown field %s (want partNumber, etag)", at, quote(name))
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if err := required(seen, fieldPartNumber, fieldETag); err != nil {
+				return fmt.Errorf("%s: %w", at, err)
+			}
+			if i > 0 && p.number <= parts[i-1].number {
+				return fmt.Errorf("%s.partNumber %d: part numbers must ascend without repeats", at, p.number)
+			}
+			parts = append(parts, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := required(seen, fieldParts); err != nil {
+		return nil, err
+	}
+	return parts, nil
+}
+
+// parseCDNAccess reads the POST /cdn-access body: exactly prefix
+// (required) and expiresIn (optional, whole seconds).
+func parseCDNAccess(ev *codec.Event) (request, error) {
+	r := request{op: opCDNAccess, method: http.MethodGet, delivery: deliveryCDN}
+	body, err := jsonBody(ev, MaxBodyBytes)
+	if err != nil {
+		return r, err
+	}
+	seen, err := strictObject(body, "body", func(name string, raw json.RawMessage) error {
+		var err error
+		switch name {
+		case fieldPrefix:
+			if r.prefix, err = jsonString(raw); err != nil {
+				return fmt.Errorf("field prefix: %w", err)
+			}
+		case paramExpiresIn:
+			if r.expiresIn, err = jsonInt(raw); err != nil {
+				return fmt.Errorf("field expiresIn: want a whole number of seconds")
+			}
+			r.hasExpiresIn = true
+		default:
+			return fmt.Errorf("unknown field %s (want prefix, expiresIn)", quote(name))
+		}
+		return nil
+	})
+	if err != nil {
+		return r, err
+	}
+	if err := required(seen, fieldPrefix); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// jsonBody checks the Content-Type and returns the body, at most limit
+// bytes.
+func jsonBody(ev *codec.Event, limit int) ([]byte, error) {
+	if err := checkJSONContentType(ev); err != nil {
+		return nil, err
+	}
+	return readBody(ev, limit)
+}
+
+// strictObject reads data as one JSON object, handing each member to field
+// by name: a member given twice, invalid JSON or anything after the object
+// is an error naming what (the body, or parts[i]). It returns the names
+// seen.
+func strictObject(data []byte, what string, field func(name string, raw json.RawMessage) error) (map[string]bool, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("%s must be a JSON object", what)
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("%s is not valid JSON", what)
+		}
+		name, _ := tok.(string)
+		if seen[name] {
+			return nil, fmt.Errorf("field %s appears twice", quote(name))
+		}
+		seen[name] = true
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, fmt.Errorf("%s is not valid JSON", what)
+		}
+		if err := field(name, raw); err != nil {
+			return nil, err
+		}
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return nil, fmt.Errorf("%s is not valid JSON", what)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("unexpected data after the JSON object of %s", what)
+	}
+	return seen, nil
+}
+
+// required names the first of fields not seen.
+func required(seen map[string]bool, fields ...string) error {
+	for _, f := range fields {
+		if !seen[f] {
+			return fmt.Errorf("missing field %s", f)
+		}
+	}
+	return nil
 }
 
 // checkJSONContentType wants Content-Type application/json, with at most a
@@ -479,12 +754,12 @@ func checkJSONContentType(ev *codec.Event) error {
 }
 
 // readBody returns the body, decoding base64 when API Gateway encoded it,
-// and refuses one over MaxBodyBytes or not in UTF-8.
-func readBody(ev *codec.Event) ([]byte, error) {
-	tooBig := fmt.Errorf("body is larger than %d bytes", MaxBodyBytes)
+// and refuses one over limit bytes or not in UTF-8.
+func readBody(ev *codec.Event, limit int) ([]byte, error) {
+	tooBig := fmt.Errorf("body is larger than %d bytes", limit)
 	var body []byte
 	if ev.Base64 {
-		if len(ev.Body) > base64.StdEncoding.EncodedLen(MaxBodyBytes) {
+		if len(ev.Body) > base64.StdEncoding.EncodedLen(limit) {
 			return nil, tooBig
 		}
 		b, err := base64.StdEncoding.DecodeString(ev.Body)
@@ -495,7 +770,7 @@ func readBody(ev *codec.Event) ([]byte, error) {
 	} else {
 		body = []byte(ev.Body)
 	}
-	if len(body) > MaxBodyBytes {
+	if len(body) > limit {
 		return nil, tooBig
 	}
 	if !utf8.Valid(body) {

@@ -12,6 +12,10 @@ type outcome struct {
 	status int
 	body   body
 	allow  string // the Allow header of a 405
+	// cookies are Set-Cookie headers; with them, an allowed Origin also
+	// gets Access-Control-Allow-Credentials, so that the browser keeps
+	// them.
+	cookies []string
 }
 
 // body is a response body. appendJSON writes what encoding/json would
@@ -87,7 +91,7 @@ func (b postBody) appendJSON(dst []byte) []byte {
 // respond finishes out as a response: JSON, no-store, CORS for an allowed
 // Origin.
 func (h *Handler) respond(ev *codec.Event, out outcome) codec.Response {
-	r := codec.Response{Status: out.status, Allow: out.allow}
+	r := codec.Response{Status: out.status, Allow: out.allow, Cookies: out.cookies, AllowCredentials: len(out.cookies) > 0}
 	r.Body = out.body.appendJSON(r.Scratch())
 	if len(h.cfg.AllowedOrigins) > 0 {
 		r.Vary = true

@@ -1,5 +1,6 @@
 // Package cdnsign issues CloudFront signed URLs (canned policy) for objects
-// served by one distribution, with a private key read once from Secrets
+// served by one distribution, and custom policies for every object under a
+// key prefix (SignFolder: a query string and cookies for a whole folder), with a private key read once from Secrets
 // Manager (cdnsign itself imports no Secrets Manager client: see GetSecret).
 //
 // Keys: CloudFront accepts RSA 2048 and ECDSA P-256 key pairs for signed
@@ -15,11 +16,15 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,9 +39,11 @@ var ErrKey = errors.New("unusable CloudFront signing key")
 
 // Signer signs URLs of one distribution with one key pair.
 type Signer struct {
-	domain string
-	url    *sign.URLSigner
-	now    func() time.Time
+	domain    string
+	keyPairID string
+	key       crypto.Signer
+	url       *sign.URLSigner
+	now       func() time.Time
 }
 
 // Option configures a Signer.
@@ -67,7 +74,7 @@ func New(domain, keyPairID string, key crypto.Signer, opts ...Option) (*Signer, 
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("cdnsign: %s", strings.Join(problems, "; "))
 	}
-	s := &Signer{domain: domain, url: sign.NewURLSigner(keyPairID, key), now: time.Now}
+	s := &Signer{domain: domain, keyPairID: keyPairID, key: key, url: sign.NewURLSigner(keyPairID, key), now: time.Now}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -207,4 +214,109 @@ func ParseKey(pemText []byte) (crypto.Signer, error) {
 		return nil, err
 	}
 	return signer, nil
+}
+
+// Folder is a CloudFront custom policy for every object under a key
+// prefix: the policy's one statement allows Resource (the prefix's URL with
+// a trailing "*") until Expires. Policy, Signature and KeyPairID are the
+// values of the Policy, Signature and Key-Pair-Id query parameters, and of
+// the CloudFront-Policy, CloudFront-Signature and CloudFront-Key-Pair-Id
+// cookies, in CloudFront's URL-safe base64 ('-' for '+', '_' for '=', '~'
+// for '/').
+type Folder struct {
+	Resource  string
+	Expires   time.Time
+	Policy    string
+	Signature string
+	KeyPairID string
+}
+
+// Query is the folder's query string, to append (after "?" or "&") to the
+// URL of any object under the prefix.
+func (f Folder) Query() string {
+	return "Policy=" + f.Policy + "&Signature=" + f.Signature + "&Key-Pair-Id=" + f.KeyPairID
+}
+
+// Cookie names of a signed folder.
+const (
+	CookiePolicy    = "CloudFront-Policy"
+	CookieSignature = "CloudFront-Signature"
+	CookieKeyPairID = "CloudFront-Key-Pair-Id"
+)
+
+// FolderPolicy is the exact JSON of the custom policy for resource until
+// expires (whole seconds), the bytes Signature signs.
+func FolderPolicy(resource string, expires time.Time) []byte {
+	var b []byte
+	b = append(b, `{"Statement":[{"Resource":`...)
+	b = strconv.AppendQuote(b, resource)
+	b = append(b, `,"Condition":{"DateLessThan":{"AWS:EpochTime":`...)
+	b = strconv.AppendInt(b, expires.Unix(), 10)
+	return append(b, "}}}]}"...)
+}
+
+// ErrPrefix is wrapped by SignFolder's errors about the prefix.
+var ErrPrefix = errors.New("not a folder prefix")
+
+// SignFolder signs a custom policy for every object under prefix (a valid
+// key prefix that ends with "/") until expires, a whole second after the
+// signer's clock. The resource is the prefix escaped as URL does (so an
+// "*" or "?" in a key is %2A or %3F there, never a wildcard) with one "*"
+// after it: it covers the prefix's objects and nothing beside them.
+func (s *Signer) SignFolder(prefix string, expires time.Time) (Folder, error) {
+	if !strings.HasSuffix(prefix, "/") || objectkey.Validate(prefix+"x") != nil {
+		return Folder{}, fmt.Errorf("cdnsign: %w: %q must be a key prefix ending with \"/\"", ErrPrefix, prefix)
+	}
+	if now := s.now(); !expires.After(now) || !expires.Equal(expires.Truncate(time.Second)) {
+		return Folder{}, fmt.Errorf("cdnsign: expiry %s must be a whole second after now (%s)", expires.UTC().Format(time.RFC3339Nano), now.UTC().Format(time.RFC3339))
+	}
+	resource := s.URL(prefix) + "*"
+	policy := FolderPolicy(resource, expires)
+	digest := sha1.Sum(policy)
+	sig, err := s.key.Sign(rand.Reader, digest[:], crypto.SHA1)
+	if err != nil {
+		return Folder{}, fmt.Errorf("cdnsign: sign the policy of %q: %w", prefix, err)
+	}
+	return Folder{
+		Resource:  resource,
+		Expires:   expires,
+		Policy:    cloudFrontSafe.Replace(base64.StdEncoding.EncodeToString(policy)),
+		Signature: cloudFrontSafe.Replace(base64.StdEncoding.EncodeToString(sig)),
+		KeyPairID: s.keyPairID,
+	}, nil
+}
+
+// cloudFrontSafe turns standard base64 into CloudFront's URL-safe form.
+var cloudFrontSafe = strings.NewReplacer("+", "-", "=", "_", "/", "~")
+
+// cloudFrontStd undoes cloudFrontSafe.
+var cloudFrontStd = strings.NewReplacer("-", "+", "_", "=", "~", "/")
+
+// Verify checks a Policy and Signature pair (CloudFront's URL-safe base64,
+// as in a Folder or its cookies) the way CloudFront does with no
+// Hash-Algorithm parameter: SHA-1 of the policy JSON, then RSA PKCS #1 v1.5
+// or ECDSA (ASN.1) with pub. It returns the policy JSON.
+func Verify(pub crypto.PublicKey, policy, signature string) ([]byte, error) {
+	doc, err := base64.StdEncoding.DecodeString(cloudFrontStd.Replace(policy))
+	if err != nil {
+		return nil, fmt.Errorf("cdnsign: policy is not CloudFront base64: %w", err)
+	}
+	sig, err := base64.StdEncoding.DecodeString(cloudFrontStd.Replace(signature))
+	if err != nil {
+		return nil, fmt.Errorf("cdnsign: signature is not CloudFront base64: %w", err)
+	}
+	digest := sha1.Sum(doc)
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if err := rsa.VerifyPKCS1v15(k, crypto.SHA1, digest[:], sig); err != nil {
+			return nil, fmt.Errorf("cdnsign: signature does not verify: %w", err)
+		}
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(k, digest[:], sig) {
+			return nil, errors.New("cdnsign: signature does not verify")
+		}
+	default:
+		return nil, fmt.Errorf("cdnsign: no verifier for %T", pub)
+	}
+	return doc, nil
 }

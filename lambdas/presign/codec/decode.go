@@ -458,6 +458,8 @@ func (d *decoder) eventObject(ev *Event) error {
 			}
 		case is(name, "queryStringParameters"):
 			err = d.stringMap("queryStringParameters", &ev.Query)
+		case is(name, "pathParameters"):
+			err = d.stringMap("pathParameters", &ev.PathParams)
 		case is(name, "multiValueQueryStringParameters"):
 			err = d.listMap("multiValueQueryStringParameters", &ev.MultiQuery, ev.Query)
 		case is(name, "headers"):

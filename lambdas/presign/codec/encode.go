@@ -116,7 +116,12 @@ type Response struct {
 	Allow       string // Allow, for a 405
 	Vary        bool   // Vary: Origin, when CORS is configured
 	AllowOrigin string // Access-Control-Allow-Origin, for an allowed Origin
-	buf         *bodyBuf
+	// AllowCredentials sends Access-Control-Allow-Credentials: true with
+	// AllowOrigin, so that a browser keeps the response's cookies.
+	AllowCredentials bool
+	// Cookies are Set-Cookie headers, one each (multiValueHeaders).
+	Cookies []string
+	buf     *bodyBuf
 }
 
 // Scratch returns an empty pooled buffer to append the body to; Release
@@ -171,8 +176,15 @@ func (r *Response) Proxy() events.APIGatewayProxyResponse {
 	}
 	if r.AllowOrigin != "" {
 		headers["Access-Control-Allow-Origin"] = r.AllowOrigin
+		if r.AllowCredentials {
+			headers["Access-Control-Allow-Credentials"] = "true"
+		}
 	}
-	return events.APIGatewayProxyResponse{StatusCode: r.Status, Headers: headers, Body: string(r.Body)}
+	resp := events.APIGatewayProxyResponse{StatusCode: r.Status, Headers: headers, Body: string(r.Body)}
+	if len(r.Cookies) > 0 {
+		resp.MultiValueHeaders = map[string][]string{"Set-Cookie": r.Cookies}
+	}
+	return resp
 }
 
 // AppendJSON writes r as the JSON of the proxy response, headers in
@@ -182,6 +194,9 @@ func (r *Response) AppendJSON(dst []byte) []byte {
 	dst = strconv.AppendInt(dst, int64(r.Status), 10)
 	dst = append(dst, `,"headers":{`...)
 	if r.AllowOrigin != "" {
+		if r.AllowCredentials {
+			dst = append(dst, `"Access-Control-Allow-Credentials":"true",`...)
+		}
 		dst = append(dst, `"Access-Control-Allow-Origin":`...)
 		dst = AppendString(dst, r.AllowOrigin)
 		dst = append(dst, ',')
@@ -195,7 +210,18 @@ func (r *Response) AppendJSON(dst []byte) []byte {
 	if r.Vary {
 		dst = append(dst, `"Vary":"Origin",`...)
 	}
-	dst = append(dst, `"X-Content-Type-Options":"`+noSniff+`"},"body":`...)
+	dst = append(dst, `"X-Content-Type-Options":"`+noSniff+`"},`...)
+	if len(r.Cookies) > 0 {
+		dst = append(dst, `"multiValueHeaders":{"Set-Cookie":[`...)
+		for i, c := range r.Cookies {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendString(dst, c)
+		}
+		dst = append(dst, "]},"...)
+	}
+	dst = append(dst, `"body":`...)
 	dst = AppendString(dst, r.Body)
 	return append(dst, '}')
 }

@@ -53,6 +53,10 @@ func TestResponse_JSONIsTheProxyStruct(t *testing.T) {
 		{Status: 200, Body: []byte(`{"url":"https://x/\u2028"}`)},
 		{Status: 405, Body: []byte(`{"message":"m"}`), Allow: "GET"},
 		{Status: 403, Body: []byte(`{}`), Vary: true, AllowOrigin: "https://app.example.com"},
+		{Status: 200, Body: []byte(`{}`), Vary: true, AllowOrigin: "https://app.example.com", AllowCredentials: true,
+			Cookies: []string{"CloudFront-Policy=a; Path=/p/; Secure", "CloudFront-Signature=b~_-; HttpOnly"}},
+		{Status: 200, Body: []byte(`{}`), AllowCredentials: true},
+		{Status: 204},
 	} {
 		var got, want map[string]any
 		if err := json.Unmarshal(r.AppendJSON(nil), &got); err != nil {

@@ -21,6 +21,7 @@ type Event struct {
 	HTTPMethod string
 	Query      map[string]string   // queryStringParameters
 	MultiQuery map[string][]string // multiValueQueryStringParameters
+	PathParams map[string]string   // pathParameters
 	Body       string
 	Base64     bool   // isBase64Encoded
 	RequestID  string // requestContext.requestId
@@ -96,6 +97,7 @@ func FromProxy(pr *events.APIGatewayProxyRequest) Event {
 		HTTPMethod: pr.HTTPMethod,
 		Query:      pr.QueryStringParameters,
 		MultiQuery: pr.MultiValueQueryStringParameters,
+		PathParams: pr.PathParameters,
 		Body:       pr.Body,
 		Base64:     pr.IsBase64Encoded,
 		RequestID:  pr.RequestContext.RequestID,

@@ -20,13 +20,18 @@ const (
 	EnvAccessRules = "ACCESS_RULES"
 	// EnvURLTTL is the default and longest URL lifetime, in whole seconds.
 	EnvURLTTL = "URL_TTL_SECONDS"
-	// EnvMaxUploadBytes is the largest upload, in bytes.
+	// EnvMaxUploadBytes is the largest upload, in bytes: of a multipart
+	// upload's object, and of a single PUT or POST up to MaxPutBytes.
 	EnvMaxUploadBytes = "MAX_UPLOAD_BYTES"
 	// EnvCDNDomain, EnvCDNKeyPairID and EnvCDNKeySecretARN turn on
 	// CloudFront delivery, all together or not at all.
 	EnvCDNDomain       = "CDN_DOMAIN"
 	EnvCDNKeyPairID    = "CDN_KEY_PAIR_ID"
 	EnvCDNKeySecretARN = "CDN_PRIVATE_KEY_SECRET_ARN"
+	// EnvCDNCookieDomain is the parent domain (of CDN_DOMAIN) that the
+	// CloudFront cookies of POST /cdn-access name in Domain, so that a
+	// page on a sibling host sends them to the distribution. Optional.
+	EnvCDNCookieDomain = "CDN_COOKIE_DOMAIN"
 	// EnvAllowedOrigins lists the browser origins answered with CORS
 	// headers, comma separated.
 	EnvAllowedOrigins = "ALLOWED_ORIGINS"
@@ -51,9 +56,22 @@ const (
 	// unset (100 MiB).
 	DefaultMaxUploadBytes int64 = 100 << 20
 	// MaxPutBytes is the largest object one PUT or POST may send to S3
-	// (5 GiB).
+	// (5 GiB), and the largest part of a multipart upload.
 	MaxPutBytes int64 = 5 << 30
+	// MinPartBytes is the smallest part of a multipart upload but its
+	// last (5 MiB).
+	MinPartBytes int64 = 5 << 20
+	// MaxParts is the most parts a multipart upload may have.
+	MaxParts = 10000
+	// MaxObjectBytes is the largest object a multipart upload may make,
+	// MaxParts parts of MaxPutBytes (48.8 TiB), and so the upper bound of
+	// EnvMaxUploadBytes. A single PUT or POST stays at MaxPutBytes.
+	MaxObjectBytes = MaxParts * MaxPutBytes
 )
+
+// PutLimit is the largest single PUT or POST for an upload limit of
+// maxUploadBytes: the smaller of it and MaxPutBytes.
+func PutLimit(maxUploadBytes int64) int64 { return min(maxUploadBytes, MaxPutBytes) }
 
 // secretARN is compiled on first use: compiling at init costs every cold
 // start of the function.

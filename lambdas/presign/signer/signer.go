@@ -1,5 +1,6 @@
 // Package signer presigns S3 requests for one bucket: GET, PUT and DELETE
-// URLs, and browser POST forms with a policy.
+// URLs, UploadPart URLs of multipart uploads, and browser POST forms with a
+// policy.
 //
 // Single-object URLs are signed with SigV4 query authentication directly
 // (the SDK's v4.Signer over a request built here), not through the S3
@@ -66,6 +67,9 @@ const HeaderChecksumSHA256 = "X-Amz-Checksum-Sha256"
 // with (x-id), kept so that a URL from here equals the SDK's.
 var operations = map[string]string{MethodGet: "GetObject", MethodPut: "PutObject", MethodDelete: "DeleteObject"}
 
+// operationUploadPart is the x-id of a presigned UploadPart.
+const operationUploadPart = "UploadPart"
+
 // amzDate is the layout of X-Amz-Date.
 const amzDate = "20060102T150405Z"
 
@@ -90,6 +94,13 @@ type Request struct {
 	ContentLength int64
 	// Expires is how long the URL is valid, 1 s to MaxExpires.
 	Expires time.Duration
+	// UploadID and PartNumber, given together, make a PUT an UploadPart of
+	// the multipart upload UploadID: part PartNumber, 1 to
+	// settings.MaxParts, whose exact length is ContentLength. Such a PUT
+	// takes no ContentType (the upload's creation fixed it) and no
+	// checksum.
+	UploadID   string
+	PartNumber int32
 }
 
 // URL is a presigned request.
@@ -263,11 +274,17 @@ func (s *S3) Presign(ctx context.Context, r Request) (URL, error) {
 	}
 	path := s.objectsPath + "/" + r.Key
 	var secs [20]byte
+	query := "X-Amz-Expires=" + string(strconv.AppendInt(secs[:0], int64(r.Expires/time.Second), 10)) + "&x-id=" + operations[r.Method]
+	if r.UploadID != "" {
+		// The signer sorts the query, so the order here does not matter.
+		query = "X-Amz-Expires=" + string(strconv.AppendInt(secs[:0], int64(r.Expires/time.Second), 10)) +
+			"&partNumber=" + strconv.Itoa(int(r.PartNumber)) + "&uploadId=" + url.QueryEscape(r.UploadID) + "&x-id=" + operationUploadPart
+	}
 	u := &url.URL{
 		Scheme:   s.scheme,
 		Host:     s.objectsHost,
 		Path:     path,
-		RawQuery: "X-Amz-Expires=" + string(strconv.AppendInt(secs[:0], int64(r.Expires/time.Second), 10)) + "&x-id=" + operations[r.Method],
+		RawQuery: query,
 	}
 	if !unreservedPath(path) {
 		// Else the path is its own escaping, objectkey's and net/url's
@@ -324,6 +341,13 @@ func (s *S3) presignSDK(ctx context.Context, r Request) (URL, error) {
 	case MethodDelete:
 		req, err = s.presign.PresignDeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(r.Key)}, expires)
 	case MethodPut:
+		if r.UploadID != "" {
+			req, err = s.presign.PresignUploadPart(ctx, &s3.UploadPartInput{
+				Bucket: aws.String(s.bucket), Key: aws.String(r.Key), UploadId: aws.String(r.UploadID),
+				PartNumber: aws.Int32(r.PartNumber), ContentLength: aws.Int64(r.ContentLength),
+			}, expires)
+			break
+		}
 		in := &s3.PutObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(r.Key), ContentType: aws.String(r.ContentType), ContentLength: aws.Int64(r.ContentLength)}
 		if r.ChecksumSHA256 != "" {
 			in.ChecksumSHA256 = aws.String(r.ChecksumSHA256)
@@ -407,7 +431,15 @@ func (r Request) check() error {
 			problems = append(problems, "content type, checksum and content length apply to PUT only")
 		}
 	case MethodPut:
-		if r.ContentType == "" {
+		switch {
+		case r.UploadID != "" || r.PartNumber != 0:
+			if r.UploadID == "" || r.PartNumber < 1 || r.PartNumber > settings.MaxParts {
+				problems = append(problems, fmt.Sprintf("an upload part needs an upload id and a part number from 1 to %d, received %q and %d", settings.MaxParts, r.UploadID, r.PartNumber))
+			}
+			if r.ContentType != "" || r.ChecksumSHA256 != "" {
+				problems = append(problems, "an upload part takes no content type and no checksum")
+			}
+		case r.ContentType == "":
 			problems = append(problems, "PUT needs a content type")
 		}
 		if r.ContentLength < 1 || r.ContentLength > MaxPutBytes {
@@ -418,6 +450,9 @@ func (r Request) check() error {
 		}
 	default:
 		problems = append(problems, fmt.Sprintf("method must be GET, PUT or DELETE, received %q", r.Method))
+	}
+	if r.Method != MethodPut && (r.UploadID != "" || r.PartNumber != 0) {
+		problems = append(problems, "an upload id and a part number apply to PUT only")
 	}
 	problems = append(problems, checkCommon(r.Key, r.Expires)...)
 	return joinProblems(problems)

@@ -73,6 +73,10 @@ func sdkPresign(t *testing.T, client *s3.Client, bucket string, r Request) strin
 	case MethodDelete:
 		req, err = pc.PresignDeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key)})
 	case MethodPut:
+		if r.UploadID != "" {
+			req, err = pc.PresignUploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(bucket), Key: aws.String(r.Key), UploadId: aws.String(r.UploadID), PartNumber: aws.Int32(r.PartNumber), ContentLength: aws.Int64(r.ContentLength)})
+			break
+		}
 		in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key), ContentType: aws.String(r.ContentType), ContentLength: aws.Int64(r.ContentLength)}
 		if r.ChecksumSHA256 != "" {
 			in.ChecksumSHA256 = aws.String(r.ChecksumSHA256)
@@ -137,8 +141,10 @@ func TestPresign_SameURLAsTheSDK(t *testing.T) {
 				{Method: MethodDelete, Key: key, Expires: 60 * time.Second},
 				{Method: MethodPut, Key: key, ContentType: "application/pdf", ContentLength: 1234, Expires: 300 * time.Second},
 				{Method: MethodPut, Key: key, ContentType: "text/plain; charset=utf-8", ContentLength: 1234, ChecksumSHA256: testChecksum, Expires: 120 * time.Second},
+				{Method: MethodPut, Key: key, UploadID: "VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA", PartNumber: 1, ContentLength: 5 << 20, Expires: 300 * time.Second},
+				{Method: MethodPut, Key: key, UploadID: "NjM4MjQ3Yy0x+/=&%", PartNumber: 10000, ContentLength: 17, Expires: 60 * time.Second},
 			} {
-				t.Run(c.name+"/"+r.Method+"/"+key, func(t *testing.T) {
+				t.Run(c.name+"/"+r.Method+r.UploadID+"/"+key, func(t *testing.T) {
 					got, err := s.Presign(context.Background(), r)
 					if err != nil {
 						t.Fatal(err)
@@ -363,6 +369,12 @@ func TestPresign_RejectsBadRequests(t *testing.T) {
 		{"GET with a content length", Request{Method: MethodGet, Key: "k", ContentLength: 5, Expires: time.Minute}, "PUT only"},
 		{"GET with content type", Request{Method: MethodGet, Key: "k", ContentType: "a/b", Expires: time.Minute}, "PUT only"},
 		{"checksum not base64", Request{Method: MethodPut, Key: "k", ContentType: "a/b", ContentLength: 1234, ChecksumSHA256: "not base64!", Expires: time.Minute}, "32 bytes"},
+		{"part without upload id", Request{Method: MethodPut, Key: "k", PartNumber: 1, ContentLength: 5, Expires: time.Minute}, "upload id and a part number from 1"},
+		{"part number 0", Request{Method: MethodPut, Key: "k", UploadID: "u", ContentLength: 5, Expires: time.Minute}, "upload id and a part number from 1"},
+		{"part number 10001", Request{Method: MethodPut, Key: "k", UploadID: "u", PartNumber: 10001, ContentLength: 5, Expires: time.Minute}, "upload id and a part number from 1"},
+		{"part with a content type", Request{Method: MethodPut, Key: "k", UploadID: "u", PartNumber: 1, ContentType: "a/b", ContentLength: 5, Expires: time.Minute}, "no content type"},
+		{"part without length", Request{Method: MethodPut, Key: "k", UploadID: "u", PartNumber: 1, Expires: time.Minute}, "content length from 1"},
+		{"GET with an upload id", Request{Method: MethodGet, Key: "k", UploadID: "u", PartNumber: 1, Expires: time.Minute}, "PUT only"},
 		{"checksum wrong length", Request{Method: MethodPut, Key: "k", ContentType: "a/b", ContentLength: 1234, ChecksumSHA256: base64.StdEncoding.EncodeToString([]byte("short")), Expires: time.Minute}, "32 bytes"},
 	}
 	for _, tc := range cases {
