@@ -332,7 +332,7 @@ func hostileCases() []hostileCase {
 		{"multipart with a repeated field", mpCreate(`{"key":"` + home + `a","key":"` + bobHome + `a","contentType":"text/plain","size":1}`), 400},
 		{"multipart of active content", mpCreate(`{"key":"` + home + `a.html","contentType":"text/html","size":1}`), 400},
 		{"multipart with dot-dot", mpCreate(`{"key":"` + home + `../` + bob + `/a","contentType":"text/plain","size":1}`), 400},
-		{"multipart with a query", with(mpCreate(`{"key":"` + home + `a","contentType":"text/plain","size":1}`), func(ev *events.APIGatewayProxyRequest) {
+		{"multipart with a query", with(mpCreate(`{"key":"`+home+`a","contentType":"text/plain","size":1}`), func(ev *events.APIGatewayProxyRequest) {
 			ev.QueryStringParameters = map[string]string{"key": "x"}
 			ev.MultiValueQueryStringParameters = map[string][]string{"key": {"x"}}
 		}), 400},

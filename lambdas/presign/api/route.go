@@ -11,15 +11,15 @@ import (
 type op int
 
 const (
-	opPresign          op = iota + 1 // GET /presign
-	opUpload                         // POST /uploads
-	opList                           // GET /objects
-	opMultipartCreate                // POST /multipart
-	opMultipartParts                 // GET /multipart/{uploadId}
-	opMultipartAbort                 // DELETE /multipart/{uploadId}
-	opMultipartSign                  // GET /multipart/{uploadId}/parts/{partNumber}
-	opMultipartComplete              // POST /multipart/{uploadId}/complete
-	opCDNAccess                      // POST /cdn-access
+	opPresign           op = iota + 1 // GET /presign
+	opUpload                          // POST /uploads
+	opList                            // GET /objects
+	opMultipartCreate                 // POST /multipart
+	opMultipartParts                  // GET /multipart/{uploadId}
+	opMultipartAbort                  // DELETE /multipart/{uploadId}
+	opMultipartSign                   // GET /multipart/{uploadId}/parts/{partNumber}
+	opMultipartComplete               // POST /multipart/{uploadId}/complete
+	opCDNAccess                       // POST /cdn-access
 )
 
 // Resources of the API, as API Gateway names them in an event's resource.

@@ -102,7 +102,7 @@ func TestID_RoundTrip(t *testing.T) {
 func TestParseID_Refuses(t *testing.T) {
 	for _, s := range []string{
 		"", ".", "5.", ".dXBsb2Fk", "05.dXBsb2Fk", "-5.dXBsb2Fk", "+5.dXBsb2Fk", "0.dXBsb2Fk",
-		"53687091200001.dXBsb2Fk", // over MaxObjectBytes
+		"53687091200001.dXBsb2Fk",                           // over MaxObjectBytes
 		"5.dXBsb2Fk=", "5.dXBs b2Fk", "5.d+Bsb2Fk", "5.ICA", // padding, space, std alphabet, decodes to spaces
 		"5", "dXBsb2Fk", "1234567890123456789.dXBsb2Fk",
 		"5." + strings.Repeat("A", MaxIDLength),
