@@ -53,6 +53,7 @@ type Config struct {
 	CDNAccess              []string
 	CDNPublicKeyPem        string
 	CDNPrivateKeySecretArn string
+	CDNCookieDomain        string
 	CDNUnsafePublicReads   bool
 	CDNDomainNames         []string
 	CDNCertificateArn      string
@@ -181,6 +182,8 @@ var Keys = []Key{
 			}
 			return nil
 		})},
+	{Name: "cdnCookieDomain", Kind: String, Default: "", Doc: "Parent domain for the CloudFront cookies of `POST /cdn-access` (`Domain=`), shared by the API's custom domain and the first of cdnDomainNames under it, which signed URLs then use. Empty: no cookies are set; the answer's query form works alone.",
+		set: str(func(c *Config, v string) error { c.CDNCookieDomain = v; return nil })},
 	{Name: "cdnUnsafePublicReads", Kind: Bool, Default: "false", Doc: "DANGER: lets anyone read every object through CloudFront without a signed URL. Writes stay signed.",
 		set: boolean(func(c *Config, v bool) { c.CDNUnsafePublicReads = v })},
 	{Name: "cdnDomainNames", Kind: List, Default: "[]", Doc: "Custom domain names for the distribution; served with cdnCertificateArn, or with a certificate the app requests in us-east-1.",
@@ -227,8 +230,8 @@ var Keys = []Key{
 		set: str(func(c *Config, v string) error { c.AccessRules = v; return nil })},
 	{Name: "urlTtlSeconds", Kind: Int, Default: "300", Doc: "Default and maximum lifetime of a presigned URL, in seconds; at most 43200, the 12 hours a role session lasts at most.",
 		set: integer(1, int(settings.MaxURLTTL/time.Second), func(c *Config, v int) { c.URLTTLSeconds = v })},
-	{Name: "maxUploadBytes", Kind: Int, Default: "104857600", Doc: "Largest object a presigned PUT (its signed `contentLength`) or POST accepts, in bytes (at most 5 GiB).",
-		set: integer(1, int(settings.MaxPutBytes), func(c *Config, v int) { c.MaxUploadBytes = v })},
+	{Name: "maxUploadBytes", Kind: Int, Default: "104857600", Doc: "Largest object a caller may upload, in bytes: in parts (`POST /multipart`) up to S3's largest object, 53687091200000 (48.8 TiB); a single presigned PUT (its signed `contentLength`) or POST takes at most the smaller of this and 5 GiB.",
+		set: integer(1, int(settings.MaxObjectBytes), func(c *Config, v int) { c.MaxUploadBytes = v })},
 	{Name: "allowActiveContent", Kind: Bool, Default: "false", Doc: "Let uploads declare content types a browser runs (HTML, SVG, JavaScript, XML); refused with 400 by default, since the distribution would serve them on its origin.",
 		set: boolean(func(c *Config, v bool) { c.AllowActiveContent = v })},
 	{Name: "mfa", Kind: String, Default: "optional", Doc: "Cognito MFA (TOTP): `optional` or `required`.",
@@ -386,6 +389,13 @@ func (c *Config) cdnCheck() []error {
 	if c.CDNUnsafePublicReads && c.CDNPublicKeyPem != "" {
 		errs = append(errs, errors.New("context key \"cdnPublicKeyPem\": must be empty with cdnUnsafePublicReads (signatures are not checked)"))
 	}
+	if c.CDNCookieDomain != "" {
+		if c.CDNPrivateKeySecretArn == "" {
+			errs = append(errs, errors.New("context key \"cdnCookieDomain\": needs cdnPrivateKeySecretArn (the CDN signing key of POST /cdn-access)"))
+		} else if _, err := c.CookieDomainName(); err != nil {
+			errs = append(errs, fmt.Errorf("context key \"cdnCookieDomain\": %w", err))
+		}
+	}
 	if c.CDNCertificateArn != "" && len(c.CDNDomainNames) == 0 {
 		errs = append(errs, errors.New("context key \"cdnDomainNames\": required with cdnCertificateArn"))
 	}
@@ -397,6 +407,21 @@ func (c *Config) cdnCheck() []error {
 		errs = append(errs, errors.New("context key \"cdnGeoDeny\": not with cdnGeoAllow; give one list"))
 	}
 	return errs
+}
+
+// CookieDomainName is the first of cdnDomainNames that cdnCookieDomain
+// covers: the distribution's name in the presign function's signed URLs
+// and folder policies, so that the cookies reach it.
+func (c *Config) CookieDomainName() (string, error) {
+	for _, n := range c.CDNDomainNames {
+		if settings.CheckCookieDomain(n, c.CDNCookieDomain) == nil {
+			return n, nil
+		}
+	}
+	if len(c.CDNDomainNames) == 0 {
+		return "", errors.New("needs cdnDomainNames: browsers send cookies for a domain of yours only to names under it, never to the distribution's cloudfront.net name")
+	}
+	return "", fmt.Errorf("none of cdnDomainNames is under %q: %w", c.CDNCookieDomain, settings.CheckCookieDomain(c.CDNDomainNames[0], c.CDNCookieDomain))
 }
 
 // zoneCheck reports a hosted zone that is half given or does not hold the

@@ -38,6 +38,13 @@ func apiProps(cfg *config.Config, bucket *privatebucket.PrivateBucket, cdn *priv
 	}
 	if cdn != nil && cfg.CDNPrivateKeySecretArn != "" && len(cdn.PublicKeys) > 0 {
 		p.CDN = presignapi.CDNDeliveryFor(cdn, jsii.String(cfg.CDNPrivateKeySecretArn))
+		if cfg.CDNCookieDomain != "" {
+			// Validated by config.Parse: a name of the distribution that
+			// the cookies' domain covers.
+			name, _ := cfg.CookieDomainName()
+			p.CDN.Domain = jsii.String(name)
+			p.CDN.CookieDomain = jsii.String(cfg.CDNCookieDomain)
+		}
 	}
 	return p
 }

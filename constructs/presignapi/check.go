@@ -111,8 +111,8 @@ func check(c constructs.Construct, p *Props) *effective {
 		}
 	}
 	if p.MaxUploadBytes != nil {
-		if v := *p.MaxUploadBytes; !whole(v) || v < 1 || v > float64(settings.MaxPutBytes) {
-			problems.Addf("MaxUploadBytes", "must be a whole number of bytes from 1 to %d (5 GiB), received %v", settings.MaxPutBytes, v)
+		if v := *p.MaxUploadBytes; !whole(v) || v < 1 || v > float64(settings.MaxObjectBytes) {
+			problems.Addf("MaxUploadBytes", "must be a whole number of bytes from 1 to %d (48.8 TiB, S3's largest object), received %v", settings.MaxObjectBytes, v)
 		} else {
 			s.maxUploadBytes = int64(v)
 		}
@@ -188,6 +188,15 @@ func check(c constructs.Construct, p *Props) *effective {
 		} else if validate.Literal(d.PrivateKeySecretArn) && !settings.IsSecretARN(*d.PrivateKeySecretArn) {
 			problems.Addf("CDN.PrivateKeySecretArn", "must be the complete ARN of a Secrets Manager secret, ending with the six-character suffix "+
 				"(arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf): the function may read exactly this ARN, received %q", *d.PrivateKeySecretArn)
+		}
+		if validate.Literal(d.CookieDomain) {
+			domain := ""
+			if validate.Literal(d.Domain) {
+				domain = *d.Domain
+			}
+			if err := settings.CheckCookieDomain(domain, *d.CookieDomain); err != nil {
+				problems.Addf("CDN.CookieDomain", "%v, received %q", err, *d.CookieDomain)
+			}
 		}
 		if len(d.Access) != 1 || d.Access[0] != privatecdn.Read {
 			problems.Addf("CDN.Access", "must be [read]: the distribution's access levels, and the key the function signs with must not authorise writes or deletes "+

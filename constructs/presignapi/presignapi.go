@@ -12,11 +12,15 @@
 //     one group per tier; an app client for SRP and refresh tokens only, with
 //     no secret, one-hour ID and access tokens and one-day refresh tokens, and
 //     user-existence errors hidden.
-//   - A regional REST API, GET /presign, POST /uploads and GET /objects
-//     (a listing of the keys the caller may read), each behind the
-//     Cognito authorizer, with request validation (the key query parameter;
-//     a JSON schema for the upload body; the prefix query parameter of
-//     GET /objects), JSON access logs to a log group
+//   - A regional REST API, GET /presign, POST /uploads, GET /objects
+//     (a listing of the keys the caller may read), the multipart routes
+//     (POST /multipart, GET /multipart/{uploadId}/parts/{partNumber},
+//     GET and DELETE /multipart/{uploadId}, POST
+//     /multipart/{uploadId}/complete) and, with CDN delivery, POST
+//     /cdn-access (a CloudFront policy for a folder), each behind the
+//     Cognito authorizer, with request validation (the key and prefix query
+//     parameters, the path parameters, a JSON schema for every body), JSON
+//     access logs to a log group
 //     with retention, error-level execution logs without request or response
 //     data (a response carries a presigned URL, a bearer credential), X-Ray
 //     tracing, stage throttling, CORS for the configured origins (preflight
@@ -27,9 +31,10 @@
 //     asset hash taken from the binary; its own log group with retention,
 //     X-Ray active, reserved concurrency, and the environment of the presign
 //     Lambda contract.
-//   - The function's role: s3:GetObject, s3:PutObject and s3:DeleteObject on
-//     exactly the prefixes the access rules name, per method, through
-//     privatebucket's grants (the KMS side goes into the key policy with
+//   - The function's role: s3:GetObject, s3:PutObject (with
+//     s3:AbortMultipartUpload and s3:ListMultipartUploadParts, for
+//     multipart uploads) and s3:DeleteObject on exactly the prefixes the
+//     access rules name, per method, through privatebucket's grants (the KMS side goes into the key policy with
 //     kms:ViaService), and an explicit Deny (Sid RulesNarrow<n>) of each
 //     method that a longer prefix removes from a shorter one (access.Role);
 //     s3:ListBucket with s3:prefix limited to the readable prefixes; secretsmanager:GetSecretValue on the one CDN signing
@@ -127,8 +132,10 @@ type Props struct {
 	// settings.MaxURLTTL (12 hours).
 	// Default: - 300 seconds.
 	URLTTL awscdk.Duration
-	// MaxUploadBytes is the largest object POST /uploads lets a caller send
-	// (MAX_UPLOAD_BYTES), 1 byte to 5 GiB.
+	// MaxUploadBytes is the largest object a caller may upload
+	// (MAX_UPLOAD_BYTES), 1 byte to settings.MaxObjectBytes (48.8 TiB, in
+	// parts through POST /multipart); a single PUT or POST /uploads stays
+	// at most 5 GiB.
 	// Default: - 100 MiB.
 	MaxUploadBytes *float64
 	// AllowActiveContent lets uploads declare content types a browser runs
@@ -216,6 +223,14 @@ type CDNDelivery struct {
 	// other. Encrypt the secret with the aws/secretsmanager key, or let the
 	// function's role decrypt with its key through Secrets Manager.
 	PrivateKeySecretArn *string
+	// CookieDomain is the Domain of POST /cdn-access's CloudFront cookies
+	// (CDN_COOKIE_DOMAIN): Domain itself or a parent of it that the API's
+	// own domain shares, so that the browser keeps cookies from the API
+	// and sends them to the distribution (settings.CheckCookieDomain).
+	// With it, preflight and answers to the configured origins allow
+	// credentials.
+	// Default: - none: no Set-Cookie; the query form works alone.
+	CookieDomain *string
 	// Access is what the distribution lets a viewer with a valid signature
 	// do (privatecdn.Distribution.Access). It must be exactly
 	// []privatecdn.Access{privatecdn.Read}: a CloudFront signature names a
@@ -292,7 +307,7 @@ func New(scope constructs.Construct, id *string, props *Props) *API {
 	a.restAPI(c, &p, s)
 
 	awscdk.NewCfnOutput(c, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
-		Description: jsii.String("securestore presign API URL (GET presign, POST uploads, GET objects)"),
+		Description: jsii.String("securestore presign API URL (GET presign, POST uploads, GET objects, multipart, cdn-access)"),
 		Value:       a.URL,
 	})
 	awscdk.NewCfnOutput(c, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{
@@ -412,7 +427,7 @@ func (a *API) function(c constructs.Construct, p *Props, s *effective) {
 		Resources: &[]*string{logs.LogGroupArn()},
 	}))
 	bucketGrant := map[string]func(awsiam.IGrantable, string) awsiam.Grant{
-		"GET": p.Bucket.GrantRead, "PUT": p.Bucket.GrantWrite, "DELETE": p.Bucket.GrantDelete,
+		"GET": p.Bucket.GrantRead, "PUT": p.Bucket.GrantMultipartUpload, "DELETE": p.Bucket.GrantDelete,
 	}
 	var readable []string
 	for _, g := range s.role.Allow {
@@ -431,7 +446,7 @@ func (a *API) function(c constructs.Construct, p *Props, s *effective) {
 		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String(fmt.Sprintf("RulesNarrow%d", i+1)),
 			Effect:    awsiam.Effect_DENY,
-			Actions:   jsii.Strings(s3Actions[g.Method]),
+			Actions:   jsii.Strings(s3Actions[g.Method]...),
 			Resources: &[]*string{awscdk.Fn_Join(jsii.String(""), &[]*string{p.Bucket.BucketArn, jsii.String("/" + g.Pattern)})},
 		}))
 	}
@@ -459,6 +474,9 @@ func (a *API) function(c constructs.Construct, p *Props, s *effective) {
 		env[settings.EnvCDNDomain] = p.CDN.Domain
 		env[settings.EnvCDNKeyPairID] = p.CDN.KeyPairID
 		env[settings.EnvCDNKeySecretARN] = p.CDN.PrivateKeySecretArn
+		if p.CDN.CookieDomain != nil {
+			env[settings.EnvCDNCookieDomain] = p.CDN.CookieDomain
+		}
 	}
 	if len(s.origins) > 0 {
 		env[settings.EnvAllowedOrigins] = jsii.String(strings.Join(s.origins, ","))
@@ -544,9 +562,14 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 	if len(s.origins) > 0 {
 		apiProps.DefaultCorsPreflightOptions = &awsapigateway.CorsOptions{
 			AllowOrigins: jsii.Strings(s.origins...),
-			AllowMethods: jsii.Strings("GET", "POST", "OPTIONS"),
+			AllowMethods: jsii.Strings("GET", "POST", "DELETE", "OPTIONS"),
 			AllowHeaders: jsii.Strings("Authorization", "Content-Type"),
 			MaxAge:       awscdk.Duration_Minutes(jsii.Number(10)),
+		}
+		if p.CDN != nil && p.CDN.CookieDomain != nil {
+			// POST /cdn-access sets cookies, which a browser keeps from
+			// a credentialed request only.
+			apiProps.DefaultCorsPreflightOptions.AllowCredentials = jsii.Bool(true)
 		}
 	}
 	api := awsapigateway.NewRestApi(c, jsii.String("Resource"), apiProps)
@@ -578,6 +601,13 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 		RequestModels:    &map[string]awsapigateway.IModel{"application/json": uploadModel(c, api, s)},
 		RequestValidator: validator,
 	})
+	a.multipartRoutes(api, integration, validator, s)
+	if p.CDN != nil {
+		api.Root().AddResource(jsii.String("cdn-access"), nil).AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{
+			RequestModels:    &map[string]awsapigateway.IModel{"application/json": folderModel(api, s)},
+			RequestValidator: validator,
+		})
+	}
 
 	if len(s.origins) > 0 {
 		headers := corsGatewayHeaders(s.origins)
@@ -600,6 +630,103 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 	}
 }
 
+// multipartRoutes adds the multipart upload routes: every one but the
+// first names the key in its query, the upload id (and a part number) in
+// its path.
+func (a *API) multipartRoutes(api awsapigateway.RestApi, integration awsapigateway.Integration, validator awsapigateway.IRequestValidator, s *effective) {
+	key := map[string]*bool{"method.request.querystring.key": jsii.Bool(true), "method.request.path.uploadId": jsii.Bool(true)}
+	multipart := api.Root().AddResource(jsii.String("multipart"), nil)
+	multipart.AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{
+		RequestModels:    &map[string]awsapigateway.IModel{"application/json": createUploadModel(api, s)},
+		RequestValidator: validator,
+	})
+	upload := multipart.AddResource(jsii.String("{uploadId}"), nil)
+	for _, method := range []string{"GET", "DELETE"} {
+		upload.AddMethod(jsii.String(method), integration, &awsapigateway.MethodOptions{RequestParameters: &key, RequestValidator: validator})
+	}
+	part := map[string]*bool{"method.request.path.partNumber": jsii.Bool(true)}
+	for k, v := range key {
+		part[k] = v
+	}
+	upload.AddResource(jsii.String("parts"), nil).AddResource(jsii.String("{partNumber}"), nil).
+		AddMethod(jsii.String("GET"), integration, &awsapigateway.MethodOptions{RequestParameters: &part, RequestValidator: validator})
+	upload.AddResource(jsii.String("complete"), nil).AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{
+		RequestParameters: &key,
+		RequestModels:     &map[string]awsapigateway.IModel{"application/json": completeModel(api)},
+		RequestValidator:  validator,
+	})
+}
+
+// createUploadModel is the JSON schema of the POST /multipart body.
+func createUploadModel(api awsapigateway.RestApi, s *effective) awsapigateway.IModel {
+	return api.AddModel(jsii.String("MultipartRequest"), &awsapigateway.ModelOptions{
+		ContentType: jsii.String("application/json"),
+		Description: jsii.String("POST /multipart body: the key, its content type and the whole object's size"),
+		Schema: &awsapigateway.JsonSchema{
+			Schema:               awsapigateway.JsonSchemaVersion_DRAFT4,
+			Title:                jsii.String("MultipartRequest"),
+			Type:                 awsapigateway.JsonSchemaType_OBJECT,
+			Required:             jsii.Strings("key", "contentType", "size"),
+			AdditionalProperties: false,
+			Properties: &map[string]*awsapigateway.JsonSchema{
+				"key":         {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(1024)},
+				"contentType": {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(255)},
+				"size":        {Type: awsapigateway.JsonSchemaType_INTEGER, Minimum: jsii.Number(1), Maximum: jsii.Number(float64(s.maxUploadBytes))},
+			},
+		},
+	})
+}
+
+// completeModel is the JSON schema of the complete body.
+func completeModel(api awsapigateway.RestApi) awsapigateway.IModel {
+	return api.AddModel(jsii.String("CompleteRequest"), &awsapigateway.ModelOptions{
+		ContentType: jsii.String("application/json"),
+		Description: jsii.String("POST /multipart/{uploadId}/complete body: every part's number and ETag"),
+		Schema: &awsapigateway.JsonSchema{
+			Schema:               awsapigateway.JsonSchemaVersion_DRAFT4,
+			Title:                jsii.String("CompleteRequest"),
+			Type:                 awsapigateway.JsonSchemaType_OBJECT,
+			Required:             jsii.Strings("parts"),
+			AdditionalProperties: false,
+			Properties: &map[string]*awsapigateway.JsonSchema{
+				"parts": {
+					Type:     awsapigateway.JsonSchemaType_ARRAY,
+					MinItems: jsii.Number(1),
+					MaxItems: jsii.Number(settings.MaxParts),
+					Items: &awsapigateway.JsonSchema{
+						Type:                 awsapigateway.JsonSchemaType_OBJECT,
+						Required:             jsii.Strings("partNumber", "etag"),
+						AdditionalProperties: false,
+						Properties: &map[string]*awsapigateway.JsonSchema{
+							"partNumber": {Type: awsapigateway.JsonSchemaType_INTEGER, Minimum: jsii.Number(1), Maximum: jsii.Number(settings.MaxParts)},
+							"etag":       {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(128)},
+						},
+					},
+				},
+			},
+		},
+	})
+}
+
+// folderModel is the JSON schema of the POST /cdn-access body.
+func folderModel(api awsapigateway.RestApi, s *effective) awsapigateway.IModel {
+	return api.AddModel(jsii.String("FolderRequest"), &awsapigateway.ModelOptions{
+		ContentType: jsii.String("application/json"),
+		Description: jsii.String("POST /cdn-access body: the folder's prefix and an optional lifetime"),
+		Schema: &awsapigateway.JsonSchema{
+			Schema:               awsapigateway.JsonSchemaVersion_DRAFT4,
+			Title:                jsii.String("FolderRequest"),
+			Type:                 awsapigateway.JsonSchemaType_OBJECT,
+			Required:             jsii.Strings("prefix"),
+			AdditionalProperties: false,
+			Properties: &map[string]*awsapigateway.JsonSchema{
+				"prefix":    {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(1024), Pattern: jsii.String("/$")},
+				"expiresIn": {Type: awsapigateway.JsonSchemaType_INTEGER, Minimum: jsii.Number(1), Maximum: jsii.Number(float64(s.ttlSeconds))},
+			},
+		},
+	})
+}
+
 // uploadModel is the JSON schema of the POST /uploads body: key and
 // contentType required, maxBytes optional, nothing else.
 func uploadModel(c constructs.Construct, api awsapigateway.RestApi, s *effective) awsapigateway.IModel {
@@ -618,7 +745,7 @@ func uploadModel(c constructs.Construct, api awsapigateway.RestApi, s *effective
 				"maxBytes": {
 					Type:    awsapigateway.JsonSchemaType_INTEGER,
 					Minimum: jsii.Number(1),
-					Maximum: jsii.Number(float64(s.maxUploadBytes)),
+					Maximum: jsii.Number(float64(settings.PutLimit(s.maxUploadBytes))),
 				},
 			},
 		},
@@ -644,7 +771,8 @@ func corsGatewayHeaders(origins []string) map[string]*string {
 	}
 }
 
-// s3Actions are the S3 actions of each method the rules name.
-var s3Actions = map[string]string{"GET": "s3:GetObject", "PUT": "s3:PutObject", "DELETE": "s3:DeleteObject"}
+// s3Actions are the S3 actions of each method the rules name: PUT is a
+// single PUT, a POST form or a multipart upload.
+var s3Actions = map[string][]string{"GET": {"s3:GetObject"}, "PUT": privatebucket.MultipartUploadActions, "DELETE": {"s3:DeleteObject"}}
 
 func isTrue(b *bool) bool { return b != nil && *b }

@@ -311,6 +311,20 @@ func (b *PrivateBucket) GrantWrite(grantee awsiam.IGrantable, prefix string) aws
 	return b.grant(grantee, prefix, "Write", []string{"s3:PutObject"}, []string{"kms:GenerateDataKey"})
 }
 
+// GrantMultipartUpload lets grantee write objects under prefix in one PUT
+// or in parts: s3:PutObject (PutObject, CreateMultipartUpload, UploadPart,
+// CompleteMultipartUpload), s3:AbortMultipartUpload and
+// s3:ListMultipartUploadParts in its identity policy; kms:GenerateDataKey
+// and kms:Decrypt through S3 in the key policy (S3 decrypts an SSE-KMS
+// upload's data key for each part and to complete it). The bucket's
+// lifecycle rule aborts uploads left incomplete.
+func (b *PrivateBucket) GrantMultipartUpload(grantee awsiam.IGrantable, prefix string) awsiam.Grant {
+	return b.grant(grantee, prefix, "MultipartUpload", MultipartUploadActions, []string{"kms:GenerateDataKey", "kms:Decrypt"})
+}
+
+// MultipartUploadActions are the S3 actions of GrantMultipartUpload.
+var MultipartUploadActions = []string{"s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}
+
 // GrantDelete lets grantee delete objects under prefix: s3:DeleteObject only;
 // deleting needs no key.
 func (b *PrivateBucket) GrantDelete(grantee awsiam.IGrantable, prefix string) awsiam.Grant {

@@ -147,7 +147,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if cdn != (CDNConfig{}) {
 		cdn.CookieDomain = cookieDomain
-		if err := checkCookieDomain(cdn.Domain, cookieDomain); err != nil {
+		if err := settings.CheckCookieDomain(cdn.Domain, cookieDomain); err != nil {
 			bad(settings.EnvCDNCookieDomain, "%q: %v", cookieDomain, err)
 		}
 		for _, v := range []struct{ name, val string }{
@@ -196,24 +196,6 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-// checkCookieDomain accepts "" or a lower-case host name that is domain
-// itself or one of its parents, with at least two labels (a browser
-// refuses a cookie for a top-level domain), and not cloudfront.net, a
-// public suffix: cookies for a distribution need a custom domain.
-func checkCookieDomain(domain, cookieDomain string) error {
-	switch {
-	case cookieDomain == "":
-		return nil
-	case len(cookieDomain) > 253 || !hostName().MatchString(cookieDomain) || strings.ToLower(cookieDomain) != cookieDomain:
-		return errors.New("not a lower-case domain name")
-	case cookieDomain == "cloudfront.net" || strings.HasSuffix(cookieDomain, ".cloudfront.net"):
-		return errors.New("a cookie for a cloudfront.net name can only be set by that host itself (cloudfront.net is a public suffix): give the distribution and the API custom domain names under a domain of yours")
-	case domain != cookieDomain && !strings.HasSuffix(domain, "."+cookieDomain):
-		return fmt.Errorf("the distribution's domain %q is not %q nor under it, so browsers would not send the cookies to it", domain, cookieDomain)
-	}
-	return nil
-}
-
 // checkOrigin accepts a serialised origin: scheme http or https, a host,
 // an optional port, and nothing else. "*" and "null" are refused.
 func checkOrigin(o string) error {
@@ -252,7 +234,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("field MaxUploadBytes %d: want 1 to %d", c.MaxUploadBytes, settings.MaxObjectBytes))
 	}
 	if c.CDN != nil {
-		if err := checkCookieDomain(c.CDN.Domain, c.CDN.CookieDomain); err != nil {
+		if err := settings.CheckCookieDomain(c.CDN.Domain, c.CDN.CookieDomain); err != nil {
 			errs = append(errs, fmt.Errorf("field CDN.CookieDomain: %w", err))
 		}
 	}

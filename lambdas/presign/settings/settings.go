@@ -6,7 +6,10 @@
 package settings
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 )
@@ -83,3 +86,28 @@ var secretARN = sync.OnceValue(func() *regexp.Regexp {
 // secret, with the six-character suffix Secrets Manager appends to its
 // name: the one form an IAM policy can name exactly (EnvCDNKeySecretARN).
 func IsSecretARN(s string) bool { return secretARN().MatchString(s) }
+
+// cookieHost matches a lower-case DNS name of two labels or more.
+var cookieHost = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
+})
+
+// CheckCookieDomain checks EnvCDNCookieDomain against the distribution's
+// domain: "" (no cookies), or a lower-case domain name of two labels or
+// more (a browser refuses a cookie for a top-level domain) that is domain
+// itself or a parent of it (else browsers would not send the cookies to
+// the distribution), and not under cloudfront.net, a public suffix whose
+// names only their own host may set cookies for.
+func CheckCookieDomain(domain, cookieDomain string) error {
+	switch {
+	case cookieDomain == "":
+		return nil
+	case len(cookieDomain) > 253 || !cookieHost().MatchString(cookieDomain):
+		return errors.New("not a lower-case domain name of two labels or more")
+	case cookieDomain == "cloudfront.net" || strings.HasSuffix(cookieDomain, ".cloudfront.net"):
+		return errors.New("a cookie for a cloudfront.net name can only be set by that host itself (cloudfront.net is a public suffix): give the distribution and the API custom domain names under a domain of yours")
+	case domain != cookieDomain && !strings.HasSuffix(domain, "."+cookieDomain):
+		return fmt.Errorf("the distribution's domain %q is not %q nor under it, so browsers would not send the cookies to it", domain, cookieDomain)
+	}
+	return nil
+}
