@@ -57,9 +57,18 @@ type function struct {
 	http   *http.Client
 }
 
+// extraEnv is environment for the bootstrap, given the MinIO server it
+// runs against.
+type extraEnv func(*s3server.Server) map[string]string
+
+// withEnv is extra environment that does not depend on the server.
+func withEnv(m map[string]string) extraEnv {
+	return func(*s3server.Server) map[string]string { return m }
+}
+
 // start launches the bootstrap against a fresh MinIO bucket; extra
 // entries override or add to its environment.
-func start(t *testing.T, extra ...map[string]string) *function {
+func start(t *testing.T, extra ...extraEnv) *function {
 	t.Helper()
 	// The bootstrap is built by a go build subprocess, whose reads Go's test
 	// cache does not see: reading the function's sources here makes a change
@@ -80,7 +89,7 @@ func start(t *testing.T, extra ...map[string]string) *function {
 	env["URL_TTL_SECONDS"] = "300"
 	env["MAX_UPLOAD_BYTES"] = fmt.Sprint(maxUploadBytes)
 	for _, e := range extra {
-		for k, v := range e {
+		for k, v := range e(minio) {
 			env[k] = v
 		}
 	}
@@ -130,8 +139,9 @@ func idToken(payload map[string]any) string {
 	return "eyJraWQiOiJlMmUiLCJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString(b) + ".c2lnbmF0dXJl"
 }
 
-// call invokes the function through the Runtime API and decodes the proxy response.
-func (f *function) call(t *testing.T, ev events.APIGatewayProxyRequest) (int, map[string]any) {
+// invoke invokes the function through the Runtime API with ev and
+// returns the proxy response.
+func (f *function) invoke(t *testing.T, ev events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
 	t.Helper()
 	payload, err := json.Marshal(ev)
 	if err != nil {
@@ -148,6 +158,14 @@ func (f *function) call(t *testing.T, ev events.APIGatewayProxyRequest) (int, ma
 	if err := json.Unmarshal(res.Body, &resp); err != nil {
 		t.Fatalf("response %s: %v", res.Body, err)
 	}
+	return resp
+}
+
+// call invokes the function through the Runtime API and decodes the proxy
+// response's body.
+func (f *function) call(t *testing.T, ev events.APIGatewayProxyRequest) (int, map[string]any) {
+	t.Helper()
+	resp := f.invoke(t, ev)
 	var body map[string]any
 	if resp.Body == "" && resp.StatusCode == http.StatusNoContent {
 		return resp.StatusCode, nil

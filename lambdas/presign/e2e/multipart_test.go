@@ -99,7 +99,7 @@ func completeBody(numbers []int, etags map[int]string) string {
 // abort the upload; a complete with a missing part is refused and the
 // upload aborted; DELETE aborts.
 func TestE2E_Multipart(t *testing.T) {
-	f := start(t, map[string]string{"MAX_UPLOAD_BYTES": fmt.Sprint(16 << 20)})
+	f := start(t, withEnv(map[string]string{"MAX_UPLOAD_BYTES": fmt.Sprint(16 << 20)}))
 	key := "users/" + alice + "/video/big.bin"
 	data := make([]byte, 10<<20+1234)
 	if _, err := rand.Read(data); err != nil {
