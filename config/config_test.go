@@ -108,6 +108,11 @@ func TestParse_RejectsWithKeyName(t *testing.T) {
 		{"bad access rules", map[string]any{"accessRules": `[{"prefix":"/abs/","groups":["*"],"methods":["GET"]}]`}, []string{`"accessRules"`, "prefix"}},
 		{"{sub} as the first segment", map[string]any{"accessRules": `[{"prefix":"{sub}/","groups":["*"],"methods":["GET"]}]`}, []string{`"accessRules"`, "must not be the first segment"}},
 		{"a method opened again under a Deny", map[string]any{"accessRules": `[{"prefix":"r/","groups":["*"],"methods":["GET","PUT"]},{"prefix":"r/f/","groups":["*"],"methods":["GET"]},{"prefix":"r/f/d/","groups":["*"],"methods":["PUT"]}]`}, []string{`"accessRules"`, `"r/f/d/" allows PUT`}},
+		{"cookie domain without CDN delivery", map[string]any{"cdnCookieDomain": "example.com", "cdnDomainNames": "media.example.com"}, []string{`"cdnCookieDomain"`, "needs cdnPrivateKeySecretArn"}},
+		{"cookie domain without domain names", map[string]any{"cdnCookieDomain": "example.com", "cdnPrivateKeySecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf"}, []string{`"cdnCookieDomain"`, "needs cdnDomainNames"}},
+		{"cookie domain over no domain name", map[string]any{"cdnCookieDomain": "example.com", "cdnDomainNames": "media.example.org", "cdnPrivateKeySecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf"}, []string{`"cdnCookieDomain"`, "none of cdnDomainNames"}},
+		{"cookie domain cloudfront.net", map[string]any{"cdnCookieDomain": "cloudfront.net", "cdnDomainNames": "media.example.com", "cdnPrivateKeySecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf"}, []string{`"cdnCookieDomain"`, "public suffix"}},
+		{"upload limit over S3's largest object", map[string]any{"maxUploadBytes": 53687091200001}, []string{`"maxUploadBytes"`}},
 		{"zone id without name", map[string]any{"cdnDomainNames": "files.example.com", "cdnHostedZoneId": "Z0123456789ABC"}, []string{`"cdnHostedZoneName"`, "together"}},
 		{"zone without domains", map[string]any{"cdnHostedZoneId": "Z0123456789ABC", "cdnHostedZoneName": "example.com"}, []string{`"cdnHostedZoneId"`, "needs cdnDomainNames"}},
 		{"domain outside zone", map[string]any{"cdnDomainNames": "files.example.org", "cdnHostedZoneId": "Z0123456789ABC", "cdnHostedZoneName": "example.com"}, []string{`"cdnDomainNames"`, `"files.example.org"`, `"example.com"`}},
@@ -207,5 +212,21 @@ func TestSplitEdge(t *testing.T) {
 		if got := cfg.SplitEdge(); got != tc.want {
 			t.Errorf("region %v, cdnEnabled %v: SplitEdge() = %v, want %v", tc.ctx["region"], cfg.CDNEnabled, got, tc.want)
 		}
+	}
+}
+
+// TestCookieDomainName: the presign function signs for the first of
+// cdnDomainNames that the cookie domain covers.
+func TestCookieDomainName(t *testing.T) {
+	c, err := Parse(withViewerKey(t, map[string]any{
+		"cdnCookieDomain":        "example.com",
+		"cdnDomainNames":         "files.example.org,media.example.com,cdn.example.com",
+		"cdnPrivateKeySecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, err := c.CookieDomainName(); err != nil || name != "media.example.com" {
+		t.Errorf("CookieDomainName = %q, %v; want media.example.com", name, err)
 	}
 }

@@ -396,6 +396,35 @@ func (d *deployment) productRequests(key string) (map[string]map[string]any, err
 		c["s3:signatureversion"] = params["X-Amz-Algorithm"]
 		out[m] = c
 	}
+	// A part of a multipart upload, signed as GET /multipart/.../parts/N
+	// signs it.
+	part, err := sig.Presign(ctx, signer.Request{Method: signer.MethodPut, Key: key, UploadID: "VXBsb2FkSWQ", PartNumber: 2, ContentLength: 5 << 20, Expires: 5 * time.Minute})
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := url.Parse(part.URL)
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]string{}
+	for k, v := range parsed.Query() {
+		params[k] = v[0]
+	}
+	for k, v := range part.Headers {
+		params[k] = v
+	}
+	pc, err := headerContext(params)
+	if err != nil {
+		return nil, fmt.Errorf("presigned UploadPart: %w", err)
+	}
+	pc["s3:authType"] = "REST-QUERY-STRING"
+	pc["s3:signatureversion"] = params["X-Amz-Algorithm"]
+	out["PART"] = pc
+	// The calls the function makes itself with the SDK
+	// (CreateMultipartUpload, ListParts, CompleteMultipartUpload,
+	// AbortMultipartUpload): header authentication, no encryption header
+	// (the bucket's default applies).
+	out["SDK"] = map[string]any{"s3:authType": "REST-HEADER", "s3:signatureversion": "AWS4-HMAC-SHA256"}
 	post, err := sig.PresignPost(ctx, signer.PostRequest{Key: key, ContentType: "application/pdf", MaxBytes: 1 << 20, Expires: 5 * time.Minute})
 	if err != nil {
 		return nil, err
@@ -469,6 +498,21 @@ func (d *deployment) functionCases() ([]evalCase, error) {
 				sim:  d.roleRequest(s3Action[m], key, reqs[m]),
 				want: want,
 			})
+		}
+		// The multipart upload of the key: the part URL the caller sends,
+		// and the calls the function makes itself. The caller needs PUT.
+		want := denied
+		if mayAny(d.rules, key, "PUT") {
+			want = allowed
+		}
+		for _, c := range []struct{ name, action, req string }{
+			{"CreateMultipartUpload", "s3:PutObject", "SDK"},
+			{"presigned UploadPart", "s3:PutObject", "PART"},
+			{"ListParts", "s3:ListMultipartUploadParts", "SDK"},
+			{"CompleteMultipartUpload", "s3:PutObject", "SDK"},
+			{"AbortMultipartUpload", "s3:AbortMultipartUpload", "SDK"},
+		} {
+			cases = append(cases, evalCase{name: fmt.Sprintf("function: %s %s", c.name, key), sim: d.roleRequest(c.action, key, reqs[c.req]), want: want})
 		}
 	}
 	// GET /objects: ListBucket with s3:prefix, under a readable rule
@@ -562,7 +606,12 @@ func (d *deployment) kmsCases() []evalCase {
 	for _, c := range []struct {
 		action string
 		on     bool
-	}{{"kms:Decrypt", reads}, {"kms:GenerateDataKey", writes}} {
+	}{
+		// A multipart upload with SSE-KMS needs Decrypt too: S3 decrypts
+		// the upload's data key for each part and to complete it.
+		{"kms:Decrypt", reads || writes},
+		{"kms:GenerateDataKey", writes},
+	} {
 		want := denied
 		if c.on {
 			want = allowed

@@ -14,6 +14,7 @@ import (
 	"github.com/securestore/securestore/constructs/privatecdn"
 	"github.com/securestore/securestore/internal/cdktest"
 	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/settings"
 	"github.com/securestore/securestore/validation"
 )
 
@@ -76,7 +77,15 @@ func TestNew_RefusesInvalidProps(t *testing.T) {
 		{"ttl over a week", func(p *Props) { p.URLTTL = awscdk.Duration_Days(jsii.Number(8)) }, "URLTTL", "8 days"},
 		{"ttl fraction", func(p *Props) { p.URLTTL = awscdk.Duration_Millis(jsii.Number(1500)) }, "URLTTL", "whole seconds"},
 		{"upload zero", func(p *Props) { p.MaxUploadBytes = jsii.Number(0) }, "MaxUploadBytes", "received 0"},
-		{"upload over 5 GiB", func(p *Props) { p.MaxUploadBytes = jsii.Number(6 << 30) }, "MaxUploadBytes", "received 6.442450944e+09"},
+		{"upload over S3's largest object", func(p *Props) { p.MaxUploadBytes = jsii.Number(float64(settings.MaxObjectBytes + 1)) }, "MaxUploadBytes", "received 5.3687091200001e+13"},
+		{"cookie domain not a parent", func(p *Props) {
+			p.CDN = &CDNDelivery{Domain: jsii.String("media.example.com"), KeyPairID: jsii.String(testKeyPair), PrivateKeySecretArn: jsii.String(testSecret),
+				CookieDomain: jsii.String("example.org"), Access: []privatecdn.Access{privatecdn.Read}}
+		}, "CDN.CookieDomain", `received "example.org"`},
+		{"cookie domain on cloudfront.net", func(p *Props) {
+			p.CDN = &CDNDelivery{Domain: jsii.String(testCDN), KeyPairID: jsii.String(testKeyPair), PrivateKeySecretArn: jsii.String(testSecret),
+				CookieDomain: jsii.String("cloudfront.net"), Access: []privatecdn.Access{privatecdn.Read}}
+		}, "CDN.CookieDomain", "public suffix"},
 		{"rate zero", func(p *Props) { p.ThrottleRateLimit = jsii.Number(0) }, "ThrottleRateLimit", "received 0"},
 		{"burst fraction", func(p *Props) { p.ThrottleBurstLimit = jsii.Number(1.5) }, "ThrottleBurstLimit", "received 1.5"},
 		{"concurrency zero", func(p *Props) { p.ReservedConcurrency = jsii.Number(0) }, "ReservedConcurrency", "received 0"},

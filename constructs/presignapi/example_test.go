@@ -49,10 +49,10 @@ func Example() {
 	// groups: 2
 	// role: Allow s3:DeleteObject reports/drafts/*
 	// role: Allow s3:GetObject reports/*
-	// role: Allow s3:PutObject reports/drafts/*
+	// role: Allow s3:PutObject,s3:AbortMultipartUpload,s3:ListMultipartUploadParts reports/drafts/*
 	// role: Allow s3:ListBucket with s3:prefix [reports/*]
 	// role: Deny s3:DeleteObject reports/drafts/approved/*
-	// role: Deny s3:PutObject reports/drafts/approved/*
+	// role: Deny s3:PutObject,s3:AbortMultipartUpload,s3:ListMultipartUploadParts reports/drafts/approved/*
 }
 
 // roleStatements are the S3 statements of the template's IAM policies, as
@@ -64,6 +64,13 @@ func roleStatements(template assertions.Template) []string {
 		for _, st := range doc["Statement"].([]any) {
 			st := st.(map[string]any)
 			action, _ := st["Action"].(string)
+			if list, ok := st["Action"].([]any); ok {
+				var names []string
+				for _, a := range list {
+					names = append(names, a.(string))
+				}
+				action = strings.Join(names, ",")
+			}
 			if !strings.HasPrefix(action, "s3:") {
 				continue
 			}

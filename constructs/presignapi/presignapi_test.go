@@ -3,6 +3,7 @@ package presignapi
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -156,24 +157,121 @@ func TestMethods_CognitoAuthorizerOnEveryMethod(t *testing.T) {
 	}
 }
 
+// TestMethods_RequestValidation: every route, its method and what API
+// Gateway validates before the function runs: required query and path
+// parameters, and a JSON schema for each body.
 func TestMethods_RequestValidation(t *testing.T) {
-	for _, fx := range all(t) {
+	key := map[string]any{"method.request.querystring.key": true, "method.request.path.uploadId": true}
+	part := map[string]any{"method.request.querystring.key": true, "method.request.path.uploadId": true, "method.request.path.partNumber": true}
+	routes := []struct {
+		path, verb string
+		params     map[string]any
+		model      string // the body's model, by its schema title
+		cdnOnly    bool
+	}{
+		{"/presign", "GET", map[string]any{"method.request.querystring.key": true}, "", false},
+		{"/objects", "GET", map[string]any{"method.request.querystring.prefix": true}, "", false},
+		{"/uploads", "POST", nil, "UploadRequest", false},
+		{"/multipart", "POST", nil, "MultipartRequest", false},
+		{"/multipart/{uploadId}", "GET", key, "", false},
+		{"/multipart/{uploadId}", "DELETE", key, "", false},
+		{"/multipart/{uploadId}/parts/{partNumber}", "GET", part, "", false},
+		{"/multipart/{uploadId}/complete", "POST", key, "CompleteRequest", false},
+		{"/cdn-access", "POST", nil, "FolderRequest", true},
+	}
+	for name, fx := range all(t) {
 		validatorID, _ := fx.only(t, "AWS::ApiGateway::RequestValidator")
 		fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::RequestValidator"), &map[string]any{
 			"ValidateRequestBody": true, "ValidateRequestParameters": true,
 		})
-		modelID, _ := fx.only(t, "AWS::ApiGateway::Model")
-		fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::Method"), &map[string]any{
-			"HttpMethod":         "GET",
-			"RequestParameters":  map[string]any{"method.request.querystring.key": true},
-			"RequestValidatorId": map[string]any{"Ref": validatorID},
+		models := map[string]string{} // title -> logical id
+		for id, m := range fx.resources("AWS::ApiGateway::Model") {
+			models[props(m)["Schema"].(map[string]any)["title"].(string)] = id
+		}
+		methods := map[string]map[string]any{} // "VERB path" -> properties
+		for _, m := range fx.resources("AWS::ApiGateway::Method") {
+			p := props(m)
+			if p["HttpMethod"] != "OPTIONS" {
+				methods[p["HttpMethod"].(string)+" "+fx.resourcePath(p["ResourceId"])] = p
+			}
+		}
+		want := 0
+		for _, r := range routes {
+			hasCDN := name == "Maximal" // the one fixture with CDN delivery
+			p, ok := methods[r.verb+" "+r.path]
+			if r.cdnOnly && !hasCDN {
+				if ok {
+					t.Errorf("%s: %s %s without CDN delivery", name, r.verb, r.path)
+				}
+				continue
+			}
+			want++
+			if !ok {
+				t.Errorf("%s: no method %s %s (have %v)", name, r.verb, r.path, slices.Sorted(maps.Keys(methods)))
+				continue
+			}
+			if fmt.Sprint(p["RequestValidatorId"]) != "map[Ref:"+validatorID+"]" || fmt.Sprint(p["RequestParameters"]) != fmt.Sprint(r.params) && r.params != nil {
+				t.Errorf("%s: %s %s validates %v with %v, want %v", name, r.verb, r.path, p["RequestParameters"], p["RequestValidatorId"], r.params)
+			}
+			if r.model != "" {
+				if got := fmt.Sprint(p["RequestModels"]); got != "map[application/json:map[Ref:"+models[r.model]+"]]" || models[r.model] == "" {
+					t.Errorf("%s: %s %s body model %s, want %s", name, r.verb, r.path, got, r.model)
+				}
+			}
+		}
+		if len(methods) != want {
+			t.Errorf("%s: %d methods %v, want exactly the %d routes", name, len(methods), slices.Sorted(maps.Keys(methods)), want)
+		}
+	}
+}
+
+// resourcePath is the path of the API Gateway resource ref (a Ref to an
+// AWS::ApiGateway::Resource, or the root's GetAtt).
+func (fx *fixture) resourcePath(ref any) string {
+	m, _ := ref.(map[string]any)
+	id, ok := m["Ref"].(string)
+	if !ok {
+		return ""
+	}
+	r := fx.resources("AWS::ApiGateway::Resource")[id]
+	p := props(r)
+	return fx.resourcePath(p["ParentId"]) + "/" + p["PathPart"].(string)
+}
+
+// TestModel_MultipartAndFolderSchemas: the create, complete and folder
+// bodies' schemas carry the limits the function checks.
+func TestModel_MultipartAndFolderSchemas(t *testing.T) {
+	def, max, _ := fixtures(t)
+	for _, c := range []struct {
+		fx      *fixture
+		maxSize int
+	}{{def, int(settings.DefaultMaxUploadBytes)}, {max, 1 << 30}} {
+		c.fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::Model"), &map[string]any{
+			"Schema": map[string]any{
+				"title": "MultipartRequest", "type": "object", "required": []any{"key", "contentType", "size"}, "additionalProperties": false,
+				"properties": assertions.Match_ObjectLike(&map[string]any{
+					"size": map[string]any{"type": "integer", "minimum": 1, "maximum": c.maxSize},
+				}),
+			},
 		})
-		fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::Method"), &map[string]any{
-			"HttpMethod":         "POST",
-			"RequestModels":      map[string]any{"application/json": map[string]any{"Ref": modelID}},
-			"RequestValidatorId": map[string]any{"Ref": validatorID},
+		c.fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::Model"), &map[string]any{
+			"Schema": assertions.Match_ObjectLike(&map[string]any{
+				"title": "CompleteRequest", "required": []any{"parts"}, "additionalProperties": false,
+				"properties": map[string]any{"parts": assertions.Match_ObjectLike(&map[string]any{
+					"type": "array", "minItems": 1, "maxItems": settings.MaxParts,
+				})},
+			}),
 		})
 	}
+	max.template.HasResourceProperties(jsii.String("AWS::ApiGateway::Model"), &map[string]any{
+		"Schema": assertions.Match_ObjectLike(&map[string]any{
+			"title": "FolderRequest", "required": []any{"prefix"}, "additionalProperties": false,
+			"properties": map[string]any{
+				"prefix":    map[string]any{"type": "string", "minLength": 1, "maxLength": 1024, "pattern": "/$"},
+				"expiresIn": map[string]any{"type": "integer", "minimum": 1, "maximum": 120},
+			},
+		}),
+	})
 }
 
 func TestModel_UploadBodySchema(t *testing.T) {
@@ -308,7 +406,7 @@ func TestEnvironment_TheFunctionAcceptsIt(t *testing.T) {
 	}{
 		{"Default", def, access.Tiered(DefaultTiers), 300 * time.Second, settings.DefaultMaxUploadBytes, nil, nil},
 		{"Maximal", max, maximalRules, 120 * time.Second, 1 << 30, []string{"https://app.example.com", "http://localhost:3000"},
-			&api.CDNConfig{Domain: testCDN, KeyPairID: testKeyPair, PrivateKeySecretARN: testSecret}},
+			&api.CDNConfig{Domain: testCDNAlias, KeyPairID: testKeyPair, PrivateKeySecretARN: testSecret, CookieDomain: testCookieDomain}},
 		{"Minimal", min, access.Tiered(DefaultTiers), 300 * time.Second, settings.DefaultMaxUploadBytes, []string{"https://app.example.com"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -368,9 +466,11 @@ func TestRole_OnlyTheRulePrefixesNoWildcardAction(t *testing.T) {
 	}{
 		{"Default", def, map[string][]string{
 			"s3:GetObject": {"tier-1/", "tier-2/", "users/*/"}, "s3:PutObject": {"users/*/"}, "s3:DeleteObject": {"users/*/"},
+			"s3:AbortMultipartUpload": {"users/*/"}, "s3:ListMultipartUploadParts": {"users/*/"},
 		}, ""},
 		{"Maximal", max, map[string][]string{
 			"s3:GetObject": {"public/", "team/*/inbox/", "users/*/"}, "s3:PutObject": {"public/drafts/", "team/*/inbox/", "users/*/"}, "s3:DeleteObject": {"team/*/inbox/", "users/*/"},
+			"s3:AbortMultipartUpload": {"public/drafts/", "team/*/inbox/", "users/*/"}, "s3:ListMultipartUploadParts": {"public/drafts/", "team/*/inbox/", "users/*/"},
 		}, testSecret},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -447,7 +547,9 @@ func TestRole_OnlyTheRulePrefixesNoWildcardAction(t *testing.T) {
 func TestKeyPolicy_RoleUsesTheKeyOnlyThroughS3(t *testing.T) {
 	def, _, _ := fixtures(t)
 	roleArn := map[string]any{"Fn::GetAtt": []any{def.logicalID(def.api.Role), "Arn"}}
-	for _, action := range []string{"kms:Decrypt", "kms:GenerateDataKey"} {
+	// Reads decrypt; multipart uploads (every write) make data keys and
+	// decrypt them for each part.
+	for _, action := range []any{"kms:Decrypt", []any{"kms:Decrypt", "kms:GenerateDataKey"}} {
 		def.template.HasResourceProperties(jsii.String("AWS::KMS::Key"), &map[string]any{
 			"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
 				"Principal": map[string]any{"AWS": roleArn},
@@ -492,14 +594,21 @@ func TestCORS_PreflightAndGatewayResponses(t *testing.T) {
 		}
 		preflight++
 		b, _ := json.Marshal(props(m)["Integration"])
-		for _, o := range []string{"https://app.example.com", "http://localhost:3000"} {
+		// DELETE aborts an upload; credentials, because POST /cdn-access
+		// sets cookies with the maximal fixture's cookie domain.
+		for _, o := range []string{"https://app.example.com", "http://localhost:3000", "GET,POST,DELETE,OPTIONS", `"method.response.header.Access-Control-Allow-Credentials":"'true'"`} {
 			if !strings.Contains(string(b), o) {
 				t.Errorf("preflight integration lacks %s: %s", o, b)
 			}
 		}
 	}
-	if preflight != 4 {
-		t.Errorf("%d preflight methods, want one per resource (/, /presign, /uploads, /objects)", preflight)
+	if preflight != 10 {
+		t.Errorf("%d preflight methods, want one per resource (/, /presign, /uploads, /objects, /cdn-access and the five of /multipart)", preflight)
+	}
+	for _, m := range min.resources("AWS::ApiGateway::Method") {
+		if b, _ := json.Marshal(props(m)["Integration"]); strings.Contains(string(b), "Allow-Credentials") {
+			t.Errorf("minimal (no cookie domain): the preflight allows credentials: %s", b)
+		}
 	}
 }
 

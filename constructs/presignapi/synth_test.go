@@ -26,6 +26,10 @@ const (
 	testWebACL  = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/securestore-api/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"
 	testSecret  = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:securestore/cdn-signing-key-AbCdEf"
 	testCDN     = "d111111abcdef8.cloudfront.net"
+	// testCDNAlias is the maximal fixture's distribution name, under
+	// testCookieDomain.
+	testCDNAlias     = "media.example.com"
+	testCookieDomain = "example.com"
 	testKeyPair = "K2JCJMDEHXQW5F"
 )
 
@@ -113,9 +117,10 @@ func synthAll() (err error) {
 		LogRetention:        awslogs.RetentionDays_TWO_YEARS,
 		ReservedConcurrency: jsii.Number(3),
 		CDN: &CDNDelivery{
-			Domain:              jsii.String(testCDN),
+			Domain:              jsii.String(testCDNAlias),
 			KeyPairID:           jsii.String(testKeyPair),
 			PrivateKeySecretArn: jsii.String(testSecret),
+			CookieDomain:        jsii.String(testCookieDomain),
 			Access:              []privatecdn.Access{privatecdn.Read},
 		},
 	})
