@@ -30,7 +30,7 @@ const (
 	// testCookieDomain.
 	testCDNAlias     = "media.example.com"
 	testCookieDomain = "example.com"
-	testKeyPair = "K2JCJMDEHXQW5F"
+	testKeyPair      = "K2JCJMDEHXQW5F"
 )
 
 // maximalRules are the maximal configuration's rules: a shared prefix
