@@ -93,11 +93,14 @@ func TestEdge_PoliciesNameExactlyTheEdgeDistribution(t *testing.T) {
 			"Statement": assertions.Match_ArrayWith(&[]any{statement}),
 		}),
 	}))
-	// The presign function signs CloudFront URLs for the Edge distribution.
+	// The presign function signs CloudFront URLs for the Edge
+	// distribution, under the first of its names that the cookie domain
+	// covers (so that POST /cdn-access's cookies reach it).
 	data.assert.HasResourceProperties(jsii.String("AWS::Lambda::Function"), props(map[string]any{
 		"Environment": map[string]any{"Variables": assertions.Match_ObjectLike(&map[string]any{
-			"CDN_DOMAIN":      getStackOutput(),
-			"CDN_KEY_PAIR_ID": getStackOutput(),
+			"CDN_DOMAIN":        "files.example.com",
+			"CDN_COOKIE_DOMAIN": "example.com",
+			"CDN_KEY_PAIR_ID":   getStackOutput(),
 		})},
 	}))
 	// Only outputs cross: no custom resource, no SSM parameter, no export.

@@ -76,7 +76,8 @@ func init() {
 // regionalContext keeps the data in eu-central-1 and lets the app create
 // the certificate (validated in a hosted zone, with alias records) and the
 // web ACL, which CloudFront takes from us-east-1 only; the function signs
-// CloudFront URLs for the read-only distribution.
+// CloudFront URLs and folder policies (with cookies for example.com) for
+// the read-only distribution.
 var regionalContext = map[string]any{
 	"env":                    "regional",
 	"account":                "123456789012",
@@ -88,6 +89,7 @@ var regionalContext = map[string]any{
 	"cdnWaf":                 "true",
 	"cdnWafRateLimit":        "500",
 	"cdnPrivateKeySecretArn": "arn:aws:secretsmanager:eu-central-1:123456789012:secret:securestore/cdn-signing-key-AbCdEf",
+	"cdnCookieDomain":        "example.com",
 }
 
 // maximalContext turns every option on, but for CDN delivery

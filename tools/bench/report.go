@@ -12,6 +12,8 @@ const (
 	benchFloor   = "BenchmarkSigV4Floor"        // bare v4.Signer presign of the same request
 	benchPresign = "BenchmarkPresign"           // the function's presigner
 	benchHandler = "BenchmarkHandle"            // API Gateway event JSON in, response JSON out
+	benchRoutes  = "BenchmarkRoutes"            // every route in process, S3 calls to MinIO over loopback
+	routeBase    = "presign-GET"                // the routes table's baseline: no S3 call
 	coldPresign  = "BenchmarkColdStart/presign" // process start to first answered invoke
 	coldEmpty    = "BenchmarkColdStart/empty"   // the same for an empty aws-lambda-go function
 	metricFirst  = "ms-to-first-response"       // custom metrics of the cold-start benchmark
@@ -55,6 +57,42 @@ func (r *report) bench(name string) (benchResult, bool) {
 		}
 	}
 	return benchResult{}, false
+}
+
+// routeNames are BenchmarkRoutes' sub-benchmarks, in the API's order.
+var routeNames = []struct{ name, route string }{
+	{routeBase, "`GET /presign` (GET)"},
+	{"objects", "`GET /objects` (a page of 20)"},
+	{"multipart-create", "`POST /multipart`"},
+	{"multipart-sign-part", "`GET /multipart/{id}/parts/{n}`"},
+	{"multipart-list-parts", "`GET /multipart/{id}`"},
+	{"multipart-complete", "`POST /multipart/{id}/complete` (one part)"},
+	{"multipart-abort", "`DELETE /multipart/{id}`"},
+	{"cdn-access", "`POST /cdn-access`"},
+}
+
+// routes writes the table of every route's cost, against GET /presign
+// from the same run.
+func (r *report) routes(p func(string, ...any)) {
+	base, ok := r.bench(benchRoutes + "/" + routeBase)
+	if !ok {
+		return
+	}
+	p("## Every route\n\n")
+	p("The handler in process (event JSON in, response JSON out), its S3 calls going to MinIO over loopback, so a route\n")
+	p("that calls S3 measures mostly MinIO's answer; on AWS add S3's latency instead. `POST /cdn-access` is one RSA-2048\n")
+	p("signature.\n\n")
+	p("| route | time | allocs | B | S3 calls | vs `GET /presign` |\n|---|---|---|---|---|---|\n")
+	calls := map[string]string{routeBase: "0", "objects": "1", "multipart-create": "1", "multipart-sign-part": "1 (ListParts: the upload is the key's)",
+		"multipart-list-parts": "1 per 1,000 parts", "multipart-complete": "2 (ListParts, Complete)", "multipart-abort": "1", "cdn-access": "0"}
+	for _, rn := range routeNames {
+		b, ok := r.bench(benchRoutes + "/" + rn.name)
+		if !ok {
+			continue
+		}
+		p("| %s | %.1f µs | %.0f | %.0f | %s | %.1fx |\n", rn.route, b.NsPerOp/nsPerMicro, b.Allocs, b.Bytes, calls[rn.name], b.NsPerOp/base.NsPerOp)
+	}
+	p("\n")
 }
 
 func verdict(ok bool) string {
@@ -107,6 +145,8 @@ func (r *report) markdown() string {
 			cell(okB, boto.NsPerOp, -1), cell(okJ, js.NsPerOp, -1), vsBoto, vsFloor)
 	}
 	p("\n")
+
+	r.routes(p)
 
 	p("## Cold start and size\n\n")
 	p("| | value | baseline | ratio | target |\n|---|---|---|---|---|\n")
