@@ -41,7 +41,7 @@ var Suppressions = []Suppression{
 	{
 		Rule:   "AwsSolutions-S1",
 		Path:   "Bucket/AccessLogs/Resource",
-		Reason: "This is the server access log bucket: logging it into itself would loop and logging it elsewhere needs a third bucket with the same question; access to it is audited by CloudTrail.",
+		Reason: accessLogsUnlogged,
 	},
 	{
 		Rule:   "HIPAA.Security-S3DefaultEncryptionKMS",
@@ -91,9 +91,11 @@ var Suppressions = []Suppression{
 	{Rule: "PCI.DSS.321-S3BucketReplicationEnabled", Path: "Logs/AccessLogs/Resource", Reason: noReplication},
 
 	// The web ACL created with cdnWaf.
-	{Rule: "HIPAA.Security-CloudWatchLogGroupEncrypted", Path: "WebAcl/Logs/Resource", Reason: wafLogsWithoutCMK},
-	{Rule: "NIST.800.53.R5-CloudWatchLogGroupEncrypted", Path: "WebAcl/Logs/Resource", Reason: wafLogsWithoutCMK},
-	{Rule: "PCI.DSS.321-CloudWatchLogGroupEncrypted", Path: "WebAcl/Logs/Resource", Reason: wafLogsWithoutCMK},
+	// In the data stack (data in us-east-1) the storage stack's logs key
+	// encrypts the group and the rules are enforced; in the Edge stack:
+	{Rule: "HIPAA.Security-CloudWatchLogGroupEncrypted", Path: "WebAcl/Logs/Resource", If: lacks("kmsKeyId"), Reason: wafLogsWithoutCMK},
+	{Rule: "NIST.800.53.R5-CloudWatchLogGroupEncrypted", Path: "WebAcl/Logs/Resource", If: lacks("kmsKeyId"), Reason: wafLogsWithoutCMK},
+	{Rule: "PCI.DSS.321-CloudWatchLogGroupEncrypted", Path: "WebAcl/Logs/Resource", If: lacks("kmsKeyId"), Reason: wafLogsWithoutCMK},
 
 	// The CloudFront distribution.
 	{
@@ -166,9 +168,6 @@ var Suppressions = []Suppression{
 	{Rule: "HIPAA.Security-APIGWSSLEnabled", Path: "Api/Resource/DeploymentStage.v1/Resource", Reason: noBackendCertificate},
 	{Rule: "NIST.800.53.R5-APIGWSSLEnabled", Path: "Api/Resource/DeploymentStage.v1/Resource", Reason: noBackendCertificate},
 	{Rule: "PCI.DSS.321-APIGWSSLEnabled", Path: "Api/Resource/DeploymentStage.v1/Resource", Reason: noBackendCertificate},
-	{Rule: "HIPAA.Security-CloudWatchLogGroupEncrypted", Path: "Api/*Logs/Resource", Reason: logsWithoutCMK},
-	{Rule: "NIST.800.53.R5-CloudWatchLogGroupEncrypted", Path: "Api/*Logs/Resource", Reason: logsWithoutCMK},
-	{Rule: "PCI.DSS.321-CloudWatchLogGroupEncrypted", Path: "Api/*Logs/Resource", Reason: logsWithoutCMK},
 	{Rule: "HIPAA.Security-IAMNoInlinePolicy", Path: "Api/Role/DefaultPolicy/Resource", Reason: rolePolicyNotManaged},
 	{Rule: "NIST.800.53.R5-IAMNoInlinePolicy", Path: "Api/Role/DefaultPolicy/Resource", Reason: rolePolicyNotManaged},
 	{Rule: "PCI.DSS.321-IAMNoInlinePolicy", Path: "Api/Role/DefaultPolicy/Resource", Reason: rolePolicyNotManaged},
@@ -191,7 +190,6 @@ const (
 	noAPIWebACL          = "Every method needs a valid Cognito ID token (checked by API Gateway before the function runs) and the stage is throttled (apiThrottleRate/apiThrottleBurst) with reserved concurrency capping the function; a regional web ACL is attached with apiWebAclArn where the platform runs one (the maximal configuration does)."
 	noAPICache           = "Responses are presigned URLs for one caller: bearer credentials that must never be served to anyone else, so the stage cache is off by design (and the function answers Cache-Control: no-store)."
 	noBackendCertificate = "A client certificate authenticates API Gateway to an HTTP backend; this API's only integration is a Lambda proxy invoked through the Lambda service with a resource policy scoped to this API, so there is no backend to present it to."
-	logsWithoutCMK       = "The function's and the API's logs hold request ids, user ids, keys and decisions, never object data, URLs or signatures (the function's log test asserts it), and CloudWatch Logs encrypts them at rest; a customer-managed key would need a key policy open to the logs service, and the data key's policy is kept to this distribution and this function."
 	rolePolicyNotManaged = "The role's permissions are one AWS::IAM::Policy attached to this role only, every statement scoped to this bucket's rule prefixes, this secret, this log group; a customer-managed policy could be attached to other roles, which is the opposite of what least privilege wants here."
 	syncOnly             = "API Gateway invokes the function synchronously; a dead-letter queue only receives failed asynchronous invocations, so it would never hold anything. Failures go back to the caller as a 5xx and are logged and traced (X-Ray)."
 	noVPC                = "The function talks only to S3 and Secrets Manager over TLS with SigV4 and needs no private network; a VPC would add NAT or endpoints and cold-start time without narrowing what the function can reach (its role and the bucket and key policies decide that)."
@@ -217,9 +215,10 @@ func lacks(path ...string) func(map[string]any) bool {
 // Reasons shared by the same rule in several packs.
 const (
 	logBucketSSES3         = "S3 server access logging delivers only to buckets encrypted with SSE-S3 (SSE-KMS destinations are not supported), so the log bucket uses SSE-S3 with every public-access block, TLS-only and versioning; the data itself stays under the customer-managed key."
-	cloudFrontLogsUnlogged = "This bucket holds the distribution's access logs, written only by the CloudWatch Logs delivery service through a policy naming this distribution's delivery source; logging access to it needs yet another bucket with the same question. Reads of it are audited by CloudTrail."
+	cloudFrontLogsUnlogged = "This bucket holds the distribution's access logs, written only by the CloudWatch Logs delivery service through a policy naming this distribution's delivery source; logging access to it needs yet another bucket with the same question. Reads of its objects are not logged: it holds request metadata, never object data, only TLS requests of this account's principals reach it, and CloudTrail's management events (on in every account) record any change to its policy or settings."
+	accessLogsUnlogged     = "This is the server access log bucket: logging it into itself would loop and logging it elsewhere needs a third bucket with the same question. Reads of its objects are not logged: it holds request metadata, never object data, only TLS requests of this account's principals reach it, and CloudTrail's management events (on in every account) record any change to its policy or settings."
 	cloudFrontLogsSSES3    = "The CloudFront access logs hold request metadata (time, edge, client IP, object key, status), never object data; SSE-KMS would need a second customer-managed key in us-east-1 with a policy open to the log delivery service. SSE-S3 with every public-access block, TLS-only and versioning protects them."
-	wafLogsWithoutCMK      = "WAF's request logs reach this group with the query string, the Authorization header and cookies redacted (they carry CloudFront signatures), so it holds request metadata and no credentials or object data; CloudWatch Logs encrypts it at rest. A customer-managed key would be a second key in us-east-1 with a policy open to the logs service; the data key stays in the data region, used by this distribution and function only."
+	wafLogsWithoutCMK      = "WAF's request logs reach this group with the query string, the Authorization header and cookies redacted (they carry CloudFront signatures), so it holds request metadata and no credentials or object data; CloudWatch Logs encrypts it at rest. In the Edge stack (data outside us-east-1) a customer-managed key would be a third key, in us-east-1, with a policy open to the logs service; where the web ACL shares the data's stack, the logs key encrypts this group and the rule is enforced."
 	noReplication          = "Cross-region replication needs a destination bucket and key in a second region, which a single-region storage stack does not own; durability comes from S3's multi-AZ storage, versioning and retain-on-delete. Teams that need a second-region copy add a replication rule to PrivateBucket.Bucket."
 )
 

@@ -40,6 +40,7 @@ type Config struct {
 	BucketName                      string
 	BucketNamePrefix                string
 	KeyAlias                        string
+	LogsKeyAlias                    string
 	KeyAdminRoleArns                []string
 	AccessLogRetentionDays          int
 	AbortIncompleteUploadDays       int
@@ -136,6 +137,8 @@ var Keys = []Key{
 		set: str(func(c *Config, v string) error { c.BucketNamePrefix = v; return nil })},
 	{Name: "keyAlias", Kind: String, Default: "alias/securestore/<env>/data", Doc: "Alias of the customer-managed KMS key.",
 		set: str(func(c *Config, v string) error { c.KeyAlias = v; return nil })},
+	{Name: "logsKeyAlias", Kind: String, Default: "alias/securestore/<env>/logs", Doc: "Alias of the second customer-managed KMS key, which encrypts the data region's log groups (the API's access logs, the function's logs) and which CloudWatch Logs may use for those groups only.",
+		set: str(func(c *Config, v string) error { c.LogsKeyAlias = v; return nil })},
 	{Name: "keyAdminRoleArns", Kind: List, Default: "[]", Doc: "IAM role ARNs that may administer (never use) the KMS key, beside the account root.",
 		set: list(func(c *Config, v []string) error { c.KeyAdminRoleArns = v; return nil })},
 	{Name: "accessLogRetentionDays", Kind: Int, Default: "365", Doc: "Days to keep S3 server access logs and CloudFront logs.",
@@ -331,6 +334,9 @@ func Parse(context map[string]any) (*Config, error) {
 	if c.BucketNamePrefix == "securestore-<env>-data" {
 		c.BucketNamePrefix = "securestore-" + c.Env + "-data"
 	}
+	if c.LogsKeyAlias == "alias/securestore/<env>/logs" {
+		c.LogsKeyAlias = "alias/securestore/" + c.Env + "/logs"
+	}
 	if c.KeyAlias == "alias/securestore/<env>/data" {
 		c.KeyAlias = "alias/securestore/" + c.Env + "/data"
 	}
@@ -388,6 +394,9 @@ func (c *Config) cdnCheck() []error {
 	}
 	if c.CDNUnsafePublicReads && c.CDNPublicKeyPem != "" {
 		errs = append(errs, errors.New("context key \"cdnPublicKeyPem\": must be empty with cdnUnsafePublicReads (signatures are not checked)"))
+	}
+	if c.LogsKeyAlias == c.KeyAlias {
+		errs = append(errs, errors.New("context key \"logsKeyAlias\": must differ from keyAlias: the logs key is a second key, whose policy CloudWatch Logs may use"))
 	}
 	if c.CDNCookieDomain != "" {
 		if c.CDNPrivateKeySecretArn == "" {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53targets"
@@ -58,7 +59,7 @@ func NewEdge(scope constructs.Construct, id *string, props *EdgeProps) *Edge {
 	stack := awscdk.NewStack(scope, id, &stackProps)
 	logs := constructs.NewConstruct(stack, jsii.String("Logs"))
 	logBucket := privatebucket.NewLogBucket(logs, jsii.String("AccessLogs"), awscdk.Duration_Days(jsii.Number(cfg.AccessLogRetentionDays)))
-	return &Edge{Stack: stack, Front: newFront(stack, cfg, props.Bucket, logBucket), LogBucket: logBucket}
+	return &Edge{Stack: stack, Front: newFront(stack, cfg, props.Bucket, logBucket, nil), LogBucket: logBucket}
 }
 
 // Front is the CloudFront side of an environment: the distribution and
@@ -80,8 +81,11 @@ type Front struct {
 
 // newFront creates the CloudFront side under scope, which must be a stack in
 // us-east-1 (or one that a CloudFormation rule keeps there): certificates
-// and web ACLs for CloudFront can only be created in that region.
-func newFront(scope constructs.Construct, cfg *config.Config, bucket *privatebucket.PrivateBucket, logBucket awss3.IBucket) *Front {
+// and web ACLs for CloudFront can only be created in that region. logsKey
+// encrypts the web ACL's log group: the storage stack's logs key when the
+// CloudFront side shares its stack (and so its region), nil in the Edge
+// stack.
+func newFront(scope constructs.Construct, cfg *config.Config, bucket *privatebucket.PrivateBucket, logBucket awss3.IBucket, logsKey awskms.IKey) *Front {
 	f := &Front{}
 	p := cdnProps(cfg, bucket, logBucket)
 	var zone awsroute53.IHostedZone
@@ -108,6 +112,7 @@ func newFront(scope constructs.Construct, cfg *config.Config, bucket *privatebuc
 			// Uploads (PUT) through CloudFront carry whole objects, stored and
 			// not interpreted: the managed rules on request bodies count.
 			Uploads: jsii.Bool(slices.Contains(cfg.CDNAccess, "write")),
+			LogsKey: logsKey,
 		})
 		p.WebACLArn = f.WebACL.Arn
 	}

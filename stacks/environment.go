@@ -49,13 +49,15 @@ func Build(app constructs.Construct, cfg *config.Config) (*Storage, []int) {
 		})
 		storage.Front = storage.Edge.Front
 	case cfg.CDNEnabled:
-		storage.Front = newFront(storage.Stack, cfg, storage.Bucket, storage.Bucket.LogBucket)
+		storage.Front = newFront(storage.Stack, cfg, storage.Bucket, storage.Bucket.LogBucket, storage.LogsKey.Key)
 	}
 	var cdn *privatecdn.Distribution
 	if storage.Front != nil {
 		cdn = storage.Front.CDN
 	}
-	storage.API = presignapi.New(storage.Stack, jsii.String("Api"), apiProps(cfg, storage.Bucket, cdn))
+	api := apiProps(cfg, storage.Bucket, cdn)
+	api.LogsKey = storage.LogsKey.Key
+	storage.API = presignapi.New(storage.Stack, jsii.String("Api"), api)
 
 	awscdk.Tags_Of(stage).Add(jsii.String("securestore:env"), jsii.String(cfg.Env), nil)
 	matched := compliance.Apply(stage, cfg.NagPacks)

@@ -41,6 +41,12 @@ type Storage struct {
 	awscdk.Stack
 	// Bucket is the private data bucket with its key and log bucket.
 	Bucket *privatebucket.PrivateBucket
+	// LogsKey encrypts every log group of the stack (the API's, the
+	// function's and, when the CloudFront side shares the stack, the web
+	// ACL's): a key of its own (child id "LogsKey"), not the data key,
+	// whose policy lets CloudWatch Logs in this region use it for those
+	// groups only.
+	LogsKey *encryptionkey.EncryptionKey
 	// Front is the CloudFront side: the distribution and the certificate and
 	// web ACL the app creates for it. It lives in this stack, or in Edge
 	// when Edge is not nil; nil when cdnEnabled is false.
@@ -88,5 +94,10 @@ func NewStorage(scope constructs.Construct, id *string, props *StorageProps) *St
 		bucketProps.ObjectLock = &privatebucket.ObjectLock{Mode: jsii.String(cfg.ObjectLockMode), Retention: awscdk.Duration_Days(jsii.Number(cfg.ObjectLockDays))}
 	}
 	bucket := privatebucket.New(stack, jsii.String("Bucket"), bucketProps)
-	return &Storage{Stack: stack, Bucket: bucket}
+	logsKey := encryptionkey.New(stack, jsii.String("LogsKey"), &encryptionkey.Props{
+		Alias:         jsii.String(cfg.LogsKeyAlias),
+		Description:   jsii.String("securestore " + cfg.Env + " logs key: CloudWatch Logs, for this environment's log groups only"),
+		AdminRoleArns: jsii.Strings(cfg.KeyAdminRoleArns...),
+	})
+	return &Storage{Stack: stack, Bucket: bucket, LogsKey: logsKey}
 }

@@ -45,10 +45,13 @@ func TestEdge_DataStaysInItsRegion(t *testing.T) {
 		data.assert.ResourceCountIs(jsii.String(typ), jsii.Number(0))
 		edge.assert.ResourceCountIs(jsii.String(typ), jsii.Number(1))
 	}
-	for _, typ := range []string{"AWS::KMS::Key", "AWS::Cognito::UserPool", "AWS::Lambda::Function", "AWS::ApiGateway::RestApi"} {
+	for _, typ := range []string{"AWS::Cognito::UserPool", "AWS::Lambda::Function", "AWS::ApiGateway::RestApi"} {
 		data.assert.ResourceCountIs(jsii.String(typ), jsii.Number(1))
 		edge.assert.ResourceCountIs(jsii.String(typ), jsii.Number(0))
 	}
+	// The data key and the logs key.
+	data.assert.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(2))
+	edge.assert.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(0))
 	// The data bucket and its server access log bucket stay in the data
 	// region; the Edge stack holds only the CloudFront log bucket.
 	data.assert.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(2))

@@ -73,6 +73,12 @@ type deployment struct {
 
 	bucketName, bucketArn, keyArn, keyID string
 	bucketPolicy, keyPolicy              map[string]any
+	// logsKeyArn and logsKeyPolicy are the logs key's ("" without one);
+	// logGroupArns the log groups it encrypts, as CloudWatch Logs names
+	// them in its encryption context.
+	logsKeyArn    string
+	logsKeyPolicy map[string]any
+	logGroupArns  []string
 	logBuckets                           []logBucket
 	// deliverySources are the ARNs of the CloudWatch Logs delivery sources
 	// (CloudFront's standard logs v2).
@@ -140,9 +146,21 @@ func newDeployment(s *synthesized, edge *synthesized) (*deployment, error) {
 	if dataBucket == "" {
 		return nil, fmt.Errorf("%s: no SSE-KMS bucket", s.name)
 	}
-	keys := st.Resources("AWS::KMS::Key")
-	if len(keys) != 1 {
-		return nil, fmt.Errorf("%s: want one KMS key, found %v", s.name, keys)
+	// The data key encrypts the data bucket; the logs key, if any, the
+	// log groups.
+	var keys, logsKeys []string
+	for _, id := range st.Resources("AWS::KMS::Key") {
+		if strings.Contains(fmt.Sprint(st.Properties(dataBucket)["BucketEncryption"]), id) {
+			keys = append(keys, id)
+		}
+		for _, g := range st.Resources("AWS::Logs::LogGroup") {
+			if strings.Contains(fmt.Sprint(st.Properties(g)["KmsKeyId"]), id) && !slices.Contains(logsKeys, id) {
+				logsKeys = append(logsKeys, id)
+			}
+		}
+	}
+	if len(keys) != 1 || len(logsKeys) > 1 {
+		return nil, fmt.Errorf("%s: want one data key and at most one logs key, found %v and %v", s.name, keys, logsKeys)
 	}
 	var err error
 	str := func(v any, e error) string {
@@ -164,6 +182,16 @@ func newDeployment(s *synthesized, edge *synthesized) (*deployment, error) {
 	}
 	if d.keyPolicy, err = st.KeyPolicy(keys[0]); err != nil {
 		return nil, err
+	}
+	if len(logsKeys) == 1 {
+		d.logsKeyArn = str(st.Resolve(map[string]any{"Fn::GetAtt": []any{logsKeys[0], "Arn"}}))
+		if d.logsKeyPolicy, err = st.KeyPolicy(logsKeys[0]); err != nil {
+			return nil, err
+		}
+		for _, g := range st.Resources("AWS::Logs::LogGroup") {
+			name := str(st.Resolve(st.Properties(g)["LogGroupName"]))
+			d.logGroupArns = append(d.logGroupArns, "arn:aws:logs:"+d.region+":"+d.account+":log-group:"+name)
+		}
 	}
 	for _, sx := range stacksOf {
 		for _, id := range sx.Resources("AWS::S3::Bucket") {
@@ -748,6 +776,40 @@ func (d *deployment) accountCases() []evalCase {
 	}
 }
 
+// logsKeyCases: the logs key is the logs service's, for these log groups
+// only, and nobody else's. iam-simulate 0.1.173 knows variable condition
+// keys only in the "prefix/name" form (aws:RequestTag/k), not
+// kms:EncryptionContext:aws:logs:arn, and the runner refuses a context key
+// the evaluator would ignore, so the cases here are the ones without that
+// key: a call from the logs service that names no log group, and every
+// other principal. That the statement names exactly the two groups is
+// asserted on the template (constructs/presignapi, and
+// TestLogsKey_OnlyTheDataRegionsGroups here).
+func (d *deployment) logsKeyCases() []evalCase {
+	if d.logsKeyArn == "" {
+		return nil
+	}
+	call := func(principal, principalArn, action string, identity []policysim.Policy) policysim.Simulation {
+		sim := d.kmsCall(principal, principalArn, action, "", identity)
+		sim.Request.Resource = d.logsKeyArn
+		sim.Resource = d.logsKeyPolicy
+		return sim
+	}
+	service := "logs." + d.region + ".amazonaws.com"
+	admin, adminRole := "arn:aws:sts::"+d.account+":assumed-role/Administrator/alice", "arn:aws:iam::"+d.account+":role/Administrator"
+	cases := []evalCase{
+		{name: "logs key: CloudWatch Logs without a log group's encryption context", sim: call(service, "", "kms:GenerateDataKey", nil), want: denied},
+		{name: "logs key: CloudWatch Logs of another region", sim: call("logs.ap-south-2.amazonaws.com", "", "kms:GenerateDataKey", nil), want: denied},
+		{name: "logs key: another service", sim: call("s3.amazonaws.com", "", "kms:GenerateDataKey", nil), want: denied},
+		{name: "logs key: administrator kms:Decrypt", sim: call(admin, adminRole, "kms:Decrypt", []policysim.Policy{administratorAccess}), want: denied},
+		{name: "logs key: administrator kms:PutKeyPolicy (never orphaned)", sim: call(admin, adminRole, "kms:PutKeyPolicy", []policysim.Policy{administratorAccess}), want: allowed},
+	}
+	for _, action := range []string{"kms:Decrypt", "kms:GenerateDataKey"} {
+		cases = append(cases, evalCase{name: "logs key: the function's role " + action, sim: call(d.session(), d.roleArn, action, d.rolePolicies), want: denied})
+	}
+	return cases
+}
+
 // logCases: S3 server access logging into the data log bucket, only for
 // this data bucket; CloudFront's standard logs into theirs, only from this
 // distribution's delivery source.
@@ -813,6 +875,7 @@ func (d *deployment) cases() ([]evalCase, error) {
 	out := append(fn, d.kmsCases()...)
 	out = append(out, cdn...)
 	out = append(out, d.accountCases()...)
+	out = append(out, d.logsKeyCases()...)
 	return append(out, d.logCases()...), nil
 }
 

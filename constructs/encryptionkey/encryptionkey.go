@@ -222,6 +222,42 @@ func AllowService(key awskms.IKey, sid, service string, sourceArn *string, actio
 	addOrWarn(key, sid, stmt)
 }
 
+// LogsActions are what CloudWatch Logs needs of a key that encrypts log
+// groups (the actions its documentation names).
+var LogsActions = []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"}
+
+// AllowLogs adds a key-policy statement that lets CloudWatch Logs in the
+// key's region (logs.<region>.amazonaws.com) use key for the log groups
+// logGroupArns only (ArnEquals kms:EncryptionContext:aws:logs:arn, the
+// context the service encrypts each group's data under; an ARN is
+// arn:<partition>:logs:<region>:<account>:log-group:<name>, without the
+// ":*" of LogGroupArn: see LogGroupArn). A log group must name its key and
+// the key's policy its log group, so build the ARNs from the groups'
+// names, not their attributes, which would be a cycle. On an imported key
+// it adds nothing and warns, as AllowViaS3 does.
+func AllowLogs(key awskms.IKey, sid string, logGroupArns []*string) {
+	stack := awscdk.Stack_Of(key)
+	service := awscdk.Fn_Join(jsii.String(""), jsii.Strings("logs.", *stack.Region(), ".amazonaws.com"))
+	stmt := awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String(sid),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(service, nil)},
+		Actions:    jsii.Strings(LogsActions...),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]any{
+			"ArnEquals": map[string]any{"kms:EncryptionContext:aws:logs:arn": logGroupArns},
+		},
+	})
+	addOrWarn(key, sid, stmt)
+}
+
+// LogGroupArn is the ARN of the log group named name in the stack that
+// uses it, as CloudWatch Logs names it in its encryption context.
+func LogGroupArn(name *string) *string {
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":logs:"), awscdk.Aws_REGION(), jsii.String(":"), awscdk.Aws_ACCOUNT_ID(), jsii.String(":log-group:"), name,
+	})
+}
+
 func addOrWarn(key awskms.IKey, sid string, stmt awsiam.PolicyStatement) {
 	res := key.AddToResourcePolicy(stmt, jsii.Bool(true))
 	if res == nil || !*res.StatementAdded {

@@ -61,6 +61,7 @@ package presignapi
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -68,6 +69,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
@@ -75,6 +77,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/constructs/privatecdn"
 	"github.com/securestore/securestore/lambdas/presign/access"
@@ -179,6 +182,15 @@ type Props struct {
 	// associated with the API's stage.
 	// Default: - no web ACL.
 	WebACLArn *string
+	// LogsKey is a customer-managed KMS key in the stack's region that
+	// encrypts the function's and the API's log groups. The groups then get
+	// fixed names (/securestore/<stack>/<path>/function and .../access), and
+	// the key's policy a statement (Sid LogsFor<construct address>) that
+	// lets CloudWatch Logs in this region use the key for these two groups
+	// only (encryptionkey.AllowLogs). Use a key of its own, not the data
+	// key, whose policy is kept to the distribution and the function.
+	// Default: - none: CloudWatch Logs' own encryption at rest.
+	LogsKey awskms.IKey
 	// LogRetention is how long the function's logs and the API's access
 	// logs are kept; INFINITE is refused.
 	// Default: - one year (RetentionDays_ONE_YEAR).
@@ -227,8 +239,8 @@ type CDNDelivery struct {
 	// (CDN_COOKIE_DOMAIN): Domain itself or a parent of it that the API's
 	// own domain shares, so that the browser keeps cookies from the API
 	// and sends them to the distribution (settings.CheckCookieDomain).
-	// With it, preflight and answers to the configured origins allow
-	// credentials.
+	// With it, the preflight, the gateway's own error responses and every
+	// answer of the function to a configured origin allow credentials.
 	// Default: - none: no Set-Cookie; the query form works alone.
 	CookieDomain *string
 	// Access is what the distribution lets a viewer with a valid signature
@@ -409,11 +421,37 @@ func (a *API) userPool(c constructs.Construct, p *Props, s *effective) {
 	})
 }
 
+// logGroup creates the log group id ("FunctionLogs" or "AccessLogs"),
+// named and encrypted with Props.LogsKey when there is one.
+func logGroup(c constructs.Construct, id string, p *Props, s *effective) awslogs.LogGroup {
+	props := &awslogs.LogGroupProps{Retention: s.retention, RemovalPolicy: awscdk.RemovalPolicy_RETAIN}
+	if p.LogsKey != nil {
+		props.LogGroupName = jsii.String(logGroupName(c, strings.TrimSuffix(strings.ToLower(id), "logs")))
+		props.EncryptionKey = p.LogsKey
+	}
+	return awslogs.NewLogGroup(c, jsii.String(id), props)
+}
+
+// logGroupName is /securestore/<stack>/<the construct's path in the
+// stack>/<suffix>, every character a log group name cannot hold turned
+// into '-': the same in every synthesis, and unique in the account and
+// region, as stack names are (a stack named by a token gives its unique id
+// in the app instead).
+func logGroupName(c constructs.Construct, suffix string) string {
+	stack := awscdk.Stack_Of(c)
+	stackName := *stack.StackName()
+	if *awscdk.Token_IsUnresolved(stackName) {
+		stackName = *awscdk.Names_UniqueId(stack)
+	}
+	path := strings.TrimPrefix(*c.Node().Path(), *stack.Node().Path()+"/")
+	return logNameUnsafe.ReplaceAllString("/securestore/"+stackName+"/"+path+"/"+suffix, "-")
+}
+
+// logNameUnsafe matches what a log group name cannot hold.
+var logNameUnsafe = regexp.MustCompile(`[^A-Za-z0-9._/#-]`)
+
 func (a *API) function(c constructs.Construct, p *Props, s *effective) {
-	logs := awslogs.NewLogGroup(c, jsii.String("FunctionLogs"), &awslogs.LogGroupProps{
-		Retention:     s.retention,
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-	})
+	logs := logGroup(c, "FunctionLogs", p, s)
 	role := awsiam.NewRole(c, jsii.String("Role"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 		Description: jsii.String("securestore presign function: presigns for the access rules' prefixes only"),
@@ -513,11 +551,16 @@ func (a *API) function(c constructs.Construct, p *Props, s *effective) {
 }
 
 func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
-	accessLogs := awslogs.NewLogGroup(c, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
-		Retention:     s.retention,
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-	})
+	accessLogs := logGroup(c, "AccessLogs", p, s)
 	a.LogGroups.Access = accessLogs
+	if p.LogsKey != nil {
+		// The names as written, not the groups' Refs: the groups name the
+		// key, so the key's policy naming the groups would be a cycle.
+		encryptionkey.AllowLogs(p.LogsKey, "LogsFor"+*c.Node().Addr(), []*string{
+			encryptionkey.LogGroupArn(jsii.String(logGroupName(c, "function"))),
+			encryptionkey.LogGroupArn(jsii.String(logGroupName(c, "access"))),
+		})
+	}
 
 	authorizer := awsapigateway.NewCognitoUserPoolsAuthorizer(c, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
 		CognitoUserPools: &[]awscognito.IUserPool{a.UserPool},
@@ -611,6 +654,11 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 
 	if len(s.origins) > 0 {
 		headers := corsGatewayHeaders(s.origins)
+		if p.CDN != nil && p.CDN.CookieDomain != nil {
+			// Credentialed requests (for POST /cdn-access's cookies) read
+			// the gateway's own errors too.
+			headers["Access-Control-Allow-Credentials"] = jsii.String("'true'")
+		}
 		api.AddGatewayResponse(jsii.String("Default4XX"), &awsapigateway.GatewayResponseOptions{
 			Type:            awsapigateway.ResponseType_DEFAULT_4XX(),
 			ResponseHeaders: &headers,

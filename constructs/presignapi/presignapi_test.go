@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/api"
 	"github.com/securestore/securestore/lambdas/presign/settings"
@@ -577,12 +578,17 @@ func TestCORS_PreflightAndGatewayResponses(t *testing.T) {
 		allow string
 	}{{max, "method.request.header.Origin"}, {min, "'https://app.example.com'"}} {
 		for _, typ := range []string{"DEFAULT_4XX", "DEFAULT_5XX"} {
+			params := map[string]any{
+				"gatewayresponse.header.Access-Control-Allow-Origin": c.allow,
+				"gatewayresponse.header.Vary":                        "'Origin'",
+			}
+			if c.fx == max {
+				// The maximal fixture's cookie domain: credentialed calls
+				// read the gateway's errors too.
+				params["gatewayresponse.header.Access-Control-Allow-Credentials"] = "'true'"
+			}
 			c.fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::GatewayResponse"), &map[string]any{
-				"ResponseType": typ,
-				"ResponseParameters": map[string]any{
-					"gatewayresponse.header.Access-Control-Allow-Origin": c.allow,
-					"gatewayresponse.header.Vary":                        "'Origin'",
-				},
+				"ResponseType": typ, "ResponseParameters": params,
 			})
 		}
 	}
@@ -683,5 +689,51 @@ func TestUserPool_ExistingPool(t *testing.T) {
 	}
 	if _, ok := fx.raw["Outputs"].(map[string]any)["PresignUserPoolClientId"]; ok {
 		t.Error("a client id output without a client")
+	}
+}
+
+// TestLogsKey_EncryptsBothGroupsForThemOnly: with LogsKey the two log
+// groups are named, encrypted with it, and its policy lets CloudWatch Logs
+// in this region use it for exactly those two groups.
+func TestLogsKey_EncryptsBothGroupsForThemOnly(t *testing.T) {
+	def, max, _ := fixtures(t)
+	var keyID string
+	for id, k := range max.resources("AWS::KMS::Key") {
+		if strings.Contains(fmt.Sprint(props(k)["Description"]), "logs") || strings.HasPrefix(id, "LogsKey") {
+			keyID = id
+		}
+	}
+	if keyID == "" {
+		t.Fatal("maximal: no logs key")
+	}
+	want := map[string]bool{
+		"/securestore/Maximal/Presign/function": true,
+		"/securestore/Maximal/Presign/access":   true,
+	}
+	for id, g := range max.resources("AWS::Logs::LogGroup") {
+		p := props(g)
+		name, _ := p["LogGroupName"].(string)
+		if !want[name] || fmt.Sprint(p["KmsKeyId"]) != "map[Fn::GetAtt:["+keyID+" Arn]]" {
+			t.Errorf("maximal: log group %s named %v, key %v; want one of %v with %s", id, p["LogGroupName"], p["KmsKeyId"], want, keyID)
+		}
+	}
+	arn := func(name string) any {
+		return max.stack.Resolve(encryptionkey.LogGroupArn(jsii.String(name)))
+	}
+	max.template.HasResourceProperties(jsii.String("AWS::KMS::Key"), &map[string]any{
+		"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Service": "logs." + testRegion + ".amazonaws.com"},
+			"Action":    []any{"kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"},
+			"Condition": map[string]any{"ArnEquals": map[string]any{"kms:EncryptionContext:aws:logs:arn": []any{
+				arn("/securestore/Maximal/Presign/function"), arn("/securestore/Maximal/Presign/access"),
+			}}},
+		})})},
+	})
+	// Without LogsKey: CloudWatch Logs' own encryption, generated names.
+	for id, g := range def.resources("AWS::Logs::LogGroup") {
+		if p := props(g); p["KmsKeyId"] != nil || p["LogGroupName"] != nil {
+			t.Errorf("default: log group %s has %v", id, p)
+		}
 	}
 }

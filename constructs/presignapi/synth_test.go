@@ -13,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/compliance"
+	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/constructs/privatecdn"
 	"github.com/securestore/securestore/internal/cdktest"
@@ -103,8 +104,10 @@ func synthAll() (err error) {
 		BucketName:         jsii.String("securestore-maximal-data"),
 		CorsAllowedOrigins: jsii.Strings(origins...),
 	})
+	logsKey := encryptionkey.New(s2, jsii.String("LogsKey"), &encryptionkey.Props{Alias: jsii.String("alias/securestore/maximal/logs")})
 	a2 := New(s2, jsii.String("Presign"), &Props{
 		Bucket:              b2,
+		LogsKey:             logsKey.Key,
 		Rules:               maximalRules,
 		Tiers:               []string{"bronze", "silver", "gold"},
 		URLTTL:              awscdk.Duration_Minutes(jsii.Number(2)),

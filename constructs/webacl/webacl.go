@@ -85,11 +85,13 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/internal/validate"
 )
 
@@ -188,6 +190,12 @@ type Props struct {
 	// LogRetention is how long the WAF log group keeps its events.
 	// Default: - one year (DefaultLogRetention).
 	LogRetention awslogs.RetentionDays
+	// LogsKey is a customer-managed KMS key of the stack's region
+	// (us-east-1) that encrypts the log group; its policy gets a statement
+	// (Sid LogsFor<construct address>) letting CloudWatch Logs there use it
+	// for this group only (encryptionkey.AllowLogs).
+	// Default: - none: CloudWatch Logs' own encryption at rest.
+	LogsKey awskms.IKey
 }
 
 // WebACL is a CLOUDFRONT-scope WAFv2 web ACL with its logging to CloudWatch
@@ -255,11 +263,16 @@ func New(scope constructs.Construct, id *string, props *Props) *WebACL {
 		},
 	})
 
+	logName := jsii.String(LogGroupPrefix + *name)
 	logGroup := awslogs.NewLogGroup(c, jsii.String("Logs"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String(LogGroupPrefix + *name),
+		LogGroupName:  logName,
 		Retention:     retention,
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		EncryptionKey: p.LogsKey,
 	})
+	if p.LogsKey != nil {
+		encryptionkey.AllowLogs(p.LogsKey, "LogsFor"+*c.Node().Addr(), []*string{encryptionkey.LogGroupArn(logName)})
+	}
 	// WAF wants the log group's ARN without the ":*" suffix that
 	// LogGroup.LogGroupArn carries; the Ref of the name keeps the dependency.
 	logGroupArn := awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${LogGroupName}"),

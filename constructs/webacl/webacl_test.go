@@ -18,6 +18,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/compliance"
+	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/internal/cdktest"
 	"github.com/securestore/securestore/internal/cfncheck"
 	"github.com/securestore/securestore/validation"
@@ -713,4 +714,26 @@ func TestNag_AwsSolutions(t *testing.T) {
 			t.Errorf("%s: %v", name, f)
 		}
 	}
+}
+
+// TestLogging_LogsKeyEncryptsTheGroupForItOnly: with LogsKey the group is
+// encrypted with it and the key's policy lets CloudWatch Logs in us-east-1
+// use it for this group only.
+func TestLogging_LogsKeyEncryptsTheGroupForItOnly(t *testing.T) {
+	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("S"), &awscdk.StackProps{Env: usEast1})
+	key := encryptionkey.New(stack, jsii.String("LogsKey"), &encryptionkey.Props{Alias: jsii.String("alias/securestore/test/logs")})
+	w := New(stack, jsii.String("WebAcl"), &Props{LogsKey: key.Key})
+	tpl := assertions.Template_FromStack(stack, nil)
+	keyID := *stack.GetLogicalId(key.Key.Node().DefaultChild().(awscdk.CfnElement))
+	tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), &map[string]any{
+		"KmsKeyId": map[string]any{"Fn::GetAtt": []any{keyID, "Arn"}},
+	})
+	tpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), &map[string]any{
+		"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+			"Principal": map[string]any{"Service": "logs.us-east-1.amazonaws.com"},
+			"Condition": map[string]any{"ArnEquals": map[string]any{"kms:EncryptionContext:aws:logs:arn": []any{
+				stack.Resolve(encryptionkey.LogGroupArn(jsii.String(LogGroupPrefix + physicalName(w.Construct)))),
+			}}},
+		})})},
+	})
 }

@@ -17,7 +17,7 @@ var exemptions = []Exemption{
 	{
 		ID:        "CT.S3.PR.2",
 		Resources: []string{"Bucket/AccessLogs/Resource"},
-		Reason:    "This is the server access log bucket itself: logging it into itself would loop; reads of it are audited by CloudTrail.",
+		Reason:    "This is the server access log bucket itself: logging it into itself would loop. Reads of its objects are not logged: it holds request metadata, never object data, only TLS requests of this account's principals reach it, and CloudTrail's management events record any change to its policy or settings.",
 	},
 	{
 		ID:        "CT.S3.PR.4",
@@ -38,7 +38,7 @@ var exemptions = []Exemption{
 	{
 		ID:        "CT.S3.PR.2",
 		Resources: []string{"Logs/AccessLogs/Resource"},
-		Reason:    "This bucket is a log destination written only by the CloudWatch Logs delivery service for this distribution's delivery source; logging access to it needs yet another bucket with the same question. Reads of it are audited by CloudTrail.",
+		Reason:    "This bucket is a log destination written only by the CloudWatch Logs delivery service for this distribution's delivery source; logging access to it needs yet another bucket with the same question. Reads of its objects are not logged: it holds request metadata, never object data, and CloudTrail's management events record any change to its policy or settings.",
 	},
 	{
 		ID:        "CT.S3.PR.4",
@@ -52,9 +52,10 @@ var exemptions = []Exemption{
 	},
 	// The web ACL created with cdnWaf.
 	{
-		ID:        "CT.CLOUDWATCH.PR.3",
-		Resources: []string{"WebAcl/Logs/Resource"},
-		Reason:    "WAF's request logs reach this group with the query string, the Authorization header and cookies redacted (they carry CloudFront signatures), so it holds request metadata only; CloudWatch Logs encrypts it at rest. A customer-managed key would be a second key in us-east-1 with a policy open to the logs service; the data key stays in the data region.",
+		ID:             "CT.CLOUDWATCH.PR.3",
+		Resources:      []string{"WebAcl/Logs/Resource"},
+		UnlessProperty: "KmsKeyId",
+		Reason:         "In the Edge stack (data outside us-east-1): WAF's request logs reach this group with the query string, the Authorization header and cookies redacted (they carry CloudFront signatures), so it holds request metadata only; CloudWatch Logs encrypts it at rest. A customer-managed key would be a third key, in us-east-1, with a policy open to the logs service. Where the web ACL shares the data's stack, the logs key encrypts the group and the control is enforced.",
 	},
 	// The data bucket, where an option is off.
 	{
@@ -102,11 +103,6 @@ var exemptions = []Exemption{
 		Reason:         noCustomDomain,
 	},
 	// The presign API.
-	{
-		ID:        "CT.CLOUDWATCH.PR.3",
-		Resources: []string{"Api/AccessLogs/Resource", "Api/FunctionLogs/Resource"},
-		Reason:    "The function's and the API's logs hold request ids, user ids, keys and decisions, never object data, URLs or signatures (the function's log test asserts it), and CloudWatch Logs encrypts them at rest; a customer-managed key would need a key policy open to the logs service, and the data key's policy is kept to this distribution and this function.",
-	},
 	{
 		ID:        "CT.LAMBDA.PR.3",
 		Resources: []string{"Api/Function/Resource"},

@@ -79,6 +79,25 @@ func TestCDNAccess_SignsTheFolder(t *testing.T) {
 	}
 }
 
+// TestCDNAccess_CredentialsOnEveryAnswer: with a cookie domain, a
+// browser calls with credentials, so every answer to an allowed origin,
+// a refusal included, allows them; without one, none does.
+func TestCDNAccess_CredentialsOnEveryAnswer(t *testing.T) {
+	for _, cookieDomain := range []string{"", "example.com"} {
+		f := newFixture(t, func(c *api.Config) {
+			if cookieDomain != "" {
+				c.CDN.Domain, c.CDN.CookieDomain = "media.example.com", cookieDomain
+			}
+		})
+		ev := routeEvent(t, "POST", "/cdn-access", nil, nil, `{"prefix":"tier-2/"}`, claims(alice, "tier-1"))
+		ev.Headers["Origin"] = "https://app.example.com"
+		resp, _ := f.h.Handle(context.Background(), ev)
+		if got, want := resp.Headers["Access-Control-Allow-Credentials"], map[bool]string{true: "true"}[cookieDomain != ""]; resp.StatusCode != http.StatusForbidden || got != want {
+			t.Errorf("cookie domain %q: %d with credentials %q, want 403 with %q", cookieDomain, resp.StatusCode, got, want)
+		}
+	}
+}
+
 // TestCDNAccess_WithoutCDN: no distribution, no folder access.
 func TestCDNAccess_WithoutCDN(t *testing.T) {
 	f := newFixture(t, withoutCDN)

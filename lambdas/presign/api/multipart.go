@@ -129,19 +129,25 @@ func (h *Handler) signPart(ctx context.Context, req request, id multipart.ID, pl
 }
 
 // completeUpload answers POST /multipart/{uploadId}/complete. The parts S3
-// holds must be exactly the plan's, each of its planned length, and the
-// caller's list must name each of them with S3's ETag; otherwise the upload
-// is aborted and the answer is 400.
+// holds must be exactly the plan's, each of its planned length; otherwise
+// the upload is aborted (what was sent is not the declared object) and the
+// answer is 400. The caller's list must then name each part with S3's
+// ETag; a list that does not is refused with 400 and the upload kept, so
+// that the caller can read the parts again (GET /multipart/{uploadId}) and
+// retry.
 func (h *Handler) completeUpload(ctx context.Context, req request, id multipart.ID, plan multipart.Plan, rec *record) outcome {
 	held, fail := h.listParts(ctx, req.key, id, rec)
 	if fail != nil {
 		return *fail
 	}
-	if err := matchPlan(plan, held, req.parts); err != nil {
+	if err := heldMatchPlan(plan, held); err != nil {
 		if fail := h.abort(ctx, req.key, id, rec); fail != nil && fail.status != http.StatusNotFound {
 			return *fail
 		}
 		return badRequest(fmt.Errorf("%w; the upload is aborted", err))
+	}
+	if err := listMatchesHeld(req.parts, held); err != nil {
+		return badRequest(fmt.Errorf("%w; the upload is kept: read its parts (GET /multipart/{uploadId}) and complete again", err))
 	}
 	done := make([]types.CompletedPart, len(held))
 	for i, p := range held {
@@ -159,27 +165,29 @@ func (h *Handler) completeUpload(ctx context.Context, req request, id multipart.
 	return ok(completeBody{Key: req.key, ETag: aws.ToString(out.ETag)})
 }
 
-// matchPlan checks the parts S3 holds against the plan and the caller's
-// list against them.
-func matchPlan(plan multipart.Plan, held []partEntry, listed []partETag) error {
+// heldMatchPlan checks the parts S3 holds (ascending, as ListParts gives
+// them) against the plan: parts 1 to plan.Parts, each its planned length,
+// and nothing beyond.
+func heldMatchPlan(plan multipart.Plan, held []partEntry) error {
 	for i, p := range held {
-		n := i + 1
-		if p.PartNumber != n {
-			if p.PartNumber > plan.Parts {
-				return fmt.Errorf("part %d is beyond the plan's %d parts", p.PartNumber, plan.Parts)
-			}
+		if p.PartNumber > plan.Parts {
+			return fmt.Errorf("part %d is beyond the plan's %d parts", p.PartNumber, plan.Parts)
+		}
+		if n := i + 1; p.PartNumber != n {
 			return fmt.Errorf("part %d is missing", n)
 		}
-		if want := plan.PartLength(n); p.Size != want {
-			return fmt.Errorf("part %d is %d bytes, the plan's is %d", n, p.Size, want)
+		if want := plan.PartLength(p.PartNumber); p.Size != want {
+			return fmt.Errorf("part %d is %d bytes, the plan's is %d", p.PartNumber, p.Size, want)
 		}
 	}
 	if len(held) < plan.Parts {
 		return fmt.Errorf("part %d is missing (%d of %d parts uploaded)", len(held)+1, len(held), plan.Parts)
 	}
-	if len(held) > plan.Parts {
-		return fmt.Errorf("part %d is beyond the plan's %d parts", held[plan.Parts].PartNumber, plan.Parts)
-	}
+	return nil
+}
+
+// listMatchesHeld checks the caller's list against the parts S3 holds.
+func listMatchesHeld(listed []partETag, held []partEntry) error {
 	if len(listed) != len(held) {
 		return fmt.Errorf("the request lists %d parts, the upload has %d", len(listed), len(held))
 	}

@@ -12,9 +12,9 @@ type outcome struct {
 	status int
 	body   body
 	allow  string // the Allow header of a 405
-	// cookies are Set-Cookie headers; with them, an allowed Origin also
-	// gets Access-Control-Allow-Credentials, so that the browser keeps
-	// them.
+	// cookies are Set-Cookie headers (POST /cdn-access with a cookie
+	// domain, where every answer to an allowed Origin also carries
+	// Access-Control-Allow-Credentials).
 	cookies []string
 }
 
@@ -91,7 +91,11 @@ func (b postBody) appendJSON(dst []byte) []byte {
 // respond finishes out as a response: JSON, no-store, CORS for an allowed
 // Origin.
 func (h *Handler) respond(ev *codec.Event, out outcome) codec.Response {
-	r := codec.Response{Status: out.status, Allow: out.allow, Cookies: out.cookies, AllowCredentials: len(out.cookies) > 0}
+	// With a cookie domain, POST /cdn-access sets cookies, which a browser
+	// keeps from a credentialed request only; its other answers (errors
+	// included) must then be readable with credentials too.
+	credentials := h.cfg.CDN != nil && h.cfg.CDN.CookieDomain != ""
+	r := codec.Response{Status: out.status, Allow: out.allow, Cookies: out.cookies, AllowCredentials: credentials}
 	r.Body = out.body.appendJSON(r.Scratch())
 	if len(h.cfg.AllowedOrigins) > 0 {
 		r.Vary = true

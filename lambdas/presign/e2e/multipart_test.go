@@ -170,6 +170,14 @@ func TestE2E_Multipart(t *testing.T) {
 	}
 	t.Logf("listed %d parts for resuming", len(listed))
 
+	// A list with a wrong ETag is refused, and the upload kept.
+	wrong := map[int]string{1: etags[1], 2: `"00000000000000000000000000000000"`, 3: etags[3]}
+	status, body = f.onUpload(t, http.MethodPost, "/multipart/{uploadId}/complete", u, completeBody([]int{1, 2, 3}, wrong), alice, "tier-1")
+	if status != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body["message"]), "kept") {
+		t.Errorf("complete with a wrong ETag: %d %v", status, body)
+	}
+	t.Logf("complete with a wrong ETag: %d %q", status, body["message"])
+
 	status, body = f.onUpload(t, http.MethodPost, "/multipart/{uploadId}/complete", u, completeBody([]int{1, 2, 3}, etags), alice, "tier-1")
 	if status != http.StatusOK || body["key"] != key || body["etag"] == "" {
 		t.Fatalf("complete: %d %v", status, body)
