@@ -79,7 +79,7 @@ type deployment struct {
 	logsKeyArn    string
 	logsKeyPolicy map[string]any
 	logGroupArns  []string
-	logBuckets                           []logBucket
+	logBuckets    []logBucket
 	// deliverySources are the ARNs of the CloudWatch Logs delivery sources
 	// (CloudFront's standard logs v2).
 	deliverySources []string
