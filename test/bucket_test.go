@@ -279,8 +279,11 @@ func TestKeyPolicy_EveryDataPlaneGrantIsConditioned(t *testing.T) {
 			eq, _ := cond["StringEquals"].(map[string]any)
 			_, via := eq["kms:ViaService"]
 			_, src := eq["AWS:SourceArn"]
-			if !via && !src {
-				t.Errorf("%s: key policy statement %v has neither kms:ViaService nor AWS:SourceArn", name, st["Sid"])
+			// The logs key's: the log groups' encryption context.
+			arnEq, _ := cond["ArnEquals"].(map[string]any)
+			_, logGroups := arnEq["kms:EncryptionContext:aws:logs:arn"]
+			if !via && !src && !logGroups {
+				t.Errorf("%s: key policy statement %v has neither kms:ViaService, AWS:SourceArn nor a log group's encryption context", name, st["Sid"])
 			}
 			if p, ok := st["Principal"].(map[string]any); ok {
 				if p["AWS"] == "*" || p["Service"] == "*" {
