@@ -74,6 +74,17 @@ var Suppressions = []Suppression{
 		Reason: noReplication,
 	},
 
+	// The audit trail (auditTrail) and its bucket.
+	{Rule: "HIPAA.Security-CloudTrailCloudWatchLogsEnabled", Path: "AuditTrail/Resource", Reason: trailWithoutCloudWatch},
+	{Rule: "NIST.800.53.R5-CloudTrailCloudWatchLogsEnabled", Path: "AuditTrail/Resource", Reason: trailWithoutCloudWatch},
+	{Rule: "PCI.DSS.321-CloudTrailCloudWatchLogsEnabled", Path: "AuditTrail/Resource", Reason: trailWithoutCloudWatch},
+	{Rule: "HIPAA.Security-S3DefaultEncryptionKMS", Path: "AuditTrail/Bucket/Resource", Reason: trailBucketSSES3},
+	{Rule: "NIST.800.53.R5-S3DefaultEncryptionKMS", Path: "AuditTrail/Bucket/Resource", Reason: trailBucketSSES3},
+	{Rule: "PCI.DSS.321-S3DefaultEncryptionKMS", Path: "AuditTrail/Bucket/Resource", Reason: trailBucketSSES3},
+	{Rule: "HIPAA.Security-S3BucketReplicationEnabled", Path: "AuditTrail/Bucket/Resource", Reason: noReplication},
+	{Rule: "NIST.800.53.R5-S3BucketReplicationEnabled", Path: "AuditTrail/Bucket/Resource", Reason: noReplication},
+	{Rule: "PCI.DSS.321-S3BucketReplicationEnabled", Path: "AuditTrail/Bucket/Resource", Reason: noReplication},
+
 	// The CloudFront log bucket of a us-east-1 Edge stack.
 	{
 		Rule:   "AwsSolutions-S1",
@@ -219,6 +230,8 @@ const (
 	accessLogsUnlogged     = "This is the server access log bucket: logging it into itself would loop and logging it elsewhere needs a third bucket with the same question. Reads of its objects are not logged: it holds request metadata, never object data, only TLS requests of this account's principals reach it, and CloudTrail's management events (on in every account) record any change to its policy or settings."
 	cloudFrontLogsSSES3    = "The CloudFront access logs hold request metadata (time, edge, client IP, object key, status), never object data; SSE-KMS would need a second customer-managed key in us-east-1 with a policy open to the log delivery service. SSE-S3 with every public-access block, TLS-only and versioning protects them."
 	wafLogsWithoutCMK      = "WAF's request logs reach this group with the query string, the Authorization header and cookies redacted (they carry CloudFront signatures), so it holds request metadata and no credentials or object data; CloudWatch Logs encrypts it at rest. In the Edge stack (data outside us-east-1) a customer-managed key would be a third key, in us-east-1, with a policy open to the logs service; where the web ACL shares the data's stack, the logs key encrypts this group and the rule is enforced."
+	trailWithoutCloudWatch = "The trail records this bucket's object reads and writes, which can be many; CloudWatch Logs would bill the ingestion of each event again ($0.50 per GB) on top of CloudTrail's data events. Its files go to their own bucket, SSE-KMS under the trail's key, with log file validation (signed hourly digests), where Athena or CloudTrail Lake query them; the trail itself records no management events, which the account's own trail and Event history keep."
+	trailBucketSSES3       = "CloudTrail encrypts every log file itself with SSE-KMS under the trail's customer-managed key (the trail's KmsKeyId, Control Tower CT.CLOUDTRAIL.PR.1), whatever the bucket's default; the default, SSE-S3, applies to the digest files only, which hold file names, hashes and signatures and no event data."
 	noReplication          = "Cross-region replication needs a destination bucket and key in a second region, which a single-region storage stack does not own; durability comes from S3's multi-AZ storage, versioning and retain-on-delete. Teams that need a second-region copy add a replication rule to PrivateBucket.Bucket."
 )
 

@@ -49,6 +49,9 @@ type Config struct {
 	ObjectLockMode                  string
 	ObjectLockDays                  int
 	EventBridge                     bool
+	AuditTrail                      bool
+	AuditTrailKeyAlias              string
+	AuditTrailReaderArns            []string
 
 	CDNEnabled             bool
 	CDNAccess              []string
@@ -141,7 +144,7 @@ var Keys = []Key{
 		set: str(func(c *Config, v string) error { c.LogsKeyAlias = v; return nil })},
 	{Name: "keyAdminRoleArns", Kind: List, Default: "[]", Doc: "IAM role ARNs that may administer (never use) the KMS key, beside the account root.",
 		set: list(func(c *Config, v []string) error { c.KeyAdminRoleArns = v; return nil })},
-	{Name: "accessLogRetentionDays", Kind: Int, Default: "365", Doc: "Days to keep S3 server access logs and CloudFront logs.",
+	{Name: "accessLogRetentionDays", Kind: Int, Default: "365", Doc: "Days to keep S3 server access logs, CloudFront logs and the audit trail's files.",
 		set: integer(1, 36500, func(c *Config, v int) { c.AccessLogRetentionDays = v })},
 	{Name: "abortIncompleteUploadDays", Kind: Int, Default: "7", Doc: "Days after which incomplete multipart uploads are aborted.",
 		set: integer(1, 3650, func(c *Config, v int) { c.AbortIncompleteUploadDays = v })},
@@ -158,6 +161,12 @@ var Keys = []Key{
 		set: integer(0, 36500, func(c *Config, v int) { c.ObjectLockDays = v })},
 	{Name: "eventBridge", Kind: Bool, Default: "false", Doc: "Send the bucket's object events to Amazon EventBridge.",
 		set: boolean(func(c *Config, v bool) { c.EventBridge = v })},
+	{Name: "auditTrail", Kind: Bool, Default: "false", Doc: "A CloudTrail trail of the data bucket's object-level events (data events only, log file validation on) to a private bucket of its own, encrypted with a key of its own; on in `prod`. Turn it off where an organisation trail already records this bucket's data events (two trails bill each event twice).",
+		set: boolean(func(c *Config, v bool) { c.AuditTrail = v })},
+	{Name: "auditTrailKeyAlias", Kind: String, Default: "alias/securestore/<env>/trail", Doc: "Alias of the audit trail's customer-managed KMS key, which CloudTrail may use for this trail only.",
+		set: str(func(c *Config, v string) error { c.AuditTrailKeyAlias = v; return nil })},
+	{Name: "auditTrailReaderArns", Kind: List, Default: "[]", Doc: "IAM role ARNs that may decrypt the audit trail's files (through S3 only; they need s3:GetObject on the trail bucket in their own policies too); none by default.",
+		set: list(func(c *Config, v []string) error { c.AuditTrailReaderArns = v; return nil })},
 
 	{Name: "cdnEnabled", Kind: Bool, Default: "true", Doc: "Put a CloudFront distribution with Origin Access Control in front of the bucket.",
 		set: boolean(func(c *Config, v bool) { c.CDNEnabled = v })},
@@ -334,6 +343,9 @@ func Parse(context map[string]any) (*Config, error) {
 	if c.BucketNamePrefix == "securestore-<env>-data" {
 		c.BucketNamePrefix = "securestore-" + c.Env + "-data"
 	}
+	if c.AuditTrailKeyAlias == "alias/securestore/<env>/trail" {
+		c.AuditTrailKeyAlias = "alias/securestore/" + c.Env + "/trail"
+	}
 	if c.LogsKeyAlias == "alias/securestore/<env>/logs" {
 		c.LogsKeyAlias = "alias/securestore/" + c.Env + "/logs"
 	}
@@ -394,6 +406,9 @@ func (c *Config) cdnCheck() []error {
 	}
 	if c.CDNUnsafePublicReads && c.CDNPublicKeyPem != "" {
 		errs = append(errs, errors.New("context key \"cdnPublicKeyPem\": must be empty with cdnUnsafePublicReads (signatures are not checked)"))
+	}
+	if c.AuditTrail && (c.AuditTrailKeyAlias == c.KeyAlias || c.AuditTrailKeyAlias == c.LogsKeyAlias) {
+		errs = append(errs, errors.New("context key \"auditTrailKeyAlias\": must differ from keyAlias and logsKeyAlias: the trail's key is a key of its own"))
 	}
 	if c.LogsKeyAlias == c.KeyAlias {
 		errs = append(errs, errors.New("context key \"logsKeyAlias\": must differ from keyAlias: the logs key is a second key, whose policy CloudWatch Logs may use"))

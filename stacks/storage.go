@@ -10,10 +10,12 @@ package stacks
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/config"
+	"github.com/securestore/securestore/constructs/audittrail"
 	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/constructs/presignapi"
 	"github.com/securestore/securestore/constructs/privatebucket"
@@ -47,6 +49,9 @@ type Storage struct {
 	// whose policy lets CloudWatch Logs in this region use it for those
 	// groups only.
 	LogsKey *encryptionkey.EncryptionKey
+	// Trail records the data bucket's object-level events (child id
+	// "AuditTrail"); nil unless auditTrail is on.
+	Trail *audittrail.AuditTrail
 	// Front is the CloudFront side: the distribution and the certificate and
 	// web ACL the app creates for it. It lives in this stack, or in Edge
 	// when Edge is not nil; nil when cdnEnabled is false.
@@ -99,5 +104,22 @@ func NewStorage(scope constructs.Construct, id *string, props *StorageProps) *St
 		Description:   jsii.String("securestore " + cfg.Env + " logs key: CloudWatch Logs, for this environment's log groups only"),
 		AdminRoleArns: jsii.Strings(cfg.KeyAdminRoleArns...),
 	})
-	return &Storage{Stack: stack, Bucket: bucket, LogsKey: logsKey}
+	st := &Storage{Stack: stack, Bucket: bucket, LogsKey: logsKey}
+	if cfg.AuditTrail {
+		var readers []awsiam.IPrincipal
+		for _, arn := range cfg.AuditTrailReaderArns {
+			readers = append(readers, awsiam.NewArnPrincipal(jsii.String(arn)))
+		}
+		st.Trail = audittrail.New(stack, jsii.String("AuditTrail"), &audittrail.Props{
+			Bucket: bucket.Bucket,
+			KeyProps: &encryptionkey.Props{
+				Alias:         jsii.String(cfg.AuditTrailKeyAlias),
+				AdminRoleArns: jsii.Strings(cfg.KeyAdminRoleArns...),
+			},
+			Readers:    readers,
+			Retention:  awscdk.Duration_Days(jsii.Number(cfg.AccessLogRetentionDays)),
+			AccessLogs: bucket.LogBucket,
+		})
+	}
+	return st
 }

@@ -108,6 +108,8 @@ var maximalContext = map[string]any{
 	"objectLockMode":                  "GOVERNANCE",
 	"objectLockDays":                  "30",
 	"eventBridge":                     "true",
+	"auditTrail":                      "true",
+	"auditTrailReaderArns":            "arn:aws:iam::123456789012:role/SecurityAudit",
 	"cdnAccess":                       "read,write,delete",
 	"cdnDomainNames":                  "files.example.com",
 	"cdnCertificateArn":               "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",

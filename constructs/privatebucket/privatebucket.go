@@ -247,7 +247,18 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 // DefaultAccessLogRetentionDays). PrivateBucket uses it for its log bucket;
 // a us-east-1 edge stack uses it for CloudFront's logs.
 func NewLogBucket(scope constructs.Construct, id *string, retention awscdk.Duration) awss3.Bucket {
+	return NewLoggedLogBucket(scope, id, retention, nil, nil)
+}
+
+// NewLoggedLogBucket is NewLogBucket whose own server access logs go to
+// accessLogs under prefix (an S3 server access log bucket such as
+// PrivateBucket.LogBucket, whose policy CDK extends for this bucket):
+// for a log bucket that a person reads, such as an audit trail's. A nil
+// accessLogs is NewLogBucket.
+func NewLoggedLogBucket(scope constructs.Construct, id *string, retention awscdk.Duration, accessLogs awss3.IBucket, prefix *string) awss3.Bucket {
 	return awss3.NewBucket(scope, id, &awss3.BucketProps{
+		ServerAccessLogsBucket: accessLogs,
+		ServerAccessLogsPrefix: prefix,
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		EnforceSSL:        jsii.Bool(true),

@@ -50,6 +50,27 @@ var exemptions = []Exemption{
 		Resources: []string{"Logs/AccessLogs/Resource"},
 		Reason:    "Logs expire by lifecycle after accessLogRetentionDays; Object Lock would block that expiry. Versioning and TLS-only protect them meanwhile.",
 	},
+	// The audit trail (auditTrail) and its bucket.
+	{
+		ID:        "CT.CLOUDTRAIL.PR.3",
+		Resources: []string{"AuditTrail/Resource"},
+		Reason:    "The trail records this bucket's object reads and writes, which can be many; CloudWatch Logs would bill the ingestion of each event again ($0.50 per GB) on top of CloudTrail's data events. Its files go to their own bucket, SSE-KMS under the trail's key, with log file validation, where Athena or CloudTrail Lake query them.",
+	},
+	{
+		ID:        "CT.S3.PR.10",
+		Resources: []string{"AuditTrail/Bucket/Resource"},
+		Reason:    "CloudTrail encrypts every log file itself with SSE-KMS under the trail's customer-managed key (KMSKeyId, CT.CLOUDTRAIL.PR.1), whatever the bucket's default; the default, SSE-S3, applies to the digest files only, which hold file names, hashes and signatures and no event data.",
+	},
+	{
+		ID:        "CT.S3.PR.4",
+		Resources: []string{"AuditTrail/Bucket/Resource"},
+		Reason:    "Trail files are written only by CloudTrail for this trail and expire by lifecycle; nothing consumes events about them, and reads of them are in the data log bucket (the trail bucket's own server access logs).",
+	},
+	{
+		ID:        "CT.S3.PR.9",
+		Resources: []string{"AuditTrail/Bucket/Resource"},
+		Reason:    "Trail files expire by lifecycle after accessLogRetentionDays, which Object Lock would block; log file validation (signed hourly digests) detects any file changed or deleted meanwhile, and the bucket is versioned and TLS-only.",
+	},
 	// The web ACL created with cdnWaf.
 	{
 		ID:             "CT.CLOUDWATCH.PR.3",
