@@ -79,6 +79,9 @@ type deployment struct {
 	logsKeyArn    string
 	logsKeyPolicy map[string]any
 	logGroupArns  []string
+	// The audit trail's ("" without one): its ARN, its bucket, its key.
+	trailArn, trailBucketArn, trailKeyArn string
+	trailBucketPolicy, trailKeyPolicy      map[string]any
 	logBuckets    []logBucket
 	// deliverySources are the ARNs of the CloudWatch Logs delivery sources
 	// (CloudFront's standard logs v2).
@@ -207,6 +210,31 @@ func newDeployment(s *synthesized, edge *synthesized) (*deployment, error) {
 		for _, id := range sx.Resources("AWS::Logs::DeliverySource") {
 			name := str(sx.Resolve(sx.Properties(id)["Name"]))
 			d.deliverySources = append(d.deliverySources, "arn:aws:logs:"+sx.Region+":"+sx.Account+":delivery-source:"+name)
+		}
+	}
+
+	// The audit trail, its bucket (the one CloudTrail writes to) and key.
+	if trails := st.Resources("AWS::CloudTrail::Trail"); len(trails) == 1 {
+		tp := st.Properties(trails[0])
+		d.trailArn = "arn:aws:cloudtrail:" + d.region + ":" + d.account + ":trail/" + str(st.Resolve(tp["TrailName"]))
+		for _, id := range st.Resources("AWS::S3::Bucket") {
+			if fmt.Sprint(tp["S3BucketName"]) == fmt.Sprint(map[string]any{"Ref": id}) {
+				d.trailBucketArn = str(st.Resolve(map[string]any{"Fn::GetAtt": []any{id, "Arn"}}))
+				if d.trailBucketPolicy, err = st.BucketPolicy(id); err != nil {
+					return nil, err
+				}
+			}
+		}
+		for _, id := range st.Resources("AWS::KMS::Key") {
+			if strings.Contains(fmt.Sprint(tp["KMSKeyId"]), id) {
+				d.trailKeyArn = str(st.Resolve(map[string]any{"Fn::GetAtt": []any{id, "Arn"}}))
+				if d.trailKeyPolicy, err = st.KeyPolicy(id); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if d.trailBucketArn == "" || d.trailKeyArn == "" {
+			return nil, fmt.Errorf("%s: the trail's bucket or key is not in the stack", s.name)
 		}
 	}
 
@@ -810,6 +838,66 @@ func (d *deployment) logsKeyCases() []evalCase {
 	return cases
 }
 
+// trailCases: CloudTrail delivers this trail's files to the trail bucket
+// and encrypts them with the trail key, for this trail only; the reader
+// decrypts through S3 only; nobody else uses the key.
+func (d *deployment) trailCases() []evalCase {
+	if d.trailArn == "" {
+		return nil
+	}
+	service := func(action, resource string, policy map[string]any, sourceArn string) policysim.Simulation {
+		c := map[string]any{"aws:SecureTransport": "true", "aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": "cloudtrail.amazonaws.com", "aws:SourceAccount": d.account}
+		if sourceArn != "" {
+			c["aws:SourceArn"] = sourceArn
+		}
+		if strings.HasPrefix(action, "s3:") {
+			c["s3:TlsVersion"] = "1.3"
+		}
+		account := d.account
+		return policysim.Simulation{
+			Request:  policysim.Request{Principal: "cloudtrail.amazonaws.com", Action: action, Resource: resource, ResourceAccount: account, Context: c},
+			Resource: policy,
+		}
+	}
+	other := strings.TrimSuffix(d.trailArn, "/"+strings.Split(d.trailArn, "/")[1]) + "/someone-elses-trail"
+	file := d.trailBucketArn + "/AWSLogs/" + d.account + "/CloudTrail/" + d.region + "/2026/12/02/file.json.gz"
+	cases := []evalCase{
+		{name: "trail: CloudTrail checks the bucket's ACL for this trail", sim: service("s3:GetBucketAcl", d.trailBucketArn, d.trailBucketPolicy, d.trailArn), want: allowed},
+		{name: "trail: CloudTrail writes this trail's file", sim: service("s3:PutObject", file, d.trailBucketPolicy, d.trailArn), want: allowed},
+		{name: "trail: CloudTrail writes another trail's file", sim: service("s3:PutObject", file, d.trailBucketPolicy, other), want: denied},
+		{name: "trail: CloudTrail writes outside AWSLogs/<account>/", sim: service("s3:PutObject", d.trailBucketArn+"/elsewhere/file.json.gz", d.trailBucketPolicy, d.trailArn), want: denied},
+		{name: "trail: CloudTrail writes without a source trail", sim: service("s3:PutObject", file, d.trailBucketPolicy, ""), want: denied},
+		{name: "trail: CloudTrail encrypts for this trail", sim: service("kms:GenerateDataKey", d.trailKeyArn, d.trailKeyPolicy, d.trailArn), want: allowed},
+		{name: "trail: CloudTrail encrypts for another trail", sim: service("kms:GenerateDataKey", d.trailKeyArn, d.trailKeyPolicy, other), want: denied},
+		{name: "trail: CloudTrail decrypts", sim: service("kms:Decrypt", d.trailKeyArn, d.trailKeyPolicy, d.trailArn), want: denied},
+	}
+	admin, adminRole := "arn:aws:sts::"+d.account+":assumed-role/Administrator/alice", "arn:aws:iam::"+d.account+":role/Administrator"
+	onTrailKey := func(principal, principalArn, action, via string, identity []policysim.Policy) policysim.Simulation {
+		sim := d.kmsCall(principal, principalArn, action, via, identity)
+		sim.Request.Resource, sim.Resource = d.trailKeyArn, d.trailKeyPolicy
+		return sim
+	}
+	cases = append(cases,
+		evalCase{name: "trail key: administrator kms:Decrypt", sim: onTrailKey(admin, adminRole, "kms:Decrypt", d.region, []policysim.Policy{administratorAccess}), want: denied},
+		evalCase{name: "trail key: the function's role kms:Decrypt by S3", sim: onTrailKey(d.session(), d.roleArn, "kms:Decrypt", d.region, d.rolePolicies), want: denied},
+	)
+	for _, st := range d.trailKeyPolicy["Statement"].([]any) {
+		sid, _ := st.(map[string]any)["Sid"].(string)
+		if !strings.HasPrefix(sid, "ReadTrail") {
+			continue
+		}
+		reader := fmt.Sprint(st.(map[string]any)["Principal"].(map[string]any)["AWS"])
+		session := strings.Replace(strings.Replace(reader, ":iam::", ":sts::", 1), ":role/", ":assumed-role/", 1) + "/auditor"
+		readerPolicy := []policysim.Policy{{Name: "ReadTrail", Document: map[string]any{"Version": "2012-10-17", "Statement": []any{
+			map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": d.trailKeyArn}}}}}
+		cases = append(cases,
+			evalCase{name: "trail key: the reader decrypts through S3", sim: onTrailKey(session, reader, "kms:Decrypt", d.region, readerPolicy), want: allowed},
+			evalCase{name: "trail key: the reader decrypts directly", sim: onTrailKey(session, reader, "kms:Decrypt", "", readerPolicy), want: denied},
+		)
+	}
+	return cases
+}
+
 // logCases: S3 server access logging into the data log bucket, only for
 // this data bucket; CloudFront's standard logs into theirs, only from this
 // distribution's delivery source.
@@ -876,6 +964,7 @@ func (d *deployment) cases() ([]evalCase, error) {
 	out = append(out, cdn...)
 	out = append(out, d.accountCases()...)
 	out = append(out, d.logsKeyCases()...)
+	out = append(out, d.trailCases()...)
 	return append(out, d.logCases()...), nil
 }
 
