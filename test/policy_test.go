@@ -81,8 +81,8 @@ type deployment struct {
 	logGroupArns  []string
 	// The audit trail's ("" without one): its ARN, its bucket, its key.
 	trailArn, trailBucketArn, trailKeyArn string
-	trailBucketPolicy, trailKeyPolicy      map[string]any
-	logBuckets    []logBucket
+	trailBucketPolicy, trailKeyPolicy     map[string]any
+	logBuckets                            []logBucket
 	// deliverySources are the ARNs of the CloudWatch Logs delivery sources
 	// (CloudFront's standard logs v2).
 	deliverySources []string
