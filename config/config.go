@@ -50,6 +50,17 @@ type Config struct {
 	ObjectLockDays                  int
 	EventBridge                     bool
 	AuditTrail                      bool
+	Monitoring                      bool
+	AlarmEmails                     []string
+	AlarmTopicArn                   string
+	AlarmTopicKeyAlias              string
+	AlarmAPI5xx                     int
+	AlarmAPILatencyP99Ms            int
+	AlarmAPI4xxPercent              float64
+	AlarmFunctionErrors             int
+	AlarmFunctionThrottles          int
+	AlarmConcurrencyPercent         float64
+	AlarmCDN5xxPercent              float64
 	AuditTrailKeyAlias              string
 	AuditTrailReaderArns            []string
 
@@ -161,6 +172,34 @@ var Keys = []Key{
 		set: integer(0, 36500, func(c *Config, v int) { c.ObjectLockDays = v })},
 	{Name: "eventBridge", Kind: Bool, Default: "false", Doc: "Send the bucket's object events to Amazon EventBridge.",
 		set: boolean(func(c *Config, v bool) { c.EventBridge = v })},
+	{Name: "monitoring", Kind: Bool, Default: "true", Doc: "CloudWatch alarms (thresholds below) acting on an SNS topic, one dashboard, and the bucket's request metrics; the distribution's alarm lives in us-east-1 (the Edge stack when there is one).",
+		set: boolean(func(c *Config, v bool) { c.Monitoring = v })},
+	{Name: "alarmEmails", Kind: List, Default: "[]", Doc: "Email addresses subscribed to the alarm topic (each confirms by email); in both regions' topics with an Edge stack.",
+		set: list(func(c *Config, v []string) error { c.AlarmEmails = v; return nil })},
+	{Name: "alarmTopicArn", Kind: String, Default: "", Doc: "An existing SNS topic of the data region for the alarms, instead of the one the app creates (its key, if any, must let CloudWatch use it).",
+		set: str(func(c *Config, v string) error {
+			c.AlarmTopicArn = v
+			if v != "" && TopicRegion(v) == "" {
+				return fmt.Errorf("want an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), received %q", v)
+			}
+			return nil
+		})},
+	{Name: "alarmTopicKeyAlias", Kind: String, Default: "alias/securestore/<env>/alarms", Doc: "Alias of the KMS key that encrypts the alarm topic the app creates (one per region).",
+		set: str(func(c *Config, v string) error { c.AlarmTopicKeyAlias = v; return nil })},
+	{Name: "alarmApi5xx", Kind: Int, Default: "5", Doc: "Alarm when the API answers this many 5XX in 5 minutes.",
+		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmAPI5xx = v })},
+	{Name: "alarmApiLatencyP99Ms", Kind: Int, Default: "3000", Doc: "Alarm when the API's p99 latency exceeds this many milliseconds for 15 minutes.",
+		set: integer(1, 29000, func(c *Config, v int) { c.AlarmAPILatencyP99Ms = v })},
+	{Name: "alarmApi4xxPercent", Kind: Number, Default: "25", Doc: "Alarm when more than this percent of the API's requests are answered 4XX for 15 minutes (abuse, or a client bug).",
+		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmAPI4xxPercent = v })},
+	{Name: "alarmFunctionErrors", Kind: Int, Default: "1", Doc: "Alarm when the function has this many errors (crashes, timeouts) in 5 minutes.",
+		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmFunctionErrors = v })},
+	{Name: "alarmFunctionThrottles", Kind: Int, Default: "1", Doc: "Alarm when this many invocations are throttled in 5 minutes.",
+		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmFunctionThrottles = v })},
+	{Name: "alarmConcurrencyPercent", Kind: Number, Default: "80", Doc: "Alarm when the function's concurrency reaches this percent of lambdaReservedConcurrency.",
+		set: num(1, 100, func(c *Config, v float64) { c.AlarmConcurrencyPercent = v })},
+	{Name: "alarmCdn5xxPercent", Kind: Number, Default: "5", Doc: "Alarm when the distribution's 5xx error rate exceeds this percent for 15 minutes.",
+		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmCDN5xxPercent = v })},
 	{Name: "auditTrail", Kind: Bool, Default: "false", Doc: "A CloudTrail trail of the data bucket's object-level events (data events only, log file validation on) to a private bucket of its own, encrypted with a key of its own; on in `prod`. Turn it off where an organisation trail already records this bucket's data events (two trails bill each event twice).",
 		set: boolean(func(c *Config, v bool) { c.AuditTrail = v })},
 	{Name: "auditTrailKeyAlias", Kind: String, Default: "alias/securestore/<env>/trail", Doc: "Alias of the audit trail's customer-managed KMS key, which CloudTrail may use for this trail only.",
@@ -343,6 +382,9 @@ func Parse(context map[string]any) (*Config, error) {
 	if c.BucketNamePrefix == "securestore-<env>-data" {
 		c.BucketNamePrefix = "securestore-" + c.Env + "-data"
 	}
+	if c.AlarmTopicKeyAlias == "alias/securestore/<env>/alarms" {
+		c.AlarmTopicKeyAlias = "alias/securestore/" + c.Env + "/alarms"
+	}
 	if c.AuditTrailKeyAlias == "alias/securestore/<env>/trail" {
 		c.AuditTrailKeyAlias = "alias/securestore/" + c.Env + "/trail"
 	}
@@ -410,6 +452,9 @@ func (c *Config) cdnCheck() []error {
 	if c.AuditTrail && (c.AuditTrailKeyAlias == c.KeyAlias || c.AuditTrailKeyAlias == c.LogsKeyAlias) {
 		errs = append(errs, errors.New("context key \"auditTrailKeyAlias\": must differ from keyAlias and logsKeyAlias: the trail's key is a key of its own"))
 	}
+	if c.AlarmTopicArn != "" && c.Region != "" && TopicRegion(c.AlarmTopicArn) != c.Region {
+		errs = append(errs, fmt.Errorf("context key \"alarmTopicArn\": the topic is in %s, the data in %s: an alarm acts only on a topic of its own region", TopicRegion(c.AlarmTopicArn), c.Region))
+	}
 	if c.LogsKeyAlias == c.KeyAlias {
 		errs = append(errs, errors.New("context key \"logsKeyAlias\": must differ from keyAlias: the logs key is a second key, whose policy CloudWatch Logs may use"))
 	}
@@ -431,6 +476,18 @@ func (c *Config) cdnCheck() []error {
 		errs = append(errs, errors.New("context key \"cdnGeoDeny\": not with cdnGeoAllow; give one list"))
 	}
 	return errs
+}
+
+// topicArn matches an SNS topic ARN; its second group is the region.
+var topicArn = regexp.MustCompile(`^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$`)
+
+// TopicRegion is the region of the SNS topic ARN arn, "" when arn is not
+// one.
+func TopicRegion(arn string) string {
+	if m := topicArn.FindStringSubmatch(arn); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // CookieDomainName is the first of cdnDomainNames that cdnCookieDomain

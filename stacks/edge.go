@@ -15,6 +15,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/config"
+	"github.com/securestore/securestore/constructs/monitoring"
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/constructs/privatecdn"
 	"github.com/securestore/securestore/constructs/webacl"
@@ -49,6 +50,10 @@ type Edge struct {
 	// LogBucket receives the distribution's access logs (child path
 	// "Logs/AccessLogs"), kept in us-east-1 beside the distribution.
 	LogBucket awss3.IBucket
+	// Monitoring holds the distribution's alarm and its topic, where
+	// CloudFront's metrics are (child id "Monitoring"); nil unless
+	// monitoring is on.
+	Monitoring *monitoring.Monitoring
 }
 
 // NewEdge builds the Edge stack; props.Env must name us-east-1.

@@ -58,6 +58,9 @@ func Build(app constructs.Construct, cfg *config.Config) (*Storage, []int) {
 	api := apiProps(cfg, storage.Bucket, cdn)
 	api.LogsKey = storage.LogsKey.Key
 	storage.API = presignapi.New(storage.Stack, jsii.String("Api"), api)
+	if cfg.Monitoring {
+		watch(storage, cfg)
+	}
 
 	awscdk.Tags_Of(stage).Add(jsii.String("securestore:env"), jsii.String(cfg.Env), nil)
 	matched := compliance.Apply(stage, cfg.NagPacks)

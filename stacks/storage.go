@@ -17,6 +17,7 @@ import (
 	"github.com/securestore/securestore/config"
 	"github.com/securestore/securestore/constructs/audittrail"
 	"github.com/securestore/securestore/constructs/encryptionkey"
+	"github.com/securestore/securestore/constructs/monitoring"
 	"github.com/securestore/securestore/constructs/presignapi"
 	"github.com/securestore/securestore/constructs/privatebucket"
 )
@@ -49,6 +50,9 @@ type Storage struct {
 	// whose policy lets CloudWatch Logs in this region use it for those
 	// groups only.
 	LogsKey *encryptionkey.EncryptionKey
+	// Monitoring holds the alarms, their topic and the dashboard (child id
+	// "Monitoring"); nil unless monitoring is on.
+	Monitoring *monitoring.Monitoring
 	// Trail records the data bucket's object-level events (child id
 	// "AuditTrail"); nil unless auditTrail is on.
 	Trail *audittrail.AuditTrail
@@ -89,6 +93,7 @@ func NewStorage(scope constructs.Construct, id *string, props *StorageProps) *St
 		NoncurrentVersionExpiration: awscdk.Duration_Days(jsii.Number(cfg.NoncurrentVersionExpirationDays)),
 		CorsAllowedOrigins:          jsii.Strings(cfg.CorsAllowedOrigins...),
 		EventBridge:                 jsii.Bool(cfg.EventBridge),
+		RequestMetrics:              jsii.Bool(cfg.Monitoring),
 	}
 	if cfg.BucketName != "" {
 		bucketProps.BucketName = jsii.String(cfg.BucketName)

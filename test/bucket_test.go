@@ -282,7 +282,10 @@ func TestKeyPolicy_EveryDataPlaneGrantIsConditioned(t *testing.T) {
 			// The logs key's: the log groups' encryption context.
 			arnEq, _ := cond["ArnEquals"].(map[string]any)
 			_, logGroups := arnEq["kms:EncryptionContext:aws:logs:arn"]
-			if !via && !src && !logGroups {
+			// The alarm topic key's: this account's alarms.
+			arnLike, _ := cond["ArnLike"].(map[string]any)
+			_, alarms := arnLike["aws:SourceArn"]
+			if !via && !src && !logGroups && !alarms {
 				t.Errorf("%s: key policy statement %v has neither kms:ViaService, AWS:SourceArn nor a log group's encryption context", name, st["Sid"])
 			}
 			if p, ok := st["Principal"].(map[string]any); ok {

@@ -49,9 +49,11 @@ func TestEdge_DataStaysInItsRegion(t *testing.T) {
 		data.assert.ResourceCountIs(jsii.String(typ), jsii.Number(1))
 		edge.assert.ResourceCountIs(jsii.String(typ), jsii.Number(0))
 	}
-	// The data key and the logs key.
-	data.assert.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(2))
-	edge.assert.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(0))
+	// The data key, the logs key and the alarm topic's key; the Edge
+	// stack's alarm topic has its own, in us-east-1.
+	data.assert.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(3))
+	edge.assert.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(1))
+	edge.assert.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(1))
 	// The data bucket and its server access log bucket stay in the data
 	// region; the Edge stack holds only the CloudFront log bucket.
 	data.assert.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(2))

@@ -79,6 +79,9 @@ type deployment struct {
 	logsKeyArn    string
 	logsKeyPolicy map[string]any
 	logGroupArns  []string
+	// The alarm topic's key ("" without one).
+	topicKeyArn    string
+	topicKeyPolicy map[string]any
 	// The audit trail's ("" without one): its ARN, its bucket, its key.
 	trailArn, trailBucketArn, trailKeyArn string
 	trailBucketPolicy, trailKeyPolicy     map[string]any
@@ -210,6 +213,18 @@ func newDeployment(s *synthesized, edge *synthesized) (*deployment, error) {
 		for _, id := range sx.Resources("AWS::Logs::DeliverySource") {
 			name := str(sx.Resolve(sx.Properties(id)["Name"]))
 			d.deliverySources = append(d.deliverySources, "arn:aws:logs:"+sx.Region+":"+sx.Account+":delivery-source:"+name)
+		}
+	}
+
+	// The alarm topic's key.
+	for _, tp := range st.Resources("AWS::SNS::Topic") {
+		for _, id := range st.Resources("AWS::KMS::Key") {
+			if strings.Contains(fmt.Sprint(st.Properties(tp)["KmsMasterKeyId"]), id) {
+				d.topicKeyArn = str(st.Resolve(map[string]any{"Fn::GetAtt": []any{id, "Arn"}}))
+				if d.topicKeyPolicy, err = st.KeyPolicy(id); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 
@@ -898,6 +913,32 @@ func (d *deployment) trailCases() []evalCase {
 	return cases
 }
 
+// topicKeyCases: CloudWatch alarms of this account publish to the
+// encrypted topic; another account's alarms and other principals do not.
+func (d *deployment) topicKeyCases() []evalCase {
+	if d.topicKeyArn == "" {
+		return nil
+	}
+	alarm := func(account string) policysim.Simulation {
+		return policysim.Simulation{
+			Request: policysim.Request{Principal: "cloudwatch.amazonaws.com", Action: "kms:GenerateDataKey", Resource: d.topicKeyArn, ResourceAccount: d.account,
+				Context: map[string]any{"aws:SecureTransport": "true", "aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": "cloudwatch.amazonaws.com",
+					"aws:SourceAccount": account, "aws:SourceArn": "arn:aws:cloudwatch:" + d.region + ":" + account + ":alarm:securestore-Api5xx"}},
+			Resource: d.topicKeyPolicy,
+		}
+	}
+	call := func(principal, principalArn, action string, identity []policysim.Policy) policysim.Simulation {
+		sim := d.kmsCall(principal, principalArn, action, "", identity)
+		sim.Request.Resource, sim.Resource = d.topicKeyArn, d.topicKeyPolicy
+		return sim
+	}
+	return []evalCase{
+		{name: "alarm topic key: this account's alarm publishes", sim: alarm(d.account), want: allowed},
+		{name: "alarm topic key: another account's alarm", sim: alarm(otherAccount), want: denied},
+		{name: "alarm topic key: the function's role", sim: call(d.session(), d.roleArn, "kms:Decrypt", d.rolePolicies), want: denied},
+	}
+}
+
 // logCases: S3 server access logging into the data log bucket, only for
 // this data bucket; CloudFront's standard logs into theirs, only from this
 // distribution's delivery source.
@@ -965,6 +1006,7 @@ func (d *deployment) cases() ([]evalCase, error) {
 	out = append(out, d.accountCases()...)
 	out = append(out, d.logsKeyCases()...)
 	out = append(out, d.trailCases()...)
+	out = append(out, d.topicKeyCases()...)
 	return append(out, d.logCases()...), nil
 }
 

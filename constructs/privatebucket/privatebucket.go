@@ -80,6 +80,11 @@ type Props struct {
 	// ObjectLock turns on S3 Object Lock with a default retention.
 	// Default: - Object Lock off.
 	ObjectLock *ObjectLock
+	// RequestMetrics turns on S3 request metrics for the whole bucket
+	// (filter RequestMetricsID: AllRequests, GetRequests, 4xxErrors,
+	// 5xxErrors and the rest, per minute, billed as CloudWatch metrics).
+	// Default: - false.
+	RequestMetrics *bool
 	// EventBridge sends the bucket's object events to Amazon EventBridge.
 	// Default: - false.
 	EventBridge *bool
@@ -176,6 +181,7 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 		Cors:                       corsRules(p.CorsAllowedOrigins),
 		ObjectLockEnabled:          jsii.Bool(p.ObjectLock != nil),
 		ObjectLockDefaultRetention: lock,
+		Metrics:                    requestMetrics(p.RequestMetrics),
 	})
 	if p.EventBridge != nil && *p.EventBridge {
 		// Set on the CloudFormation resource itself: the L2's EventBridgeEnabled
@@ -287,6 +293,17 @@ func orDays(d awscdk.Duration, def float64) awscdk.Duration {
 func wholeDays(d awscdk.Duration) bool {
 	h := *d.ToHours(nil)
 	return h >= 24 && h == float64(int64(h)) && int64(h)%24 == 0
+}
+
+// RequestMetricsID is the filter id of Props.RequestMetrics' metrics
+// configuration (the FilterId dimension of its metrics).
+const RequestMetricsID = "EntireBucket"
+
+func requestMetrics(on *bool) *[]*awss3.BucketMetrics {
+	if on == nil || !*on {
+		return nil
+	}
+	return &[]*awss3.BucketMetrics{{Id: jsii.String(RequestMetricsID)}}
 }
 
 func corsRules(origins *[]*string) *[]*awss3.CorsRule {
