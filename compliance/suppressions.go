@@ -85,6 +85,23 @@ var Suppressions = []Suppression{
 	{Rule: "NIST.800.53.R5-S3BucketReplicationEnabled", Path: "AuditTrail/Bucket/Resource", Reason: noReplication},
 	{Rule: "PCI.DSS.321-S3BucketReplicationEnabled", Path: "AuditTrail/Bucket/Resource", Reason: noReplication},
 
+	// Malware scanning (malwareScanning): GuardDuty's service role.
+	{
+		Rule:      "AwsSolutions-IAM5",
+		Path:      "MalwareScan/Role/DefaultPolicy/Resource",
+		AppliesTo: []string{"Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*"},
+		Reason:    "GuardDuty names its EventBridge managed rule for the plan itself, with this documented prefix and a suffix it chooses; the statements allow only rules with that prefix, and events:PutRule only for rules managed by malware-protection-plan.guardduty.amazonaws.com (events:ManagedBy).",
+	},
+	{
+		Rule:      "AwsSolutions-IAM5",
+		Path:      "MalwareScan/Role/DefaultPolicy/Resource",
+		AppliesTo: []string{"/^Resource::<Bucket[A-Za-z0-9]+\\.Arn>\\/(([^/*]+\\/)*)\\*$/"},
+		Reason:    "The scanner reads and tags every new object of the data bucket (or of malwareScanPrefixes), whatever its key: the objects are this bucket's, and the role is assumable by the malware protection plan service only.",
+	},
+	{Rule: "HIPAA.Security-IAMNoInlinePolicy", Path: "MalwareScan/Role/DefaultPolicy/Resource", Reason: scannerPolicyNotManaged},
+	{Rule: "NIST.800.53.R5-IAMNoInlinePolicy", Path: "MalwareScan/Role/DefaultPolicy/Resource", Reason: scannerPolicyNotManaged},
+	{Rule: "PCI.DSS.321-IAMNoInlinePolicy", Path: "MalwareScan/Role/DefaultPolicy/Resource", Reason: scannerPolicyNotManaged},
+
 	// The CloudFront log bucket of a us-east-1 Edge stack.
 	{
 		Rule:   "AwsSolutions-S1",
@@ -225,14 +242,15 @@ func lacks(path ...string) func(map[string]any) bool {
 
 // Reasons shared by the same rule in several packs.
 const (
-	logBucketSSES3         = "S3 server access logging delivers only to buckets encrypted with SSE-S3 (SSE-KMS destinations are not supported), so the log bucket uses SSE-S3 with every public-access block, TLS-only and versioning; the data itself stays under the customer-managed key."
-	cloudFrontLogsUnlogged = "This bucket holds the distribution's access logs, written only by the CloudWatch Logs delivery service through a policy naming this distribution's delivery source; logging access to it needs yet another bucket with the same question. Reads of its objects are not logged: it holds request metadata, never object data, only TLS requests of this account's principals reach it, and CloudTrail's management events (on in every account) record any change to its policy or settings."
-	accessLogsUnlogged     = "This is the server access log bucket: logging it into itself would loop and logging it elsewhere needs a third bucket with the same question. Reads of its objects are not logged: it holds request metadata, never object data, only TLS requests of this account's principals reach it, and CloudTrail's management events (on in every account) record any change to its policy or settings."
-	cloudFrontLogsSSES3    = "The CloudFront access logs hold request metadata (time, edge, client IP, object key, status), never object data; SSE-KMS would need a second customer-managed key in us-east-1 with a policy open to the log delivery service. SSE-S3 with every public-access block, TLS-only and versioning protects them."
-	wafLogsWithoutCMK      = "WAF's request logs reach this group with the query string, the Authorization header and cookies redacted (they carry CloudFront signatures), so it holds request metadata and no credentials or object data; CloudWatch Logs encrypts it at rest. In the Edge stack (data outside us-east-1) a customer-managed key would be a third key, in us-east-1, with a policy open to the logs service; where the web ACL shares the data's stack, the logs key encrypts this group and the rule is enforced."
-	trailWithoutCloudWatch = "The trail records this bucket's object reads and writes, which can be many; CloudWatch Logs would bill the ingestion of each event again ($0.50 per GB) on top of CloudTrail's data events. Its files go to their own bucket, SSE-KMS under the trail's key, with log file validation (signed hourly digests), where Athena or CloudTrail Lake query them; the trail itself records no management events, which the account's own trail and Event history keep."
-	trailBucketSSES3       = "CloudTrail encrypts every log file itself with SSE-KMS under the trail's customer-managed key (the trail's KmsKeyId, Control Tower CT.CLOUDTRAIL.PR.1), whatever the bucket's default; the default, SSE-S3, applies to the digest files only, which hold file names, hashes and signatures and no event data."
-	noReplication          = "Cross-region replication needs a destination bucket and key in a second region, which a single-region storage stack does not own; durability comes from S3's multi-AZ storage, versioning and retain-on-delete. Teams that need a second-region copy add a replication rule to PrivateBucket.Bucket."
+	logBucketSSES3          = "S3 server access logging delivers only to buckets encrypted with SSE-S3 (SSE-KMS destinations are not supported), so the log bucket uses SSE-S3 with every public-access block, TLS-only and versioning; the data itself stays under the customer-managed key."
+	cloudFrontLogsUnlogged  = "This bucket holds the distribution's access logs, written only by the CloudWatch Logs delivery service through a policy naming this distribution's delivery source; logging access to it needs yet another bucket with the same question. Reads of its objects are not logged: it holds request metadata, never object data, only TLS requests of this account's principals reach it, and CloudTrail's management events (on in every account) record any change to its policy or settings."
+	accessLogsUnlogged      = "This is the server access log bucket: logging it into itself would loop and logging it elsewhere needs a third bucket with the same question. Reads of its objects are not logged: it holds request metadata, never object data, only TLS requests of this account's principals reach it, and CloudTrail's management events (on in every account) record any change to its policy or settings."
+	cloudFrontLogsSSES3     = "The CloudFront access logs hold request metadata (time, edge, client IP, object key, status), never object data; SSE-KMS would need a second customer-managed key in us-east-1 with a policy open to the log delivery service. SSE-S3 with every public-access block, TLS-only and versioning protects them."
+	wafLogsWithoutCMK       = "WAF's request logs reach this group with the query string, the Authorization header and cookies redacted (they carry CloudFront signatures), so it holds request metadata and no credentials or object data; CloudWatch Logs encrypts it at rest. In the Edge stack (data outside us-east-1) a customer-managed key would be a third key, in us-east-1, with a policy open to the logs service; where the web ACL shares the data's stack, the logs key encrypts this group and the rule is enforced."
+	scannerPolicyNotManaged = "The scanner's permissions are one AWS::IAM::Policy attached to this role only (assumable by GuardDuty's malware protection plan service only), every statement on this bucket, its managed EventBridge rule and the data key through S3; a customer-managed policy could be attached to other roles."
+	trailWithoutCloudWatch  = "The trail records this bucket's object reads and writes, which can be many; CloudWatch Logs would bill the ingestion of each event again ($0.50 per GB) on top of CloudTrail's data events. Its files go to their own bucket, SSE-KMS under the trail's key, with log file validation (signed hourly digests), where Athena or CloudTrail Lake query them; the trail itself records no management events, which the account's own trail and Event history keep."
+	trailBucketSSES3        = "CloudTrail encrypts every log file itself with SSE-KMS under the trail's customer-managed key (the trail's KmsKeyId, Control Tower CT.CLOUDTRAIL.PR.1), whatever the bucket's default; the default, SSE-S3, applies to the digest files only, which hold file names, hashes and signatures and no event data."
+	noReplication           = "Cross-region replication needs a destination bucket and key in a second region, which a single-region storage stack does not own; durability comes from S3's multi-AZ storage, versioning and retain-on-delete. Teams that need a second-region copy add a replication rule to PrivateBucket.Bucket."
 )
 
 // suppress registers every matching suppression on the CloudFormation

@@ -50,6 +50,8 @@ type Config struct {
 	ObjectLockDays                  int
 	EventBridge                     bool
 	AuditTrail                      bool
+	MalwareScanning                 bool
+	MalwareScanPrefixes             []string
 	Monitoring                      bool
 	AlarmEmails                     []string
 	AlarmTopicArn                   string
@@ -200,6 +202,10 @@ var Keys = []Key{
 		set: num(1, 100, func(c *Config, v float64) { c.AlarmConcurrencyPercent = v })},
 	{Name: "alarmCdn5xxPercent", Kind: Number, Default: "5", Doc: "Alarm when the distribution's 5xx error rate exceeds this percent for 15 minutes.",
 		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmCDN5xxPercent = v })},
+	{Name: "malwareScanning", Kind: Bool, Default: "false", Doc: "GuardDuty Malware Protection for S3 on the data bucket: new objects are scanned and tagged, and none is readable (presigned or through CloudFront) until tagged `NO_THREATS_FOUND`; turns the bucket's EventBridge notifications on.",
+		set: boolean(func(c *Config, v bool) { c.MalwareScanning = v })},
+	{Name: "malwareScanPrefixes", Kind: List, Default: "[]", Doc: "Limit malwareScanning (and its read gate) to keys under these prefixes (each ending with `/`, at most 5); empty scans every new object.",
+		set: list(func(c *Config, v []string) error { c.MalwareScanPrefixes = v; return nil })},
 	{Name: "auditTrail", Kind: Bool, Default: "false", Doc: "A CloudTrail trail of the data bucket's object-level events (data events only, log file validation on) to a private bucket of its own, encrypted with a key of its own; on in `prod`. Turn it off where an organisation trail already records this bucket's data events (two trails bill each event twice).",
 		set: boolean(func(c *Config, v bool) { c.AuditTrail = v })},
 	{Name: "auditTrailKeyAlias", Kind: String, Default: "alias/securestore/<env>/trail", Doc: "Alias of the audit trail's customer-managed KMS key, which CloudTrail may use for this trail only.",
@@ -454,6 +460,17 @@ func (c *Config) cdnCheck() []error {
 	}
 	if c.AlarmTopicArn != "" && c.Region != "" && TopicRegion(c.AlarmTopicArn) != c.Region {
 		errs = append(errs, fmt.Errorf("context key \"alarmTopicArn\": the topic is in %s, the data in %s: an alarm acts only on a topic of its own region", TopicRegion(c.AlarmTopicArn), c.Region))
+	}
+	if len(c.MalwareScanPrefixes) > 0 && !c.MalwareScanning {
+		errs = append(errs, errors.New("context key \"malwareScanPrefixes\": needs malwareScanning"))
+	}
+	if len(c.MalwareScanPrefixes) > 5 {
+		errs = append(errs, fmt.Errorf("context key \"malwareScanPrefixes\": at most 5 prefixes (GuardDuty's limit), received %d", len(c.MalwareScanPrefixes)))
+	}
+	for _, pre := range c.MalwareScanPrefixes {
+		if !strings.HasSuffix(pre, "/") || strings.HasPrefix(pre, "/") {
+			errs = append(errs, fmt.Errorf("context key \"malwareScanPrefixes\": %q must be a key prefix ending with \"/\"", pre))
+		}
 	}
 	if c.LogsKeyAlias == c.KeyAlias {
 		errs = append(errs, errors.New("context key \"logsKeyAlias\": must differ from keyAlias: the logs key is a second key, whose policy CloudWatch Logs may use"))

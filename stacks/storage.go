@@ -17,6 +17,7 @@ import (
 	"github.com/securestore/securestore/config"
 	"github.com/securestore/securestore/constructs/audittrail"
 	"github.com/securestore/securestore/constructs/encryptionkey"
+	"github.com/securestore/securestore/constructs/malwarescan"
 	"github.com/securestore/securestore/constructs/monitoring"
 	"github.com/securestore/securestore/constructs/presignapi"
 	"github.com/securestore/securestore/constructs/privatebucket"
@@ -53,6 +54,9 @@ type Storage struct {
 	// Monitoring holds the alarms, their topic and the dashboard (child id
 	// "Monitoring"); nil unless monitoring is on.
 	Monitoring *monitoring.Monitoring
+	// MalwareScan scans new objects and gates reads on the result (child
+	// id "MalwareScan"); nil unless malwareScanning is on.
+	MalwareScan *malwarescan.MalwareScan
 	// Trail records the data bucket's object-level events (child id
 	// "AuditTrail"); nil unless auditTrail is on.
 	Trail *audittrail.AuditTrail
@@ -92,8 +96,10 @@ func NewStorage(scope constructs.Construct, id *string, props *StorageProps) *St
 		AbortIncompleteUploadAfter:  awscdk.Duration_Days(jsii.Number(cfg.AbortIncompleteUploadDays)),
 		NoncurrentVersionExpiration: awscdk.Duration_Days(jsii.Number(cfg.NoncurrentVersionExpirationDays)),
 		CorsAllowedOrigins:          jsii.Strings(cfg.CorsAllowedOrigins...),
-		EventBridge:                 jsii.Bool(cfg.EventBridge),
-		RequestMetrics:              jsii.Bool(cfg.Monitoring),
+		// Malware scanning needs the bucket's events in EventBridge, which
+		// GuardDuty would otherwise turn on behind the stack's back.
+		EventBridge:    jsii.Bool(cfg.EventBridge || cfg.MalwareScanning),
+		RequestMetrics: jsii.Bool(cfg.Monitoring),
 	}
 	if cfg.BucketName != "" {
 		bucketProps.BucketName = jsii.String(cfg.BucketName)
@@ -110,6 +116,9 @@ func NewStorage(scope constructs.Construct, id *string, props *StorageProps) *St
 		AdminRoleArns: jsii.Strings(cfg.KeyAdminRoleArns...),
 	})
 	st := &Storage{Stack: stack, Bucket: bucket, LogsKey: logsKey}
+	if cfg.MalwareScanning {
+		st.MalwareScan = malwarescan.New(stack, jsii.String("MalwareScan"), &malwarescan.Props{Bucket: bucket, Prefixes: cfg.MalwareScanPrefixes})
+	}
 	if cfg.AuditTrail {
 		var readers []awsiam.IPrincipal
 		for _, arn := range cfg.AuditTrailReaderArns {

@@ -79,6 +79,11 @@ type deployment struct {
 	logsKeyArn    string
 	logsKeyPolicy map[string]any
 	logGroupArns  []string
+	// scans is true when the bucket gates reads on GuardDuty's scan tag
+	// (malwareScanning); scannerArn and scannerPolicies are the plan's role.
+	scans           bool
+	scannerArn      string
+	scannerPolicies []policysim.Policy
 	// The alarm topic's key ("" without one).
 	topicKeyArn    string
 	topicKeyPolicy map[string]any
@@ -216,6 +221,17 @@ func newDeployment(s *synthesized, edge *synthesized) (*deployment, error) {
 		}
 	}
 
+	// Malware scanning: the read gate and the scanner's role.
+	d.scans = strings.Contains(fmt.Sprint(d.bucketPolicy), "DenyUnscannedReads")
+	for _, id := range st.Resources("AWS::IAM::Role") {
+		if strings.Contains(fmt.Sprint(st.Properties(id)["AssumeRolePolicyDocument"]), "malware-protection-plan.guardduty.amazonaws.com") {
+			d.scannerArn = str(st.Resolve(map[string]any{"Fn::GetAtt": []any{id, "Arn"}}))
+			if d.scannerPolicies, err = st.IdentityPolicies(id); err != nil {
+				return nil, err
+			}
+		}
+	}
+
 	// The alarm topic's key.
 	for _, tp := range st.Resources("AWS::SNS::Topic") {
 		for _, id := range st.Resources("AWS::KMS::Key") {
@@ -330,6 +346,7 @@ func transport() map[string]any {
 // roleRequest is a request of the function's role to S3.
 func (d *deployment) roleRequest(action, key string, ctx map[string]any) policysim.Simulation {
 	c := transport()
+	d.scannedClean(c, action)
 	c["aws:PrincipalArn"] = d.roleArn
 	c["aws:PrincipalAccount"] = d.account
 	c["aws:PrincipalIsAWSService"] = "false"
@@ -341,6 +358,19 @@ func (d *deployment) roleRequest(action, key string, ctx map[string]any) policys
 		Request:  policysim.Request{Principal: d.session(), Action: action, Resource: d.objectArn(key), ResourceAccount: d.account, Context: c},
 		Identity: d.rolePolicies,
 		Resource: d.bucketPolicy,
+	}
+}
+
+// scanTag is the condition key of GuardDuty's scan result on an object.
+const scanTag = "s3:ExistingObjectTag/GuardDutyMalwareScanStatus"
+
+// scannedClean sets, for a read where the bucket gates reads on the scan
+// result, the object's tag as GuardDuty leaves a clean object: the cases
+// that expect a read to pass read a scanned object; malwareCases read the
+// others.
+func (d *deployment) scannedClean(c map[string]any, action string) {
+	if d.scans && (action == "s3:GetObject" || action == "s3:GetObjectVersion") {
+		c[scanTag] = "NO_THREATS_FOUND"
 	}
 }
 
@@ -722,6 +752,7 @@ func (d *deployment) cloudFrontRequest(action, key, distributionArn string, over
 	c["aws:PrincipalServiceName"] = "cloudfront.amazonaws.com"
 	c["s3:authType"] = "REST-HEADER"
 	c["s3:signatureversion"] = "AWS4-HMAC-SHA256"
+	d.scannedClean(c, action)
 	for k, v := range over {
 		c[k] = v
 	}
@@ -794,6 +825,7 @@ func (d *deployment) accountCases() []evalCase {
 	ids := []policysim.Policy{administratorAccess}
 	s3Req := func(principal, principalArn, action string) policysim.Simulation {
 		c := transport()
+		d.scannedClean(c, action)
 		c["aws:PrincipalArn"] = principalArn
 		c["aws:PrincipalAccount"] = strings.Split(principalArn, ":")[4]
 		return policysim.Simulation{
@@ -913,6 +945,86 @@ func (d *deployment) trailCases() []evalCase {
 	return cases
 }
 
+// malwareCases: with malwareScanning, an object is readable only once
+// GuardDuty has tagged it clean, presigned or through CloudFront; the
+// scanner reads and tags whatever it finds; nobody else sets the tag.
+func (d *deployment) malwareCases() ([]evalCase, error) {
+	if !d.scans {
+		return nil, nil
+	}
+	key := "users/" + exampleSub + "/upload.bin"
+	reqs, err := d.productRequests(key)
+	if err != nil {
+		return nil, err
+	}
+	read := func(status string) map[string]any {
+		c := map[string]any{}
+		for k, v := range reqs["GET"] {
+			c[k] = v
+		}
+		if status != "" {
+			c[scanTag] = status
+		}
+		return c
+	}
+	unscanned := read("")
+	delete(unscanned, scanTag)
+	scanner := func(action string, over map[string]any) policysim.Simulation {
+		c := transport()
+		c["aws:PrincipalArn"] = d.scannerArn
+		c["aws:PrincipalAccount"] = d.account
+		c["aws:PrincipalIsAWSService"] = "false"
+		c["s3:authType"] = "REST-HEADER"
+		c["s3:signatureversion"] = "AWS4-HMAC-SHA256"
+		for k, v := range over {
+			c[k] = v
+		}
+		session := strings.Replace(strings.Replace(d.scannerArn, ":iam::", ":sts::", 1), ":role/", ":assumed-role/", 1) + "/GuardDutyMalwareProtection"
+		return policysim.Simulation{
+			Request:  policysim.Request{Principal: session, Action: action, Resource: d.objectArn(key), ResourceAccount: d.account, Context: c},
+			Identity: d.scannerPolicies,
+			Resource: d.bucketPolicy,
+		}
+	}
+	noTag := func(sim policysim.Simulation) policysim.Simulation {
+		delete(sim.Request.Context, scanTag)
+		return sim
+	}
+	withTag := func(sim policysim.Simulation, status string) policysim.Simulation {
+		sim.Request.Context[scanTag] = status
+		return sim
+	}
+	put := map[string]any{}
+	for k, v := range reqs["PUT"] {
+		put[k] = v
+	}
+	put["s3:RequestObjectTagKeys"] = []string{"GuardDutyMalwareScanStatus"}
+	cases := []evalCase{
+		{name: "malware: presigned GET of an object not yet scanned", sim: noTag(d.roleRequest("s3:GetObject", key, unscanned)), want: deniedBy("DenyUnscannedReads")},
+		{name: "malware: presigned GET of an object with a threat", sim: withTag(d.roleRequest("s3:GetObject", key, nil), "THREATS_FOUND"), want: deniedBy("DenyUnscannedReads")},
+		{name: "malware: presigned GET of an object GuardDuty could not scan", sim: withTag(d.roleRequest("s3:GetObject", key, nil), "UNSUPPORTED"), want: deniedBy("DenyUnscannedReads")},
+		{name: "malware: presigned GET of a clean object", sim: d.roleRequest("s3:GetObject", key, read("NO_THREATS_FOUND")), want: allowed},
+		{name: "malware: presigned PUT that sets the scan tag itself", sim: d.roleRequest("s3:PutObject", key, put), want: deniedBy("DenyScanTagsFromOthers")},
+		{name: "malware: the function's role tags an object", sim: d.roleRequest("s3:PutObjectTagging", key, map[string]any{"s3:RequestObjectTagKeys": []string{"GuardDutyMalwareScanStatus"}}), want: denied},
+		{name: "malware: the scanner reads an object not yet scanned", sim: scanner("s3:GetObject", nil), want: allowed},
+		{name: "malware: the scanner tags it", sim: scanner("s3:PutObjectTagging", map[string]any{"s3:RequestObjectTagKeys": []string{"GuardDutyMalwareScanStatus"}}), want: allowed},
+		{name: "malware: the scanner deletes it", sim: scanner("s3:DeleteObject", nil), want: denied},
+		{name: "malware: the scanner decrypts through S3", sim: d.kmsCall(strings.Replace(strings.Replace(d.scannerArn, ":iam::", ":sts::", 1), ":role/", ":assumed-role/", 1)+"/GuardDutyMalwareProtection", d.scannerArn, "kms:Decrypt", d.region, d.scannerPolicies), want: allowed},
+	}
+	if d.cdn != nil && slices.Contains(d.cdnAccess, "read") {
+		id, err := d.cdn.Resolve(map[string]any{"Ref": d.distribution})
+		if err != nil {
+			return nil, err
+		}
+		arn := fmt.Sprintf("arn:aws:cloudfront::%s:distribution/%s", d.account, id)
+		cases = append(cases,
+			evalCase{name: "malware: CloudFront reads an object not yet scanned", sim: noTag(d.cloudFrontRequest("s3:GetObject", key, arn, nil)), want: deniedBy("DenyUnscannedReads")},
+			evalCase{name: "malware: CloudFront reads a clean object", sim: d.cloudFrontRequest("s3:GetObject", key, arn, nil), want: allowed},
+		)
+	}
+	return cases, nil
+}
+
 // topicKeyCases: CloudWatch alarms of this account publish to the
 // encrypted topic; another account's alarms and other principals do not.
 func (d *deployment) topicKeyCases() []evalCase {
@@ -1007,6 +1119,11 @@ func (d *deployment) cases() ([]evalCase, error) {
 	out = append(out, d.logsKeyCases()...)
 	out = append(out, d.trailCases()...)
 	out = append(out, d.topicKeyCases()...)
+	malware, err := d.malwareCases()
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, malware...)
 	return append(out, d.logCases()...), nil
 }
 

@@ -109,6 +109,7 @@ var maximalContext = map[string]any{
 	"objectLockDays":                  "30",
 	"eventBridge":                     "true",
 	"auditTrail":                      "true",
+	"malwareScanning":                 "true",
 	"auditTrailReaderArns":            "arn:aws:iam::123456789012:role/SecurityAudit",
 	"cdnAccess":                       "read,write,delete",
 	"cdnDomainNames":                  "files.example.com",
