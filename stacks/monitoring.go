@@ -3,7 +3,6 @@ package stacks
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
-	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/config"
@@ -14,12 +13,15 @@ import (
 )
 
 // newMonitoring creates the alarms' topic and dashboard of one stack
-// (child id "Monitoring"), with cfg's thresholds and subscriptions; the
+// (child id "Monitoring"), with cfg's thresholds and subscriptions, and
+// with alarmsOnly no dashboard (the Edge stack's: the storage stack's
+// dashboard shows the distribution too); the
 // existing topic alarmTopicArn when it is of region (or region is "", an
 // environment-agnostic stack), else a new one.
-func newMonitoring(stack awscdk.Stack, cfg *config.Config, region string) *monitoring.Monitoring {
+func newMonitoring(stack awscdk.Stack, cfg *config.Config, region string, alarmsOnly bool) *monitoring.Monitoring {
 	p := &monitoring.Props{
-		Emails: cfg.AlarmEmails,
+		Emails:      cfg.AlarmEmails,
+		NoDashboard: jsii.Bool(alarmsOnly),
 		Thresholds: monitoring.Thresholds{
 			API5xx:             jsii.Number(float64(cfg.AlarmAPI5xx)),
 			APILatencyP99:      awscdk.Duration_Millis(jsii.Number(float64(cfg.AlarmAPILatencyP99Ms))),
@@ -28,6 +30,7 @@ func newMonitoring(stack awscdk.Stack, cfg *config.Config, region string) *monit
 			FunctionThrottles:  jsii.Number(float64(cfg.AlarmFunctionThrottles)),
 			ConcurrencyPercent: jsii.Number(cfg.AlarmConcurrencyPercent),
 			CDN5xxPercent:      jsii.Number(cfg.AlarmCDN5xxPercent),
+			MinRequests:        jsii.Number(float64(cfg.AlarmMinRequests)),
 		},
 	}
 	if cfg.AlarmTopicArn != "" && (region == "" || config.TopicRegion(cfg.AlarmTopicArn) == region) {
@@ -45,9 +48,10 @@ func newMonitoring(stack awscdk.Stack, cfg *config.Config, region string) *monit
 // watch adds an environment's alarms and dashboard: the API, the
 // function and the bucket in the storage stack; the distribution's alarm
 // where its metrics are (us-east-1: the Edge stack, or the storage stack
-// pinned there), and its row on the storage stack's dashboard.
+// pinned there, or in an environment-agnostic storage stack under a
+// condition on its region), and its row on the storage stack's dashboard.
 func watch(storage *Storage, cfg *config.Config) {
-	m := newMonitoring(storage.Stack, cfg, cfg.Region)
+	m := newMonitoring(storage.Stack, cfg, cfg.Region, false)
 	storage.Monitoring = m
 	m.WatchAPI(storage.API.RestAPI, presignapi.StageName)
 	m.WatchFunction(storage.API.Function, float64(cfg.LambdaReservedConcurrency))
@@ -56,22 +60,13 @@ func watch(storage *Storage, cfg *config.Config) {
 		return
 	}
 	id := storage.Front.CDN.Distribution.DistributionId()
-	switch {
-	case storage.Edge != nil:
-		storage.Edge.Monitoring = newMonitoring(storage.Edge.Stack, cfg, config.EdgeRegion)
-		storage.Edge.Monitoring.WatchDistribution(id)
-		m.DashboardWidgetsForDistribution(id)
-	case cfg.Region == config.EdgeRegion:
+	if storage.Edge == nil {
+		// Pinned to us-east-1, or environment-agnostic: then the alarm is
+		// created only where the stack is deployed in us-east-1.
 		m.WatchDistribution(id)
-	default:
-		// An environment-agnostic stack: the alarm would tie it to
-		// us-east-1 (CloudFront's metrics are only there).
-		m.DashboardWidgetsForDistribution(id)
-		warn(storage.Stack, "the distribution's 5xx alarm is left out: CloudFront's metrics are in us-east-1 only, and this stack names no region (set region; with another region the alarm goes to the Edge stack)")
+		return
 	}
-}
-
-// warn adds a synth warning to scope.
-func warn(scope constructs.IConstruct, msg string) {
-	awscdk.Annotations_Of(scope).AddWarningV2(jsii.String("securestore:monitoring:noCdnAlarm"), jsii.String(msg))
+	storage.Edge.Monitoring = newMonitoring(storage.Edge.Stack, cfg, config.EdgeRegion, true)
+	storage.Edge.Monitoring.WatchDistribution(id)
+	m.DashboardWidgetsForDistribution(id)
 }

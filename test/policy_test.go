@@ -84,9 +84,11 @@ type deployment struct {
 	scans           bool
 	scannerArn      string
 	scannerPolicies []policysim.Policy
-	// The alarm topic's key ("" without one).
+	// The alarm topic's key ("" without one), the topic and its policy.
 	topicKeyArn    string
 	topicKeyPolicy map[string]any
+	topicArn       string
+	topicPolicy    map[string]any
 	// The audit trail's ("" without one): its ARN, its bucket, its key.
 	trailArn, trailBucketArn, trailKeyArn string
 	trailBucketPolicy, trailKeyPolicy     map[string]any
@@ -232,8 +234,12 @@ func newDeployment(s *synthesized, edge *synthesized) (*deployment, error) {
 		}
 	}
 
-	// The alarm topic's key.
+	// The alarm topic, its policy and its key.
 	for _, tp := range st.Resources("AWS::SNS::Topic") {
+		d.topicArn = str(st.Resolve(map[string]any{"Ref": tp}))
+		if d.topicPolicy, err = st.TopicPolicy(tp); err != nil {
+			return nil, err
+		}
 		for _, id := range st.Resources("AWS::KMS::Key") {
 			if strings.Contains(fmt.Sprint(st.Properties(tp)["KmsMasterKeyId"]), id) {
 				d.topicKeyArn = str(st.Resolve(map[string]any{"Fn::GetAtt": []any{id, "Arn"}}))
@@ -1044,7 +1050,18 @@ func (d *deployment) topicKeyCases() []evalCase {
 		sim.Request.Resource, sim.Resource = d.topicKeyArn, d.topicKeyPolicy
 		return sim
 	}
+	publish := func(account, secure string) policysim.Simulation {
+		return policysim.Simulation{
+			Request: policysim.Request{Principal: "cloudwatch.amazonaws.com", Action: "sns:Publish", Resource: d.topicArn, ResourceAccount: d.account,
+				Context: map[string]any{"aws:SecureTransport": secure, "aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": "cloudwatch.amazonaws.com",
+					"aws:SourceAccount": account, "aws:SourceArn": "arn:aws:cloudwatch:" + d.region + ":" + account + ":alarm:securestore-Api5xx"}},
+			Resource: d.topicPolicy,
+		}
+	}
 	return []evalCase{
+		{name: "alarm topic: this account's alarm publishes", sim: publish(d.account, "true"), want: allowed},
+		{name: "alarm topic: another account's alarm publishes", sim: publish(otherAccount, "true"), want: denied},
+		{name: "alarm topic: a publish over plain HTTP", sim: publish(d.account, "false"), want: denied},
 		{name: "alarm topic key: this account's alarm publishes", sim: alarm(d.account), want: allowed},
 		{name: "alarm topic key: another account's alarm", sim: alarm(otherAccount), want: denied},
 		{name: "alarm topic key: the function's role", sim: call(d.session(), d.roleArn, "kms:Decrypt", d.rolePolicies), want: denied},

@@ -110,6 +110,8 @@ var maximalContext = map[string]any{
 	"eventBridge":                     "true",
 	"auditTrail":                      "true",
 	"malwareScanning":                 "true",
+	"malwareScanPrefixes":             "users/,reports/",
+	"alarmEmails":                     "oncall@example.com",
 	"auditTrailReaderArns":            "arn:aws:iam::123456789012:role/SecurityAudit",
 	"cdnAccess":                       "read,write,delete",
 	"cdnDomainNames":                  "files.example.com",

@@ -7,8 +7,9 @@
 // A Monitoring lives in one stack and region: CloudWatch alarms act only on
 // topics of their own region and read metrics of their own region, so the
 // distribution's alarm (CloudFront publishes its metrics in us-east-1) goes
-// into a Monitoring of a us-east-1 stack, the Edge stack when there is one.
-// The dashboard may show metrics of any region.
+// into a Monitoring of a us-east-1 stack, the Edge stack when there is one
+// (in an environment-agnostic stack it exists only where the stack is
+// deployed in us-east-1). The dashboard may show metrics of any region.
 //
 // The topic it creates is encrypted with a key of its own (child
 // "TopicKey") that CloudWatch alarms of this account and region may use,
@@ -17,6 +18,7 @@ package monitoring
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
@@ -56,6 +58,10 @@ const (
 	// DefaultCDN5xxPercent is the distribution's 5xx error rate over 5
 	// minutes, three periods in a row.
 	DefaultCDN5xxPercent = 5
+	// DefaultMinRequests is how many requests a 5-minute period needs
+	// before a rate alarm (API 4XX, distribution 5xx) counts it: a lone
+	// probe is not an unusual rate.
+	DefaultMinRequests = 100
 )
 
 // period is every alarm's period.
@@ -81,6 +87,9 @@ type Thresholds struct {
 	// CDN5xxPercent: the distribution's 5xx error rate, 3 periods of 5
 	// minutes in a row. Default: - 5.
 	CDN5xxPercent *float64
+	// MinRequests: the requests a period needs before the rate alarms
+	// count it (fewer count as 0%). Default: - 100.
+	MinRequests *float64
 }
 
 // Props configures a Monitoring. Nil props means all defaults.
@@ -101,6 +110,10 @@ type Props struct {
 	// DashboardName names the dashboard (dashboards are per account).
 	// Default: - a name CloudFormation generates.
 	DashboardName *string
+	// NoDashboard leaves the dashboard out, for a Monitoring that only
+	// holds alarms (another stack's dashboard shows the metrics).
+	// Default: - false.
+	NoDashboard *bool
 }
 
 // Monitoring is the topic, the dashboard and the alarms Watch* add.
@@ -111,7 +124,8 @@ type Monitoring struct {
 	// TopicKey encrypts the new topic (child "TopicKey"); nil with
 	// Props.Topic.
 	TopicKey *encryptionkey.EncryptionKey
-	// Dashboard shows every watched metric (child "Dashboard").
+	// Dashboard shows every watched metric (child "Dashboard"); nil with
+	// Props.NoDashboard.
 	Dashboard awscloudwatch.Dashboard
 	// Alarms are the alarms added so far, by short name ("Api5xx", ...).
 	Alarms map[string]awscloudwatch.Alarm
@@ -153,27 +167,45 @@ func New(scope constructs.Construct, id *string, props *Props) *Monitoring {
 			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
 			Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey*"),
 			Resources:  jsii.Strings("*"),
-			Conditions: &map[string]any{
-				"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
-				"ArnLike": map[string]any{"aws:SourceArn": awscdk.Fn_Join(jsii.String(""), &[]*string{
-					jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":cloudwatch:"), awscdk.Aws_REGION(), jsii.String(":"), awscdk.Aws_ACCOUNT_ID(), jsii.String(":alarm:*"),
-				})},
-			},
+			Conditions: alarmsOfThisAccount(stack),
 		}), jsii.Bool(true))
 		m.Topic = awssns.NewTopic(c, jsii.String("Topic"), &awssns.TopicProps{
 			DisplayName: jsii.String("securestore alarms"),
 			MasterKey:   m.TopicKey.Key,
 			EnforceSSL:  jsii.Bool(true),
 		})
+		// A topic policy replaces SNS's default one, which let the
+		// account's services publish: CloudWatch alarms of this account
+		// and region need their own Allow.
+		m.Topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String("CloudWatchAlarmsPublish"),
+			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+			Actions:    jsii.Strings("sns:Publish"),
+			Resources:  &[]*string{m.Topic.TopicArn()},
+			Conditions: alarmsOfThisAccount(stack),
+		}))
 	}
 	for _, e := range p.Emails {
 		m.Topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(e), nil))
 	}
-	m.Dashboard = awscloudwatch.NewDashboard(c, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{
-		DashboardName:   p.DashboardName,
-		DefaultInterval: awscdk.Duration_Hours(jsii.Number(3)),
-	})
+	if p.NoDashboard == nil || !*p.NoDashboard {
+		m.Dashboard = awscloudwatch.NewDashboard(c, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{
+			DashboardName:   p.DashboardName,
+			DefaultInterval: awscdk.Duration_Hours(jsii.Number(3)),
+		})
+	}
 	return m
+}
+
+// alarmsOfThisAccount conditions a statement on CloudWatch alarms of the
+// stack's account and region.
+func alarmsOfThisAccount(stack awscdk.Stack) *map[string]any {
+	return &map[string]any{
+		"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+		"ArnLike": map[string]any{"aws:SourceArn": awscdk.Fn_Join(jsii.String(""), &[]*string{
+			jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":cloudwatch:"), awscdk.Aws_REGION(), jsii.String(":"), awscdk.Aws_ACCOUNT_ID(), jsii.String(":alarm:*"),
+		})},
+	}
 }
 
 func or(v *float64, def float64) float64 {
@@ -181,6 +213,13 @@ func or(v *float64, def float64) float64 {
 		return def
 	}
 	return *v
+}
+
+// widgets adds a row to the dashboard, if there is one.
+func (m *Monitoring) widgets(w ...awscloudwatch.IWidget) {
+	if m.Dashboard != nil {
+		m.Dashboard.AddWidgets(w...)
+	}
 }
 
 // alarm adds the alarm name on metric, acting on the topic when it fires
@@ -220,14 +259,14 @@ func (m *Monitoring) WatchAPI(api awsapigateway.IRestApi, stage string) {
 	m.alarm("ApiLatencyP99", fmt.Sprintf("presign API: p99 latency over %v ms for 15 minutes", latencyMs),
 		latency, latencyMs, 3, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD)
 	rate := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-		Expression:   jsii.String("100 * e4"),
-		UsingMetrics: &map[string]awscloudwatch.IMetric{"e4": err4},
+		Expression:   jsii.String(fmt.Sprintf("IF(n >= %v, 100 * e4, 0)", or(m.t.MinRequests, DefaultMinRequests))),
+		UsingMetrics: &map[string]awscloudwatch.IMetric{"e4": err4, "n": count},
 		Label:        jsii.String("4XX, percent of requests"),
 		Period:       period,
 	})
 	m.alarm("Api4xxRate", fmt.Sprintf("presign API: over %v%% of requests answered 4XX for 15 minutes (abuse, or a client bug)", pct4),
 		rate, pct4, 3, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD)
-	m.Dashboard.AddWidgets(
+	m.widgets(
 		awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String("API requests and errors"), Left: &[]awscloudwatch.IMetric{count, err5}, Right: &[]awscloudwatch.IMetric{rate}, Width: jsii.Number(12)}),
 		awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String("API latency (p99)"), Left: &[]awscloudwatch.IMetric{latency}, Width: jsii.Number(12)}),
 	)
@@ -245,9 +284,12 @@ func (m *Monitoring) WatchFunction(fn awslambda.IFunction, reservedConcurrency f
 		errors, or(m.t.FunctionErrors, DefaultFunctionErrors), 1, awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
 	m.alarm("FunctionThrottles", fmt.Sprintf("presign function: %v or more throttled invocations in 5 minutes (its reserved concurrency is used up)", or(m.t.FunctionThrottles, DefaultFunctionThrottles)),
 		throttles, or(m.t.FunctionThrottles, DefaultFunctionThrottles), 1, awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-	m.alarm("FunctionConcurrency", fmt.Sprintf("presign function: concurrency at %v%% or more of its %v reserved", pct, reservedConcurrency),
-		concurrency, reservedConcurrency*pct/100, 1, awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-	m.Dashboard.AddWidgets(
+	// At least one instance: with a small reservation, a fraction of one
+	// would fire on every invocation.
+	limit := max(1, math.Ceil(reservedConcurrency*pct/100))
+	m.alarm("FunctionConcurrency", fmt.Sprintf("presign function: concurrency at %v or more of its %v reserved (%v%%)", limit, reservedConcurrency, pct),
+		concurrency, limit, 1, awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+	m.widgets(
 		awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String("Function invocations, errors, throttles"), Left: &[]awscloudwatch.IMetric{invocations, errors, throttles}, Width: jsii.Number(12)}),
 		awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String("Function concurrency and p99 duration"), Left: &[]awscloudwatch.IMetric{concurrency}, Right: &[]awscloudwatch.IMetric{duration}, Width: jsii.Number(12)}),
 	)
@@ -263,7 +305,7 @@ func (m *Monitoring) WatchBucket(bucket awss3.IBucket, filterID string) {
 			DimensionsMap: &map[string]*string{"BucketName": bucket.BucketName(), "FilterId": jsii.String(filterID)},
 		})
 	}
-	m.Dashboard.AddWidgets(awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
+	m.widgets(awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
 		Title: jsii.String("Bucket requests and errors"),
 		Left:  &[]awscloudwatch.IMetric{metric("AllRequests"), metric("GetRequests"), metric("PutRequests")},
 		Right: &[]awscloudwatch.IMetric{metric("4xxErrors"), metric("5xxErrors")},
@@ -285,27 +327,41 @@ func CDNMetric(distributionID *string, name, statistic string) awscloudwatch.Met
 const CDNMetricsRegion = validate.CloudFrontRegion
 
 // WatchDistribution adds the distribution's 5xx error-rate alarm and its
-// dashboard row. The Monitoring must be in a us-east-1 stack (or an
-// environment-agnostic one deployed there), where the metric is.
+// dashboard row. CloudFront publishes its metrics in us-east-1 only and an
+// alarm reads its own region's: in a stack pinned to another region it
+// panics with a *validation.Error; in an environment-agnostic stack the
+// alarm carries a condition (child "InUsEast1") that creates it only
+// where the stack is deployed in us-east-1.
 func (m *Monitoring) WatchDistribution(distributionID *string) {
-	const why = "securestore: CloudFront publishes its metrics in us-east-1 only, and an alarm reads its own region's: watch the distribution from a Monitoring in a us-east-1 stack (the Edge stack)."
-	if r := awscdk.Stack_Of(m.Construct).Region(); validate.Literal(r) && *r != CDNMetricsRegion {
+	region := awscdk.Stack_Of(m.Construct).Region()
+	if validate.Literal(region) && *region != CDNMetricsRegion {
 		problems := validate.For(*m.Node().Path())
-		problems.Addf("WatchDistribution", "the stack's region is %s: %s", *r, why)
+		problems.Addf("WatchDistribution", "the stack's region is %s: CloudFront publishes its metrics in us-east-1 only, and an alarm reads its own region's: watch the distribution from a Monitoring in a us-east-1 stack (the Edge stack)", *region)
 		problems.PanicIfAny()
 	}
-	validate.RequireRegion(m.Construct, CDNMetricsRegion, why)
 	m.DashboardWidgetsForDistribution(distributionID)
-	rate := CDNMetric(distributionID, "5xxErrorRate", "Average")
+	requests := CDNMetric(distributionID, "Requests", "Sum")
+	rate := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression:   jsii.String(fmt.Sprintf("IF(n >= %v, r, 0)", or(m.t.MinRequests, DefaultMinRequests))),
+		UsingMetrics: &map[string]awscloudwatch.IMetric{"r": CDNMetric(distributionID, "5xxErrorRate", "Average"), "n": requests},
+		Label:        jsii.String("5xx, percent of requests"),
+		Period:       period,
+	})
 	pct := or(m.t.CDN5xxPercent, DefaultCDN5xxPercent)
-	m.alarm("Cdn5xxRate", fmt.Sprintf("distribution: 5xx error rate over %v%% for 15 minutes (the origin refusing OAC, or S3 failing)", pct),
+	a := m.alarm("Cdn5xxRate", fmt.Sprintf("distribution: 5xx error rate over %v%% for 15 minutes (S3 failing or unreachable behind CloudFront; a policy refusing OAC shows as 4xx, on the dashboard)", pct),
 		rate, pct, 3, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD)
+	if !validate.Literal(region) {
+		cond := awscdk.NewCfnCondition(m.Construct, jsii.String("InUsEast1"), &awscdk.CfnConditionProps{
+			Expression: awscdk.Fn_ConditionEquals(awscdk.Aws_REGION(), jsii.String(CDNMetricsRegion)),
+		})
+		a.Node().DefaultChild().(awscdk.CfnResource).CfnOptions().SetCondition(cond)
+	}
 }
 
 // DashboardWidgetsForDistribution adds the distribution's row to the
 // dashboard only (for a dashboard outside us-east-1).
 func (m *Monitoring) DashboardWidgetsForDistribution(distributionID *string) {
-	m.Dashboard.AddWidgets(awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
+	m.widgets(awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
 		Title: jsii.String("Distribution requests and error rates (us-east-1)"),
 		Left:  &[]awscloudwatch.IMetric{CDNMetric(distributionID, "Requests", "Sum")},
 		Right: &[]awscloudwatch.IMetric{CDNMetric(distributionID, "4xxErrorRate", "Average"), CDNMetric(distributionID, "5xxErrorRate", "Average")},
@@ -325,6 +381,7 @@ func check(c constructs.Construct, p *Props) {
 		{"Thresholds.API5xx", t.API5xx, 1e9}, {"Thresholds.API4xxPercent", t.API4xxPercent, 100},
 		{"Thresholds.FunctionErrors", t.FunctionErrors, 1e9}, {"Thresholds.FunctionThrottles", t.FunctionThrottles, 1e9},
 		{"Thresholds.ConcurrencyPercent", t.ConcurrencyPercent, 100}, {"Thresholds.CDN5xxPercent", t.CDN5xxPercent, 100},
+		{"Thresholds.MinRequests", t.MinRequests, 1e9},
 	} {
 		if v.v != nil && !(*v.v > 0 && *v.v <= v.max) {
 			problems.Addf(v.name, "must be more than 0 and at most %v, received %v", v.max, *v.v)

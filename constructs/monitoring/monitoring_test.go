@@ -71,7 +71,7 @@ func TestAlarms_EachWithItsThresholdActingOnTheTopic(t *testing.T) {
 		"FunctionErrors":      {"Errors", "AWS/Lambda", DefaultFunctionErrors, 1},
 		"FunctionThrottles":   {"Throttles", "AWS/Lambda", DefaultFunctionThrottles, 1},
 		"FunctionConcurrency": {"ConcurrentExecutions", "AWS/Lambda", 10, 1}, // 50% of 20
-		"Cdn5xxRate":          {"5xxErrorRate", "AWS/CloudFront", DefaultCDN5xxPercent, 3},
+		"Cdn5xxRate":          {"", "", DefaultCDN5xxPercent, 3},
 	}
 	alarms := cdktest.Resources(shared.raw, "AWS::CloudWatch::Alarm")
 	if len(alarms) != len(want) {
@@ -102,7 +102,7 @@ func TestAlarms_EachWithItsThresholdActingOnTheTopic(t *testing.T) {
 	// The 4XX rate is a percentage of requests, from the 4XXError average.
 	shared.template.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), &map[string]any{
 		"Metrics": assertions.Match_ArrayWith(&[]any{
-			assertions.Match_ObjectLike(&map[string]any{"Expression": "100 * e4"}),
+			assertions.Match_ObjectLike(&map[string]any{"Expression": "IF(n >= 100, 100 * e4, 0)"}),
 			assertions.Match_ObjectLike(&map[string]any{"Id": "e4", "MetricStat": assertions.Match_ObjectLike(&map[string]any{
 				"Metric": assertions.Match_ObjectLike(&map[string]any{"MetricName": "4XXError", "Namespace": "AWS/ApiGateway"}), "Stat": "Average",
 			})}),
@@ -175,4 +175,28 @@ func TestNew_RefusesInvalidThresholds(t *testing.T) {
 			t.Errorf("%s: %v, want an error naming %s", c.name, err, c.prop)
 		}
 	}
+}
+
+// TestWatchDistribution_AgnosticStackUnderACondition: in a stack that
+// names no region, the distribution's alarm exists only where the stack
+// is deployed in us-east-1.
+func TestWatchDistribution_AgnosticStackUnderACondition(t *testing.T) {
+	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Agnostic"), nil)
+	m := New(stack, jsii.String("M"), &Props{NoDashboard: jsii.Bool(true)})
+	m.WatchDistribution(jsii.String("E1"))
+	tpl := assertions.Template_FromStack(stack, nil)
+	raw := *tpl.ToJSON()
+	var cond string
+	for id := range raw["Conditions"].(map[string]any) {
+		cond = id
+	}
+	if cond == "" || fmt.Sprint(raw["Conditions"].(map[string]any)[cond]) != "map[Fn::Equals:[map[Ref:AWS::Region] us-east-1]]" {
+		t.Fatalf("conditions %v", raw["Conditions"])
+	}
+	for id, a := range cdktest.Resources(raw, "AWS::CloudWatch::Alarm") {
+		if a["Condition"] != cond {
+			t.Errorf("alarm %s has condition %v, want %s", id, a["Condition"], cond)
+		}
+	}
+	tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Dashboard"), jsii.Number(0))
 }

@@ -183,11 +183,15 @@ type Props struct {
 	// Default: - no web ACL.
 	WebACLArn *string
 	// LogsKey is a customer-managed KMS key in the stack's region that
-	// encrypts the function's and the API's log groups. The groups then get
-	// fixed names (/securestore/<stack>/<path>/function and .../access), and
-	// the key's policy a statement (Sid LogsFor<construct address>) that
-	// lets CloudWatch Logs in this region use the key for these two groups
-	// only (encryptionkey.AllowLogs). Use a key of its own, not the data
+	// encrypts the function's and the API's log groups (access and
+	// execution logs). The first two then get fixed names
+	// (/securestore/<stack>/<path>/function and .../access), and the key's
+	// policy a statement (Sid LogsFor<construct address>) that lets
+	// CloudWatch Logs in this region use the key for these three groups
+	// only (encryptionkey.AllowLogs). A fixed name and RemovalPolicy RETAIN
+	// mean that a stack deleted (or a first create rolled back) leaves the
+	// groups behind: delete or import them before deploying the stack
+	// again under the same name. Use a key of its own, not the data
 	// key, whose policy is kept to the distribution and the function.
 	// Default: - none: CloudWatch Logs' own encryption at rest.
 	LogsKey awskms.IKey
@@ -274,6 +278,10 @@ type LogGroups struct {
 	Function awslogs.ILogGroup
 	// Access holds the API stage's JSON access logs (child id "AccessLogs").
 	Access awslogs.ILogGroup
+	// Execution holds the stage's execution logs (errors only), under the
+	// name API Gateway writes to, API-Gateway-Execution-Logs_<api id>/v1
+	// (child id "ExecutionLogs").
+	Execution awslogs.ILogGroup
 }
 
 // API is the presign API: user pool, REST API and function.
@@ -447,6 +455,14 @@ func logGroupName(c constructs.Construct, suffix string) string {
 	return logNameUnsafe.ReplaceAllString("/securestore/"+stackName+"/"+path+"/"+suffix, "-")
 }
 
+// apiName names the REST API: the stack's name and the construct's path
+// in it, as logGroupName writes them, without the leading "/securestore/"
+// and with '/' turned into '-' (API names are free text, but they are
+// metric dimensions: keep them readable).
+func apiName(c constructs.Construct) string {
+	return "securestore-" + strings.ReplaceAll(strings.TrimPrefix(logGroupName(c, "presign"), "/securestore/"), "/", "-")
+}
+
 // logNameUnsafe matches what a log group name cannot hold.
 var logNameUnsafe = regexp.MustCompile(`[^A-Za-z0-9._/#-]`)
 
@@ -553,14 +569,6 @@ func (a *API) function(c constructs.Construct, p *Props, s *effective) {
 func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 	accessLogs := logGroup(c, "AccessLogs", p, s)
 	a.LogGroups.Access = accessLogs
-	if p.LogsKey != nil {
-		// The names as written, not the groups' Refs: the groups name the
-		// key, so the key's policy naming the groups would be a cycle.
-		encryptionkey.AllowLogs(p.LogsKey, "LogsFor"+*c.Node().Addr(), []*string{
-			encryptionkey.LogGroupArn(jsii.String(logGroupName(c, "function"))),
-			encryptionkey.LogGroupArn(jsii.String(logGroupName(c, "access"))),
-		})
-	}
 
 	authorizer := awsapigateway.NewCognitoUserPoolsAuthorizer(c, jsii.String("Authorizer"), &awsapigateway.CognitoUserPoolsAuthorizerProps{
 		CognitoUserPools: &[]awscognito.IUserPool{a.UserPool},
@@ -570,6 +578,9 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 
 	cloudWatchRole := p.CloudWatchRole == nil || *p.CloudWatchRole
 	apiProps := &awsapigateway.RestApiProps{
+		// API Gateway's metrics are keyed by the API's name: one name per
+		// API, so that two environments in one account never share them.
+		RestApiName:   jsii.String(apiName(c)),
 		Description:   jsii.String("securestore presign API: presigned URLs for Cognito users"),
 		EndpointTypes: &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
 		// Every method gets the authorizer unless it says otherwise; none
@@ -621,6 +632,30 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 	api.Node().TryRemoveChild(jsii.String("Endpoint"))
 	a.RestAPI = api
 	a.URL = api.Url()
+
+	// API Gateway writes the stage's execution logs (errors) to a group
+	// it names after the API and the stage, and would create it itself
+	// with no retention and no key: create it first, with both.
+	execName := awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("API-Gateway-Execution-Logs_"), api.RestApiId(), jsii.String("/" + StageName)})
+	execLogs := awslogs.NewLogGroup(c, jsii.String("ExecutionLogs"), &awslogs.LogGroupProps{
+		LogGroupName:  execName,
+		Retention:     s.retention,
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		EncryptionKey: p.LogsKey,
+	})
+	api.DeploymentStage().Node().AddDependency(execLogs)
+	a.LogGroups.Execution = execLogs
+	if p.LogsKey != nil {
+		// The names as written, not the groups' Refs: the groups name the
+		// key, so the key's policy naming the groups would be a cycle (the
+		// execution log group's name holds the API's id, which does not
+		// depend on the key).
+		encryptionkey.AllowLogs(p.LogsKey, "LogsFor"+*c.Node().Addr(), []*string{
+			encryptionkey.LogGroupArn(jsii.String(logGroupName(c, "function"))),
+			encryptionkey.LogGroupArn(jsii.String(logGroupName(c, "access"))),
+			encryptionkey.LogGroupArn(execName),
+		})
+	}
 
 	validator := api.AddRequestValidator(jsii.String("Validator"), &awsapigateway.RequestValidatorOptions{
 		RequestValidatorName:      jsii.String("parameters-and-body"),

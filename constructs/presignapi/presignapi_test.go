@@ -342,8 +342,8 @@ func TestLogGroups_RetentionSetAndRetained(t *testing.T) {
 		days float64
 	}{{def, 365}, {max, 731}} {
 		groups := c.fx.resources("AWS::Logs::LogGroup")
-		if len(groups) != 2 {
-			t.Errorf("%d log groups, want the function's and the stage's", len(groups))
+		if len(groups) != 3 {
+			t.Errorf("%d log groups, want the function's and the stage's access and execution logs", len(groups))
 		}
 		for id, g := range groups {
 			if props(g)["RetentionInDays"] != c.days || g["DeletionPolicy"] != "Retain" {
@@ -706,34 +706,43 @@ func TestLogsKey_EncryptsBothGroupsForThemOnly(t *testing.T) {
 	if keyID == "" {
 		t.Fatal("maximal: no logs key")
 	}
+	apiID := max.logicalID(max.api.RestAPI)
+	exec := map[string]any{"Fn::Join": []any{"", []any{"API-Gateway-Execution-Logs_", map[string]any{"Ref": apiID}, "/v1"}}}
 	want := map[string]bool{
 		"/securestore/Maximal/Presign/function": true,
 		"/securestore/Maximal/Presign/access":   true,
+		fmt.Sprint(exec):                        true,
 	}
 	for id, g := range max.resources("AWS::Logs::LogGroup") {
 		p := props(g)
-		name, _ := p["LogGroupName"].(string)
+		name := fmt.Sprint(p["LogGroupName"])
 		if !want[name] || fmt.Sprint(p["KmsKeyId"]) != "map[Fn::GetAtt:["+keyID+" Arn]]" {
 			t.Errorf("maximal: log group %s named %v, key %v; want one of %v with %s", id, p["LogGroupName"], p["KmsKeyId"], want, keyID)
 		}
 	}
-	arn := func(name string) any {
-		return max.stack.Resolve(encryptionkey.LogGroupArn(jsii.String(name)))
-	}
+	arn := func(name *string) any { return max.stack.Resolve(encryptionkey.LogGroupArn(name)) }
 	max.template.HasResourceProperties(jsii.String("AWS::KMS::Key"), &map[string]any{
 		"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
 			"Effect":    "Allow",
 			"Principal": map[string]any{"Service": "logs." + testRegion + ".amazonaws.com"},
 			"Action":    []any{"kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"},
 			"Condition": map[string]any{"ArnEquals": map[string]any{"kms:EncryptionContext:aws:logs:arn": []any{
-				arn("/securestore/Maximal/Presign/function"), arn("/securestore/Maximal/Presign/access"),
+				arn(jsii.String("/securestore/Maximal/Presign/function")), arn(jsii.String("/securestore/Maximal/Presign/access")),
+				arn(awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("API-Gateway-Execution-Logs_"), max.api.RestAPI.RestApiId(), jsii.String("/v1")})),
 			}}},
 		})})},
 	})
-	// Without LogsKey: CloudWatch Logs' own encryption, generated names.
+	// Without LogsKey: CloudWatch Logs' own encryption, generated names
+	// but for the execution logs, whose name is API Gateway's.
 	for id, g := range def.resources("AWS::Logs::LogGroup") {
-		if p := props(g); p["KmsKeyId"] != nil || p["LogGroupName"] != nil {
+		if p := props(g); p["KmsKeyId"] != nil || p["LogGroupName"] != nil && !strings.HasPrefix(id, "PresignExecutionLogs") {
 			t.Errorf("default: log group %s has %v", id, p)
+		}
+	}
+	// The stage waits for its execution log group.
+	for _, st := range max.resources("AWS::ApiGateway::Stage") {
+		if !strings.Contains(fmt.Sprint(st["DependsOn"]), "PresignExecutionLogs") {
+			t.Errorf("the stage does not depend on its execution log group: %v", st["DependsOn"])
 		}
 	}
 }

@@ -253,15 +253,21 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 // DefaultAccessLogRetentionDays). PrivateBucket uses it for its log bucket;
 // a us-east-1 edge stack uses it for CloudFront's logs.
 func NewLogBucket(scope constructs.Construct, id *string, retention awscdk.Duration) awss3.Bucket {
-	return NewLoggedLogBucket(scope, id, retention, nil, nil)
+	return newLogBucket(scope, id, retention, nil, nil, awscdk.Duration_Days(jsii.Number(1)))
 }
 
 // NewLoggedLogBucket is NewLogBucket whose own server access logs go to
 // accessLogs under prefix (an S3 server access log bucket such as
-// PrivateBucket.LogBucket, whose policy CDK extends for this bucket):
-// for a log bucket that a person reads, such as an audit trail's. A nil
-// accessLogs is NewLogBucket.
+// PrivateBucket.LogBucket, whose policy CDK extends for this bucket), and
+// whose noncurrent versions are kept as long as current files (retention,
+// not one day): for a log bucket that a person reads and that must
+// survive an overwrite or a delete, such as an audit trail's. A nil
+// accessLogs gives no access logs.
 func NewLoggedLogBucket(scope constructs.Construct, id *string, retention awscdk.Duration, accessLogs awss3.IBucket, prefix *string) awss3.Bucket {
+	return newLogBucket(scope, id, retention, accessLogs, prefix, orDays(retention, DefaultAccessLogRetentionDays))
+}
+
+func newLogBucket(scope constructs.Construct, id *string, retention awscdk.Duration, accessLogs awss3.IBucket, prefix *string, noncurrent awscdk.Duration) awss3.Bucket {
 	return awss3.NewBucket(scope, id, &awss3.BucketProps{
 		ServerAccessLogsBucket: accessLogs,
 		ServerAccessLogsPrefix: prefix,
@@ -275,7 +281,7 @@ func NewLoggedLogBucket(scope constructs.Construct, id *string, retention awscdk
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:                                  jsii.String("ExpireLogs"),
 			Expiration:                          orDays(retention, DefaultAccessLogRetentionDays),
-			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(1)),
+			NoncurrentVersionExpiration:         noncurrent,
 			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
 		}},
 	})

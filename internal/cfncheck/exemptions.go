@@ -69,7 +69,7 @@ var exemptions = []Exemption{
 	{
 		ID:        "CT.S3.PR.9",
 		Resources: []string{"AuditTrail/Bucket/Resource"},
-		Reason:    "Trail files expire by lifecycle after accessLogRetentionDays, which Object Lock would block; log file validation (signed hourly digests) detects any file changed or deleted meanwhile, and the bucket is versioned and TLS-only.",
+		Reason:    "Trail files expire by lifecycle after accessLogRetentionDays, which Object Lock would block; log file validation (signed hourly digests) detects any file changed or deleted meanwhile, and the bucket is versioned with noncurrent versions kept as long as the files, so an overwritten or deleted file can be restored; TLS only.",
 	},
 	// The web ACL created with cdnWaf.
 	{

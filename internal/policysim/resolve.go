@@ -199,6 +199,16 @@ func (s *Stack) ref(name string) (any, error) {
 		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32], nil
 	case "AWS::CloudFront::Distribution", "AWS::CloudFront::PublicKey", "AWS::CloudFront::KeyGroup":
 		return "E" + strings.ToUpper(s.suffix(name, 13)), nil
+	case "AWS::ApiGateway::RestApi":
+		// A REST API's id: ten lower-case letters and digits.
+		return s.suffix(name, 10), nil
+	case "AWS::SNS::Topic":
+		// A topic's Ref is its ARN.
+		topic, err := named("TopicName", s.Name+"-"+name+"-"+strings.ToUpper(s.suffix(name, 12)))
+		if err != nil {
+			return nil, err
+		}
+		return fmt.Sprintf("arn:%s:sns:%s:%s:%v", Partition, s.Region, s.Account, topic), nil
 	}
 	return nil, fmt.Errorf("a Ref to %s: resource type %s is not supported", name, typ)
 }

@@ -154,6 +154,21 @@ func (s *Stack) BucketPolicy(bucket string) (map[string]any, error) {
 	return nil, fmt.Errorf("stack %s: no bucket policy on %s", s.Name, bucket)
 }
 
+// TopicPolicy returns the resolved policy of the AWS::SNS::TopicPolicy
+// that names the AWS::SNS::Topic topic.
+func (s *Stack) TopicPolicy(topic string) (map[string]any, error) {
+	for _, id := range s.Resources("AWS::SNS::TopicPolicy") {
+		props := s.Properties(id)
+		topics, _ := props["Topics"].([]any)
+		for _, t := range topics {
+			if ref, _ := t.(map[string]any); ref["Ref"] == topic {
+				return s.document(id, props["PolicyDocument"])
+			}
+		}
+	}
+	return nil, fmt.Errorf("stack %s: no topic policy on %s", s.Name, topic)
+}
+
 // KeyPolicy returns the resolved key policy of the AWS::KMS::Key key.
 func (s *Stack) KeyPolicy(key string) (map[string]any, error) {
 	return s.document(key, s.Properties(key)["KeyPolicy"])
