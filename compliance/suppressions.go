@@ -102,6 +102,13 @@ var Suppressions = []Suppression{
 	{Rule: "NIST.800.53.R5-IAMNoInlinePolicy", Path: "MalwareScan/Role/DefaultPolicy/Resource", Reason: scannerPolicyNotManaged},
 	{Rule: "PCI.DSS.321-IAMNoInlinePolicy", Path: "MalwareScan/Role/DefaultPolicy/Resource", Reason: scannerPolicyNotManaged},
 
+	// The alarm topic's email subscriptions (alarmEmails).
+	{
+		Rule:   "Serverless-SNSRedrivePolicy",
+		Path:   "Monitoring/Topic/*/Resource",
+		Reason: "An email subscription of the alarm topic: SNS retries email delivery under its own policy, and a notification that never arrives leaves the alarm's state and history in CloudWatch, which the on-call person reads anyway; a dead-letter queue would be an SQS queue nobody watches, with a key and policy of its own.",
+	},
+
 	// The CloudFront log bucket of a us-east-1 Edge stack.
 	{
 		Rule:   "AwsSolutions-S1",
