@@ -77,12 +77,9 @@
 package webacl
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"regexp"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
@@ -296,36 +293,15 @@ func New(scope constructs.Construct, id *string, props *Props) *WebACL {
 const MaxNameLength = 128
 
 // physicalName names the web ACL, its metric and (after LogGroupPrefix) its
-// log group: the stack's name and the construct's path in the stack, with
-// every character other than a letter, digit or '-' turned into '-', cut to
-// fit MaxNameLength, then a hash of the two. The name is the same in every
-// synthesis, and two web ACLs never share it in one account: stack names are
-// unique per account and region (and carry the stage's name), and
-// CLOUDFRONT web ACLs all live in us-east-1.
+// log group (validate.PhysicalName): CLOUDFRONT web ACLs all live in
+// us-east-1, so two never share it in one account.
 func physicalName(c constructs.Construct) string {
-	stack := awscdk.Stack_Of(c)
-	stackName := *stack.StackName()
-	if *awscdk.Token_IsUnresolved(stackName) {
-		// A stack name given as a token: the stack's unique id in the app instead.
-		stackName = *awscdk.Names_UniqueId(stack)
-	}
-	full := stackName + "/" + strings.TrimPrefix(*c.Node().Path(), *stack.Node().Path()+"/")
-	readable := nameUnsafe.ReplaceAllString(full, "-")
-	if limit := MaxNameLength - 9; len(readable) > limit {
-		readable = readable[:limit]
-	}
-	return strings.TrimRight(readable, "-") + "-" + hash8(full)
+	return validate.PhysicalName(c, nameUnsafe, MaxNameLength)
 }
 
 // nameUnsafe matches what a web ACL name, a metric name and a log group name
 // cannot all hold.
 var nameUnsafe = regexp.MustCompile(`[^A-Za-z0-9-]`)
-
-// hash8 is 8 hex digits of s's SHA-256.
-func hash8(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:4])
-}
 
 // rules returns the web ACL's rules in priority order. With uploads, the
 // body rules of the Common and Known bad inputs groups count.

@@ -4,6 +4,8 @@
 package validate
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"sort"
@@ -146,4 +148,26 @@ func Strings(list *[]*string) []string {
 		}
 	}
 	return out
+}
+
+// PhysicalName names a resource that needs a name of its own (a web ACL, a
+// trail): the stack's name and c's path in the stack, with every character
+// unsafe matches turned into '-', cut to fit maxLen, then '-' and 8 hex
+// digits of a hash of the two. It is the same in every synthesis, and two
+// constructs never share it in one account and region: stack names are
+// unique there (a stack named by a token gives its unique id in the app
+// instead).
+func PhysicalName(c constructs.IConstruct, unsafe *regexp.Regexp, maxLen int) string {
+	stack := awscdk.Stack_Of(c)
+	stackName := *stack.StackName()
+	if *awscdk.Token_IsUnresolved(stackName) {
+		stackName = *awscdk.Names_UniqueId(stack)
+	}
+	full := stackName + "/" + strings.TrimPrefix(*c.Node().Path(), *stack.Node().Path()+"/")
+	readable := unsafe.ReplaceAllString(full, "-")
+	if limit := maxLen - 9; len(readable) > limit {
+		readable = readable[:limit]
+	}
+	sum := sha256.Sum256([]byte(full))
+	return strings.TrimRight(readable, "-") + "-" + hex.EncodeToString(sum[:4])
 }

@@ -470,50 +470,33 @@ func decodedLen(s string) int {
 // once, spelled exactly, and nothing after the object.
 func parseUpload(ev *codec.Event) (request, error) {
 	r := request{op: opUpload, method: http.MethodPut, delivery: deliveryS3}
-	body, err := jsonBody(ev, MaxBodyBytes)
-	if err != nil {
-		return r, err
-	}
-	seen, err := strictObject(body, "body", func(name string, raw json.RawMessage) error {
-		var err error
-		switch name {
-		case fieldKey:
-			if r.key, err = jsonString(raw); err != nil {
-				return fmt.Errorf("field key: %w", err)
-			}
-		case fieldContentType:
-			if r.contentType, err = jsonString(raw); err != nil {
-				return fmt.Errorf("field contentType: %w", err)
-			}
-		case fieldMaxBytes:
-			if r.maxBytes, err = jsonInt(raw); err != nil {
-				return fmt.Errorf("field maxBytes: %w", err)
-			}
-			r.hasMaxBytes = true
-		default:
-			return fmt.Errorf("unknown field %s (want key, contentType, maxBytes)", quote(name))
-		}
-		return nil
+	err := parseKeyTypeBody(ev, &r, fieldMaxBytes, false, func(raw json.RawMessage) (err error) {
+		r.maxBytes, err = jsonInt(raw)
+		r.hasMaxBytes = err == nil
+		return err
 	})
-	if err != nil {
-		return r, err
-	}
-	if err := required(seen, fieldKey, fieldContentType); err != nil {
-		return r, err
-	}
-	if err := checkContentType(r.contentType); err != nil {
-		return r, fmt.Errorf("field contentType: %w", err)
-	}
-	return r, nil
+	return r, err
 }
 
 // parseMultipartCreate reads the POST /multipart body: exactly key,
-// contentType and size, strictly as parseUpload reads its body.
+// contentType and size (all required), strictly as parseUpload reads its
+// body.
 func parseMultipartCreate(ev *codec.Event) (request, error) {
 	r := request{op: opMultipartCreate, method: http.MethodPut, delivery: deliveryS3}
+	err := parseKeyTypeBody(ev, &r, fieldSize, true, func(raw json.RawMessage) (err error) {
+		r.size, err = jsonInt(raw)
+		return err
+	})
+	return r, err
+}
+
+// parseKeyTypeBody reads into r a JSON body of the fields key and
+// contentType (both required) and extra (required when extraRequired),
+// which setExtra reads, and nothing else; then checks the content type.
+func parseKeyTypeBody(ev *codec.Event, r *request, extra string, extraRequired bool, setExtra func(json.RawMessage) error) error {
 	body, err := jsonBody(ev, MaxBodyBytes)
 	if err != nil {
-		return r, err
+		return err
 	}
 	seen, err := strictObject(body, "body", func(name string, raw json.RawMessage) error {
 		var err error
@@ -526,25 +509,29 @@ func parseMultipartCreate(ev *codec.Event) (request, error) {
 			if r.contentType, err = jsonString(raw); err != nil {
 				return fmt.Errorf("field contentType: %w", err)
 			}
-		case fieldSize:
-			if r.size, err = jsonInt(raw); err != nil {
-				return fmt.Errorf("field size: %w", err)
+		case extra:
+			if err := setExtra(raw); err != nil {
+				return fmt.Errorf("field %s: %w", extra, err)
 			}
 		default:
-			return fmt.Errorf("unknown field %s (want key, contentType, size)", quote(name))
+			return fmt.Errorf("unknown field %s (want key, contentType, %s)", quote(name), extra)
 		}
 		return nil
 	})
 	if err != nil {
-		return r, err
+		return err
 	}
-	if err := required(seen, fieldKey, fieldContentType, fieldSize); err != nil {
-		return r, err
+	fields := []string{fieldKey, fieldContentType}
+	if extraRequired {
+		fields = append(fields, extra)
+	}
+	if err := required(seen, fields...); err != nil {
+		return err
 	}
 	if err := checkContentType(r.contentType); err != nil {
-		return r, fmt.Errorf("field contentType: %w", err)
+		return fmt.Errorf("field contentType: %w", err)
 	}
-	return r, nil
+	return nil
 }
 
 // parseMultipartQuery reads the query of the routes under
