@@ -64,6 +64,7 @@ type Config struct {
 	AlarmConcurrencyPercent         float64
 	AlarmCDN5xxPercent              float64
 	AlarmMinRequests                int
+	AlarmCDN4xxPercent              float64
 	AuditTrailKeyAlias              string
 	AuditTrailReaderArns            []string
 
@@ -207,7 +208,9 @@ var Keys = []Key{
 		set: boolean(func(c *Config, v bool) { c.MalwareScanning = v })},
 	{Name: "malwareScanPrefixes", Kind: List, Default: "[]", Doc: "Limit malwareScanning (and its read gate) to keys under these prefixes (each ending with `/`, at most 5); empty scans every new object.",
 		set: list(func(c *Config, v []string) error { c.MalwareScanPrefixes = v; return nil })},
-	{Name: "alarmMinRequests", Kind: Int, Default: "100", Doc: "Requests a 5-minute period needs before the rate alarms (API 4XX, distribution 5xx) count it; fewer count as 0%, so a lone probe is not an unusual rate.",
+	{Name: "alarmCdn4xxPercent", Kind: Number, Default: "25", Doc: "Alarm when the distribution's 4xx error rate exceeds this percent for 15 minutes (unsigned or expired requests, or a policy refusing OAC).",
+		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmCDN4xxPercent = v })},
+	{Name: "alarmMinRequests", Kind: Int, Default: "100", Doc: "Requests a 5-minute period needs before the rate alarms (API 4XX, distribution 4xx and 5xx) count it; fewer count as 0%, so a lone probe is not an unusual rate.",
 		set: integer(1, 1000000000, func(c *Config, v int) { c.AlarmMinRequests = v })},
 	{Name: "auditTrail", Kind: Bool, Default: "false", Doc: "A CloudTrail trail of the data bucket's object-level events (data events only, log file validation on) to a private bucket of its own, encrypted with a key of its own; on in `prod`. Turn it off where an organisation trail already records this bucket's data events (two trails bill each event twice).",
 		set: boolean(func(c *Config, v bool) { c.AuditTrail = v })},

@@ -30,6 +30,7 @@ func newMonitoring(stack awscdk.Stack, cfg *config.Config, region string, alarms
 			FunctionThrottles:  jsii.Number(float64(cfg.AlarmFunctionThrottles)),
 			ConcurrencyPercent: jsii.Number(cfg.AlarmConcurrencyPercent),
 			CDN5xxPercent:      jsii.Number(cfg.AlarmCDN5xxPercent),
+			CDN4xxPercent:      jsii.Number(cfg.AlarmCDN4xxPercent),
 			MinRequests:        jsii.Number(float64(cfg.AlarmMinRequests)),
 		},
 	}

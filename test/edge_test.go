@@ -53,7 +53,7 @@ func TestEdge_DataStaysInItsRegion(t *testing.T) {
 	// stack's alarm topic has its own, in us-east-1.
 	data.assert.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(3))
 	edge.assert.ResourceCountIs(jsii.String("AWS::KMS::Key"), jsii.Number(1))
-	edge.assert.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(1))
+	edge.assert.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(2))
 	// The data bucket and its server access log bucket stay in the data
 	// region; the Edge stack holds only the CloudFront log bucket.
 	data.assert.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(2))

@@ -19,7 +19,7 @@ func TestMonitoring_AlarmsWhereTheMetricsAre(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		alarms int
-	}{{"default", 7}, {"prod", 7}, {"maximal", 7}, {"regional", 6}, {"regional-edge", 1}} {
+	}{{"default", 8}, {"prod", 8}, {"maximal", 8}, {"regional", 6}, {"regional-edge", 2}} {
 		s := configs[c.name]
 		s.assert.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(float64(c.alarms)))
 		s.assert.ResourceCountIs(jsii.String("AWS::SNS::Topic"), jsii.Number(1))

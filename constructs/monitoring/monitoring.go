@@ -58,6 +58,10 @@ const (
 	// DefaultCDN5xxPercent is the distribution's 5xx error rate over 5
 	// minutes, three periods in a row.
 	DefaultCDN5xxPercent = 5
+	// DefaultCDN4xxPercent is the distribution's 4xx error rate over 5
+	// minutes, three periods in a row: unsigned or expired requests
+	// (probing), or the origin refusing OAC.
+	DefaultCDN4xxPercent = 25
 	// DefaultMinRequests is how many requests a 5-minute period needs
 	// before a rate alarm (API 4XX, distribution 5xx) counts it: a lone
 	// probe is not an unusual rate.
@@ -87,6 +91,9 @@ type Thresholds struct {
 	// CDN5xxPercent: the distribution's 5xx error rate, 3 periods of 5
 	// minutes in a row. Default: - 5.
 	CDN5xxPercent *float64
+	// CDN4xxPercent: the distribution's 4xx error rate, 3 periods of 5
+	// minutes in a row. Default: - 25.
+	CDN4xxPercent *float64
 	// MinRequests: the requests a period needs before the rate alarms
 	// count it (fewer count as 0%). Default: - 100.
 	MinRequests *float64
@@ -326,8 +333,8 @@ func CDNMetric(distributionID *string, name, statistic string) awscloudwatch.Met
 // CDNMetricsRegion is where CloudFront publishes its metrics.
 const CDNMetricsRegion = validate.CloudFrontRegion
 
-// WatchDistribution adds the distribution's 5xx error-rate alarm and its
-// dashboard row. CloudFront publishes its metrics in us-east-1 only and an
+// WatchDistribution adds the distribution's 5xx and 4xx error-rate alarms
+// and its dashboard row. CloudFront publishes its metrics in us-east-1 only and an
 // alarm reads its own region's: in a stack pinned to another region it
 // panics with a *validation.Error; in an environment-agnostic stack the
 // alarm carries a condition (child "InUsEast1") that creates it only
@@ -348,13 +355,24 @@ func (m *Monitoring) WatchDistribution(distributionID *string) {
 		Period:       period,
 	})
 	pct := or(m.t.CDN5xxPercent, DefaultCDN5xxPercent)
-	a := m.alarm("Cdn5xxRate", fmt.Sprintf("distribution: 5xx error rate over %v%% for 15 minutes (S3 failing or unreachable behind CloudFront; a policy refusing OAC shows as 4xx, on the dashboard)", pct),
+	a := m.alarm("Cdn5xxRate", fmt.Sprintf("distribution: 5xx error rate over %v%% for 15 minutes (S3 failing or unreachable behind CloudFront)", pct),
 		rate, pct, 3, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD)
+	rate4 := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression:   jsii.String(fmt.Sprintf("IF(n >= %v, r, 0)", or(m.t.MinRequests, DefaultMinRequests))),
+		UsingMetrics: &map[string]awscloudwatch.IMetric{"r": CDNMetric(distributionID, "4xxErrorRate", "Average"), "n": requests},
+		Label:        jsii.String("4xx, percent of requests"),
+		Period:       period,
+	})
+	pct4 := or(m.t.CDN4xxPercent, DefaultCDN4xxPercent)
+	a4 := m.alarm("Cdn4xxRate", fmt.Sprintf("distribution: 4xx error rate over %v%% for 15 minutes (unsigned or expired requests, or the bucket or key policy refusing OAC)", pct4),
+		rate4, pct4, 3, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD)
 	if !validate.Literal(region) {
 		cond := awscdk.NewCfnCondition(m.Construct, jsii.String("InUsEast1"), &awscdk.CfnConditionProps{
 			Expression: awscdk.Fn_ConditionEquals(awscdk.Aws_REGION(), jsii.String(CDNMetricsRegion)),
 		})
-		a.Node().DefaultChild().(awscdk.CfnResource).CfnOptions().SetCondition(cond)
+		for _, alarm := range []awscloudwatch.Alarm{a, a4} {
+			alarm.Node().DefaultChild().(awscdk.CfnResource).CfnOptions().SetCondition(cond)
+		}
 	}
 }
 
@@ -381,7 +399,7 @@ func check(c constructs.Construct, p *Props) {
 		{"Thresholds.API5xx", t.API5xx, 1e9}, {"Thresholds.API4xxPercent", t.API4xxPercent, 100},
 		{"Thresholds.FunctionErrors", t.FunctionErrors, 1e9}, {"Thresholds.FunctionThrottles", t.FunctionThrottles, 1e9},
 		{"Thresholds.ConcurrencyPercent", t.ConcurrencyPercent, 100}, {"Thresholds.CDN5xxPercent", t.CDN5xxPercent, 100},
-		{"Thresholds.MinRequests", t.MinRequests, 1e9},
+		{"Thresholds.MinRequests", t.MinRequests, 1e9}, {"Thresholds.CDN4xxPercent", t.CDN4xxPercent, 100},
 	} {
 		if v.v != nil && !(*v.v > 0 && *v.v <= v.max) {
 			problems.Addf(v.name, "must be more than 0 and at most %v, received %v", v.max, *v.v)

@@ -54,7 +54,7 @@ func load(t *testing.T) {
 	})
 }
 
-// TestAlarms_EachWithItsThresholdActingOnTheTopic: the seven alarms, their
+// TestAlarms_EachWithItsThresholdActingOnTheTopic: the eight alarms, their
 // metrics, thresholds (defaults and the two set), and the topic as alarm
 // and OK action.
 func TestAlarms_EachWithItsThresholdActingOnTheTopic(t *testing.T) {
@@ -72,6 +72,7 @@ func TestAlarms_EachWithItsThresholdActingOnTheTopic(t *testing.T) {
 		"FunctionThrottles":   {"Throttles", "AWS/Lambda", DefaultFunctionThrottles, 1},
 		"FunctionConcurrency": {"ConcurrentExecutions", "AWS/Lambda", 10, 1}, // 50% of 20
 		"Cdn5xxRate":          {"", "", DefaultCDN5xxPercent, 3},
+		"Cdn4xxRate":          {"", "", DefaultCDN4xxPercent, 3},
 	}
 	alarms := cdktest.Resources(shared.raw, "AWS::CloudWatch::Alarm")
 	if len(alarms) != len(want) {
