@@ -380,10 +380,29 @@ func (d *deployment) scannedClean(c map[string]any, action string) {
 	}
 }
 
-// kmsViaS3 is the KMS call S3 makes for principal (with its identity
+// kmsCall is the KMS call S3 makes for principal (with its identity
 // policies) while serving a request on the data bucket; viaRegion "" is a
 // direct call.
 func (d *deployment) kmsCall(principal, principalArn, action, viaRegion string, identity []policysim.Policy) policysim.Simulation {
+	return d.keyCall(d.keyArn, d.keyPolicy, principal, principalArn, action, viaRegion, identity)
+}
+
+// sessionOf is a session of the role roleArn named name, as STS names it
+// (arn:aws:sts::<account>:assumed-role/<role>/<name>).
+func sessionOf(roleArn, name string) string {
+	return strings.Replace(strings.Replace(roleArn, ":iam::", ":sts::", 1), ":role/", ":assumed-role/", 1) + "/" + name
+}
+
+// administrator is an administrator's session in the deployment's account
+// and its role (AdministratorAccess is its identity policy).
+func (d *deployment) administrator() (session, role string) {
+	role = "arn:aws:iam::" + d.account + ":role/Administrator"
+	return sessionOf(role, "alice"), role
+}
+
+// keyCall is kmsCall on another key of the deployment (the logs key, the
+// trail's, the alarm topic's), decided by its own policy.
+func (d *deployment) keyCall(keyArn string, keyPolicy map[string]any, principal, principalArn, action, viaRegion string, identity []policysim.Policy) policysim.Simulation {
 	c := map[string]any{"aws:SecureTransport": "true", "aws:PrincipalIsAWSService": "false"}
 	if principalArn != "" {
 		account := strings.Split(principalArn, ":")[4]
@@ -406,9 +425,9 @@ func (d *deployment) kmsCall(principal, principalArn, action, viaRegion string, 
 		}
 	}
 	return policysim.Simulation{
-		Request:  policysim.Request{Principal: principal, Action: action, Resource: d.keyArn, ResourceAccount: d.account, Context: c},
+		Request:  policysim.Request{Principal: principal, Action: action, Resource: keyArn, ResourceAccount: d.account, Context: c},
 		Identity: identity,
-		Resource: d.keyPolicy,
+		Resource: keyPolicy,
 	}
 }
 
@@ -824,8 +843,7 @@ var administratorAccess = policysim.Policy{Name: "AdministratorAccess", Document
 
 // accountCases: an administrator of the account, and one of another.
 func (d *deployment) accountCases() []evalCase {
-	adminRole := "arn:aws:iam::" + d.account + ":role/Administrator"
-	admin := "arn:aws:sts::" + d.account + ":assumed-role/Administrator/alice"
+	admin, adminRole := d.administrator()
 	intruderRole := "arn:aws:iam::" + otherAccount + ":role/Administrator"
 	intruder := "arn:aws:sts::" + otherAccount + ":assumed-role/Administrator/mallory"
 	ids := []policysim.Policy{administratorAccess}
@@ -871,13 +889,10 @@ func (d *deployment) logsKeyCases() []evalCase {
 		return nil
 	}
 	call := func(principal, principalArn, action string, identity []policysim.Policy) policysim.Simulation {
-		sim := d.kmsCall(principal, principalArn, action, "", identity)
-		sim.Request.Resource = d.logsKeyArn
-		sim.Resource = d.logsKeyPolicy
-		return sim
+		return d.keyCall(d.logsKeyArn, d.logsKeyPolicy, principal, principalArn, action, "", identity)
 	}
 	service := "logs." + d.region + ".amazonaws.com"
-	admin, adminRole := "arn:aws:sts::"+d.account+":assumed-role/Administrator/alice", "arn:aws:iam::"+d.account+":role/Administrator"
+	admin, adminRole := d.administrator()
 	cases := []evalCase{
 		{name: "logs key: CloudWatch Logs without a log group's encryption context", sim: call(service, "", "kms:GenerateDataKey", nil), want: denied},
 		{name: "logs key: CloudWatch Logs of another region", sim: call("logs.ap-south-2.amazonaws.com", "", "kms:GenerateDataKey", nil), want: denied},
@@ -924,11 +939,9 @@ func (d *deployment) trailCases() []evalCase {
 		{name: "trail: CloudTrail encrypts for another trail", sim: service("kms:GenerateDataKey", d.trailKeyArn, d.trailKeyPolicy, other), want: denied},
 		{name: "trail: CloudTrail decrypts", sim: service("kms:Decrypt", d.trailKeyArn, d.trailKeyPolicy, d.trailArn), want: denied},
 	}
-	admin, adminRole := "arn:aws:sts::"+d.account+":assumed-role/Administrator/alice", "arn:aws:iam::"+d.account+":role/Administrator"
+	admin, adminRole := d.administrator()
 	onTrailKey := func(principal, principalArn, action, via string, identity []policysim.Policy) policysim.Simulation {
-		sim := d.kmsCall(principal, principalArn, action, via, identity)
-		sim.Request.Resource, sim.Resource = d.trailKeyArn, d.trailKeyPolicy
-		return sim
+		return d.keyCall(d.trailKeyArn, d.trailKeyPolicy, principal, principalArn, action, via, identity)
 	}
 	cases = append(cases,
 		evalCase{name: "trail key: administrator kms:Decrypt", sim: onTrailKey(admin, adminRole, "kms:Decrypt", d.region, []policysim.Policy{administratorAccess}), want: denied},
@@ -940,7 +953,7 @@ func (d *deployment) trailCases() []evalCase {
 			continue
 		}
 		reader := fmt.Sprint(st.(map[string]any)["Principal"].(map[string]any)["AWS"])
-		session := strings.Replace(strings.Replace(reader, ":iam::", ":sts::", 1), ":role/", ":assumed-role/", 1) + "/auditor"
+		session := sessionOf(reader, "auditor")
 		readerPolicy := []policysim.Policy{{Name: "ReadTrail", Document: map[string]any{"Version": "2012-10-17", "Statement": []any{
 			map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": d.trailKeyArn}}}}}
 		cases = append(cases,
@@ -985,7 +998,7 @@ func (d *deployment) malwareCases() ([]evalCase, error) {
 		for k, v := range over {
 			c[k] = v
 		}
-		session := strings.Replace(strings.Replace(d.scannerArn, ":iam::", ":sts::", 1), ":role/", ":assumed-role/", 1) + "/GuardDutyMalwareProtection"
+		session := sessionOf(d.scannerArn, "GuardDutyMalwareProtection")
 		return policysim.Simulation{
 			Request:  policysim.Request{Principal: session, Action: action, Resource: d.objectArn(key), ResourceAccount: d.account, Context: c},
 			Identity: d.scannerPolicies,
@@ -1015,7 +1028,7 @@ func (d *deployment) malwareCases() ([]evalCase, error) {
 		{name: "malware: the scanner reads an object not yet scanned", sim: scanner("s3:GetObject", nil), want: allowed},
 		{name: "malware: the scanner tags it", sim: scanner("s3:PutObjectTagging", map[string]any{"s3:RequestObjectTagKeys": []string{"GuardDutyMalwareScanStatus"}}), want: allowed},
 		{name: "malware: the scanner deletes it", sim: scanner("s3:DeleteObject", nil), want: denied},
-		{name: "malware: the scanner decrypts through S3", sim: d.kmsCall(strings.Replace(strings.Replace(d.scannerArn, ":iam::", ":sts::", 1), ":role/", ":assumed-role/", 1)+"/GuardDutyMalwareProtection", d.scannerArn, "kms:Decrypt", d.region, d.scannerPolicies), want: allowed},
+		{name: "malware: the scanner decrypts through S3", sim: d.kmsCall(sessionOf(d.scannerArn, "GuardDutyMalwareProtection"), d.scannerArn, "kms:Decrypt", d.region, d.scannerPolicies), want: allowed},
 	}
 	if d.cdn != nil && slices.Contains(d.cdnAccess, "read") {
 		id, err := d.cdn.Resolve(map[string]any{"Ref": d.distribution})
@@ -1046,9 +1059,7 @@ func (d *deployment) topicKeyCases() []evalCase {
 		}
 	}
 	call := func(principal, principalArn, action string, identity []policysim.Policy) policysim.Simulation {
-		sim := d.kmsCall(principal, principalArn, action, "", identity)
-		sim.Request.Resource, sim.Resource = d.topicKeyArn, d.topicKeyPolicy
-		return sim
+		return d.keyCall(d.topicKeyArn, d.topicKeyPolicy, principal, principalArn, action, "", identity)
 	}
 	publish := func(account, secure string) policysim.Simulation {
 		return policysim.Simulation{

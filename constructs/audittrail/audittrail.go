@@ -31,6 +31,8 @@
 package audittrail
 
 import (
+	"strconv"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudtrail"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -104,7 +106,7 @@ func New(scope constructs.Construct, id *string, props *Props) *AuditTrail {
 	if p.Bucket == nil {
 		problems.Addf("Bucket", "required: the bucket whose object events the trail records")
 	}
-	if p.Retention != nil && !wholeDays(p.Retention) {
+	if p.Retention != nil && !validate.WholeDays(p.Retention) {
 		problems.Addf("Retention", "must be whole days, at least one, received %s", *p.Retention.ToHumanString())
 	}
 	problems.PanicIfAny()
@@ -154,7 +156,7 @@ func New(scope constructs.Construct, id *string, props *Props) *AuditTrail {
 	}))
 	encryptionkey.AllowService(key.Key, "CloudTrailEncryptsThisTrail", "cloudtrail.amazonaws.com", trailArn, []string{"kms:GenerateDataKey*", "kms:DescribeKey"})
 	for i, r := range p.Readers {
-		encryptionkey.AllowViaS3(key.Key, "ReadTrail"+itoa(i+1), r, encryptionkey.DecryptActions)
+		encryptionkey.AllowViaS3(key.Key, "ReadTrail"+strconv.Itoa(i+1), r, encryptionkey.DecryptActions)
 	}
 
 	selectors := []any{&awscloudtrail.CfnTrail_AdvancedEventSelectorProperty{

@@ -222,6 +222,18 @@ func or(v *float64, def float64) float64 {
 	return *v
 }
 
+// countedRate is rate times scale (a percentage) in a period with at
+// least MinRequests requests (count), and 0 in a quieter one: a lone probe
+// is not an unusual rate.
+func (m *Monitoring) countedRate(rate awscloudwatch.IMetric, scale float64, count awscloudwatch.IMetric, label string) awscloudwatch.MathExpression {
+	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression:   jsii.String(fmt.Sprintf("IF(n >= %v, %v * r, 0)", or(m.t.MinRequests, DefaultMinRequests), scale)),
+		UsingMetrics: &map[string]awscloudwatch.IMetric{"r": rate, "n": count},
+		Label:        jsii.String(label),
+		Period:       period,
+	})
+}
+
 // widgets adds a row to the dashboard, if there is one.
 func (m *Monitoring) widgets(w ...awscloudwatch.IWidget) {
 	if m.Dashboard != nil {
@@ -265,12 +277,8 @@ func (m *Monitoring) WatchAPI(api awsapigateway.IRestApi, stage string) {
 		err5, or(m.t.API5xx, DefaultAPI5xx), 1, awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
 	m.alarm("ApiLatencyP99", fmt.Sprintf("presign API: p99 latency over %v ms for 15 minutes", latencyMs),
 		latency, latencyMs, 3, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD)
-	rate := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-		Expression:   jsii.String(fmt.Sprintf("IF(n >= %v, 100 * e4, 0)", or(m.t.MinRequests, DefaultMinRequests))),
-		UsingMetrics: &map[string]awscloudwatch.IMetric{"e4": err4, "n": count},
-		Label:        jsii.String("4XX, percent of requests"),
-		Period:       period,
-	})
+	// 4XXError's average is a fraction of the requests.
+	rate := m.countedRate(err4, 100, count, "4XX, percent of requests")
 	m.alarm("Api4xxRate", fmt.Sprintf("presign API: over %v%% of requests answered 4XX for 15 minutes (abuse, or a client bug)", pct4),
 		rate, pct4, 3, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD)
 	m.widgets(
@@ -348,29 +356,24 @@ func (m *Monitoring) WatchDistribution(distributionID *string) {
 	}
 	m.DashboardWidgetsForDistribution(distributionID)
 	requests := CDNMetric(distributionID, "Requests", "Sum")
-	rate := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-		Expression:   jsii.String(fmt.Sprintf("IF(n >= %v, r, 0)", or(m.t.MinRequests, DefaultMinRequests))),
-		UsingMetrics: &map[string]awscloudwatch.IMetric{"r": CDNMetric(distributionID, "5xxErrorRate", "Average"), "n": requests},
-		Label:        jsii.String("5xx, percent of requests"),
-		Period:       period,
-	})
-	pct := or(m.t.CDN5xxPercent, DefaultCDN5xxPercent)
-	a := m.alarm("Cdn5xxRate", fmt.Sprintf("distribution: 5xx error rate over %v%% for 15 minutes (S3 failing or unreachable behind CloudFront)", pct),
-		rate, pct, 3, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD)
-	rate4 := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-		Expression:   jsii.String(fmt.Sprintf("IF(n >= %v, r, 0)", or(m.t.MinRequests, DefaultMinRequests))),
-		UsingMetrics: &map[string]awscloudwatch.IMetric{"r": CDNMetric(distributionID, "4xxErrorRate", "Average"), "n": requests},
-		Label:        jsii.String("4xx, percent of requests"),
-		Period:       period,
-	})
-	pct4 := or(m.t.CDN4xxPercent, DefaultCDN4xxPercent)
-	a4 := m.alarm("Cdn4xxRate", fmt.Sprintf("distribution: 4xx error rate over %v%% for 15 minutes (unsigned or expired requests, or the bucket or key policy refusing OAC)", pct4),
-		rate4, pct4, 3, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD)
+	var alarms []awscloudwatch.Alarm
+	for _, c := range []struct {
+		name, metric, label, why string
+		pct                      float64
+	}{
+		{"Cdn5xxRate", "5xxErrorRate", "5xx", "S3 failing or unreachable behind CloudFront", or(m.t.CDN5xxPercent, DefaultCDN5xxPercent)},
+		{"Cdn4xxRate", "4xxErrorRate", "4xx", "unsigned or expired requests, or the bucket or key policy refusing OAC", or(m.t.CDN4xxPercent, DefaultCDN4xxPercent)},
+	} {
+		// CloudFront's rates are percentages already.
+		rate := m.countedRate(CDNMetric(distributionID, c.metric, "Average"), 1, requests, c.label+", percent of requests")
+		alarms = append(alarms, m.alarm(c.name, fmt.Sprintf("distribution: %s error rate over %v%% for 15 minutes (%s)", c.label, c.pct, c.why),
+			rate, c.pct, 3, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD))
+	}
 	if !validate.Literal(region) {
 		cond := awscdk.NewCfnCondition(m.Construct, jsii.String("InUsEast1"), &awscdk.CfnConditionProps{
 			Expression: awscdk.Fn_ConditionEquals(awscdk.Aws_REGION(), jsii.String(CDNMetricsRegion)),
 		})
-		for _, alarm := range []awscloudwatch.Alarm{a, a4} {
+		for _, alarm := range alarms {
 			alarm.Node().DefaultChild().(awscdk.CfnResource).CfnOptions().SetCondition(cond)
 		}
 	}

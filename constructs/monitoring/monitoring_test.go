@@ -103,12 +103,34 @@ func TestAlarms_EachWithItsThresholdActingOnTheTopic(t *testing.T) {
 	// The 4XX rate is a percentage of requests, from the 4XXError average.
 	shared.template.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), &map[string]any{
 		"Metrics": assertions.Match_ArrayWith(&[]any{
-			assertions.Match_ObjectLike(&map[string]any{"Expression": "IF(n >= 100, 100 * e4, 0)"}),
-			assertions.Match_ObjectLike(&map[string]any{"Id": "e4", "MetricStat": assertions.Match_ObjectLike(&map[string]any{
+			assertions.Match_ObjectLike(&map[string]any{"Expression": "IF(n >= 100, 100 * r, 0)"}),
+			assertions.Match_ObjectLike(&map[string]any{"Id": "n", "MetricStat": assertions.Match_ObjectLike(&map[string]any{
+				"Metric": assertions.Match_ObjectLike(&map[string]any{"MetricName": "Count", "Namespace": "AWS/ApiGateway"}), "Stat": "Sum",
+			})}),
+			assertions.Match_ObjectLike(&map[string]any{"Id": "r", "MetricStat": assertions.Match_ObjectLike(&map[string]any{
 				"Metric": assertions.Match_ObjectLike(&map[string]any{"MetricName": "4XXError", "Namespace": "AWS/ApiGateway"}), "Stat": "Average",
 			})}),
 		}),
 	})
+}
+
+// TestAlarms_CDNRatesCountedFromMinRequests: the distribution's rates are
+// CloudFront's own percentages, counted once a period has MinRequests.
+func TestAlarms_CDNRatesCountedFromMinRequests(t *testing.T) {
+	load(t)
+	for _, metric := range []string{"5xxErrorRate", "4xxErrorRate"} {
+		shared.template.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), &map[string]any{
+			"Metrics": assertions.Match_ArrayWith(&[]any{
+				assertions.Match_ObjectLike(&map[string]any{"Expression": "IF(n >= 100, 1 * r, 0)"}),
+				assertions.Match_ObjectLike(&map[string]any{"Id": "n", "MetricStat": assertions.Match_ObjectLike(&map[string]any{
+					"Metric": assertions.Match_ObjectLike(&map[string]any{"MetricName": "Requests"}), "Stat": "Sum",
+				})}),
+				assertions.Match_ObjectLike(&map[string]any{"Id": "r", "MetricStat": assertions.Match_ObjectLike(&map[string]any{
+					"Metric": assertions.Match_ObjectLike(&map[string]any{"MetricName": metric, "Namespace": "AWS/CloudFront"}), "Stat": "Average",
+				})}),
+			}),
+		})
+	}
 }
 
 // TestTopic_EncryptedForCloudWatchTLSOnlyWithSubscriptions.

@@ -28,7 +28,6 @@ const MaxEnvironmentBytes = 4096
 
 var (
 	webACLArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:([a-z]+)/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$`)
-	hostPattern      = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
 	keyPairIDPattern = regexp.MustCompile(`^[A-Z0-9]{1,128}$`)
 	// Cognito's group name pattern.
 	groupNamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
@@ -175,7 +174,7 @@ func check(c constructs.Construct, p *Props) *effective {
 	if d := p.CDN; d != nil {
 		if d.Domain == nil {
 			problems.Addf("CDN.Domain", "required: the distribution's domain name")
-		} else if validate.Literal(d.Domain) && (len(*d.Domain) > 253 || !hostPattern.MatchString(*d.Domain)) {
+		} else if validate.Literal(d.Domain) && !settings.IsDomainName(*d.Domain) {
 			problems.Addf("CDN.Domain", "must be a lowercase domain name without scheme or path, such as d111111abcdef8.cloudfront.net, received %q", *d.Domain)
 		}
 		if d.KeyPairID == nil {

@@ -295,12 +295,6 @@ func orDays(d awscdk.Duration, def float64) awscdk.Duration {
 	return d
 }
 
-// wholeDays reports whether d is a whole number of days, at least one.
-func wholeDays(d awscdk.Duration) bool {
-	h := *d.ToHours(nil)
-	return h >= 24 && h == float64(int64(h)) && int64(h)%24 == 0
-}
-
 // RequestMetricsID is the filter id of Props.RequestMetrics' metrics
 // configuration (the FilterId dimension of its metrics).
 const RequestMetricsID = "EntireBucket"
@@ -496,7 +490,7 @@ func check(c constructs.Construct, p *Props) {
 		{"AbortIncompleteUploadAfter", p.AbortIncompleteUploadAfter},
 		{"NoncurrentVersionExpiration", p.NoncurrentVersionExpiration},
 	} {
-		if f.d != nil && !wholeDays(f.d) {
+		if f.d != nil && !validate.WholeDays(f.d) {
 			problems.Addf(f.name, "must be a whole number of days, at least 1, received %s", *f.d.ToHumanString())
 		}
 	}
@@ -514,7 +508,7 @@ func check(c constructs.Construct, p *Props) {
 		if l.Mode == nil || (*l.Mode != ObjectLockGovernance && *l.Mode != ObjectLockCompliance) {
 			problems.Addf("ObjectLock.Mode", "must be %q or %q, received %s", ObjectLockGovernance, ObjectLockCompliance, quote(l.Mode))
 		}
-		if l.Retention == nil || !wholeDays(l.Retention) {
+		if l.Retention == nil || !validate.WholeDays(l.Retention) {
 			received := "nothing"
 			if l.Retention != nil {
 				received = *l.Retention.ToHumanString()

@@ -171,3 +171,9 @@ func PhysicalName(c constructs.IConstruct, unsafe *regexp.Regexp, maxLen int) st
 	sum := sha256.Sum256([]byte(full))
 	return strings.TrimRight(readable, "-") + "-" + hex.EncodeToString(sum[:4])
 }
+
+// WholeDays reports whether d is a whole number of days, at least one.
+func WholeDays(d awscdk.Duration) bool {
+	h := *d.ToHours(nil)
+	return h >= 24 && h == float64(int64(h)) && int64(h)%24 == 0
+}

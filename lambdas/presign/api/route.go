@@ -1,7 +1,9 @@
 package api
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/securestore/securestore/lambdas/presign/codec"
@@ -52,11 +54,10 @@ var routes = map[string]map[string]op{
 	resCDNAccess: {http.MethodPost: opCDNAccess},
 }
 
-// allowed is the Allow header of each resource, its methods in a fixed
-// order.
-var allowed = map[string]string{
-	resPresign: "GET", resUploads: "POST", resObjects: "GET", resMultipart: "POST",
-	resUpload: "DELETE, GET", resPart: "GET", resComplete: "POST", resCDNAccess: "POST",
+// allowHeader is the Allow header of a resource with methods: its method
+// names, sorted.
+func allowHeader(methods map[string]op) string {
+	return strings.Join(slices.Sorted(maps.Keys(methods)), ", ")
 }
 
 func (o op) String() string {
@@ -111,10 +112,11 @@ func route(ev *codec.Event) (target, *outcome) {
 	}
 	o, ok := methods[ev.HTTPMethod]
 	if !ok {
+		allow := allowHeader(methods)
 		return target{}, &outcome{
 			status: http.StatusMethodNotAllowed,
-			body:   errorBody{Message: res + " takes " + allowed[res] + " only"},
-			allow:  allowed[res],
+			body:   errorBody{Message: res + " takes " + allow + " only"},
+			allow:  allow,
 		}
 	}
 	t.op = o

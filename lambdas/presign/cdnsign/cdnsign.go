@@ -224,10 +224,15 @@ func ParseKey(pemText []byte) (crypto.Signer, error) {
 // cookies, in CloudFront's URL-safe base64 ('-' for '+', '_' for '=', '~'
 // for '/').
 type Folder struct {
-	Resource  string
-	Expires   time.Time
-	Policy    string
+	// Resource is https://<domain>/<escaped prefix>*.
+	Resource string
+	// Expires is the policy's DateLessThan.
+	Expires time.Time
+	// Policy is the policy JSON (FolderPolicy) in CloudFront's base64.
+	Policy string
+	// Signature signs Policy with the distribution's key.
 	Signature string
+	// KeyPairID is the CloudFront public key id.
 	KeyPairID string
 }
 
@@ -305,18 +310,27 @@ func Verify(pub crypto.PublicKey, policy, signature string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cdnsign: signature is not CloudFront base64: %w", err)
 	}
-	digest := sha1.Sum(doc)
+	if err := verifyPolicy(pub, doc, sig); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// verifyPolicy checks sig over the policy JSON policy as CloudFront does:
+// SHA-1, then RSA PKCS #1 v1.5 or ECDSA (ASN.1).
+func verifyPolicy(pub crypto.PublicKey, policy, sig []byte) error {
+	digest := sha1.Sum(policy)
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		if err := rsa.VerifyPKCS1v15(k, crypto.SHA1, digest[:], sig); err != nil {
-			return nil, fmt.Errorf("cdnsign: signature does not verify: %w", err)
+			return fmt.Errorf("cdnsign: signature does not verify: %w", err)
 		}
 	case *ecdsa.PublicKey:
 		if !ecdsa.VerifyASN1(k, digest[:], sig) {
-			return nil, errors.New("cdnsign: signature does not verify")
+			return errors.New("cdnsign: signature does not verify")
 		}
 	default:
-		return nil, fmt.Errorf("cdnsign: no verifier for %T", pub)
+		return fmt.Errorf("cdnsign: no verifier for %T", pub)
 	}
-	return doc, nil
+	return nil
 }

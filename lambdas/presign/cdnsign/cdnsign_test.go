@@ -7,7 +7,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -58,28 +57,12 @@ func testKeys(t testing.TB) (*rsa.PrivateKey, *ecdsa.PrivateKey) {
 // cloudFrontBase64 undoes CloudFront's URL-safe base64 ('-' for '+', '_'
 // for '=', '~' for '/').
 func cloudFrontBase64(s string) ([]byte, error) {
-	return base64.StdEncoding.DecodeString(strings.NewReplacer("-", "+", "_", "=", "~", "/").Replace(s))
+	return base64.StdEncoding.DecodeString(cloudFrontStd.Replace(s))
 }
 
 // cannedPolicy is the policy CloudFront rebuilds from a canned-policy URL.
 func cannedPolicy(resource string, expires int64) []byte {
 	return fmt.Appendf(nil, `{"Statement":[{"Resource":"%s","Condition":{"DateLessThan":{"AWS:EpochTime":%d}}}]}`, resource, expires)
-}
-
-// verifyPolicy checks sig over policy the way CloudFront does with no
-// Hash-Algorithm parameter: SHA-1, then RSA PKCS #1 v1.5 or ECDSA (ASN.1).
-func verifyPolicy(pub crypto.PublicKey, policy, sig []byte) error {
-	digest := sha1.Sum(policy)
-	switch p := pub.(type) {
-	case *rsa.PublicKey:
-		return rsa.VerifyPKCS1v15(p, crypto.SHA1, digest[:], sig)
-	case *ecdsa.PublicKey:
-		if !ecdsa.VerifyASN1(p, digest[:], sig) {
-			return errors.New("ECDSA signature does not verify")
-		}
-		return nil
-	}
-	return fmt.Errorf("no verifier for %T", pub)
 }
 
 // verify checks a signed URL as CloudFront does for a canned policy:

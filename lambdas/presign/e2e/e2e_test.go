@@ -194,6 +194,15 @@ func (f *function) presign(t *testing.T, query map[string]string, sub string, gr
 
 func (f *function) do(t *testing.T, method, rawURL string, headers map[string]string, body []byte) (int, string) {
 	t.Helper()
+	status, b, _ := f.send(t, method, rawURL, headers, body)
+	return status, b
+}
+
+// send makes the request and returns the status, the body and the headers
+// of the answer. A Content-Length among headers is the body's own: the
+// HTTP client sends the body's length.
+func (f *function) send(t *testing.T, method, rawURL string, headers map[string]string, body []byte) (int, string, http.Header) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, rawURL, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +216,7 @@ func (f *function) do(t *testing.T, method, rawURL string, headers map[string]st
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return resp.StatusCode, string(b), resp.Header
 }
 
 // exists asks MinIO directly, with the root credentials, whether key exists.

@@ -62,20 +62,8 @@ func (f *function) putPart(t *testing.T, u upload, n int, data []byte) (int, str
 	for k, v := range body["headers"].(map[string]any) {
 		headers[k] = v.(string)
 	}
-	delete(headers, "Content-Length") // the HTTP client sets it from the body
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, body["url"].(string), bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := f.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode, resp.Header.Get("ETag")
+	code, _, answer := f.send(t, http.MethodPut, body["url"].(string), headers, data)
+	return code, answer.Get("ETag")
 }
 
 // onUpload calls a route under /multipart/{uploadId} as sub.

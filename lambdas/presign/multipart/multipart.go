@@ -26,9 +26,12 @@ import (
 // Plan is how an object of Size bytes is uploaded: Parts parts of PartSize
 // bytes, the last one shorter when Size is not a multiple of PartSize.
 type Plan struct {
-	Size     int64
+	// Size is the whole object's declared size in bytes.
+	Size int64
+	// PartSize is the length of every part but the last.
 	PartSize int64
-	Parts    int
+	// Parts is how many parts there are, 1 to settings.MaxParts.
+	Parts int
 }
 
 // ErrSize is wrapped by PlanFor's error.

@@ -87,10 +87,16 @@ var secretARN = sync.OnceValue(func() *regexp.Regexp {
 // name: the one form an IAM policy can name exactly (EnvCDNKeySecretARN).
 func IsSecretARN(s string) bool { return secretARN().MatchString(s) }
 
-// cookieHost matches a lower-case DNS name of two labels or more.
-var cookieHost = sync.OnceValue(func() *regexp.Regexp {
+// domainName matches a lower-case DNS name of two labels or more.
+var domainName = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
 })
+
+// IsDomainName reports whether s is a lower-case DNS name of two labels or
+// more, at most 253 characters, such as d111111abcdef8.cloudfront.net or
+// media.example.com (EnvCDNDomain, EnvCDNCookieDomain): no scheme, port,
+// path or trailing dot.
+func IsDomainName(s string) bool { return len(s) <= 253 && domainName().MatchString(s) }
 
 // CheckCookieDomain checks EnvCDNCookieDomain against the distribution's
 // domain: "" (no cookies), or a lower-case domain name of two labels or
@@ -102,7 +108,7 @@ func CheckCookieDomain(domain, cookieDomain string) error {
 	switch {
 	case cookieDomain == "":
 		return nil
-	case len(cookieDomain) > 253 || !cookieHost().MatchString(cookieDomain):
+	case !IsDomainName(cookieDomain):
 		return errors.New("not a lower-case domain name of two labels or more")
 	case cookieDomain == "cloudfront.net" || strings.HasSuffix(cookieDomain, ".cloudfront.net"):
 		return errors.New("a cookie for a cloudfront.net name can only be set by that host itself (cloudfront.net is a public suffix): give the distribution and the API custom domain names under a domain of yours")
