@@ -29,7 +29,7 @@ deps: node_modules/.installed
 
 ## tools: build the MinIO test server once per pinned version (cached in ~/.cache/securestore)
 tools:
-	$(GO) run ./internal/s3server/install
+	$(GO) run ./internal/testkit/s3server/install
 
 ## synth: synthesize the app with cdk.json's defaults into cdk.out (fails on any unsuppressed cdk-nag finding)
 synth: deps
@@ -51,11 +51,9 @@ test-update: deps
 	$(GO) test ./config -run TestReadmeTableMatchesKeys -update-readme
 	$(MAKE) --no-print-directory diagram
 
-## diagram: docs/architecture.{dot,svg,png} from the dev template (the default snapshot); installs graphviz if dot is missing
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+## diagram: docs/architecture.{dot,svg,png} from the dev template (the default snapshot); needs Graphviz's dot
 diagram:
-	@command -v dot >/dev/null || { echo "dot not found: installing graphviz"; \
-	  if command -v apt-get >/dev/null; then $(SUDO) apt-get install -y graphviz; else brew install graphviz; fi; }
+	@command -v dot >/dev/null || { echo "dot (Graphviz) not found: install it (apt-get install graphviz, or brew install graphviz) and run make diagram again"; exit 1; }
 	$(GO) run ./tools/diagram -o docs/architecture.dot test/testdata/default.template.json
 	dot -Tsvg -o docs/architecture.svg docs/architecture.dot
 	dot -Tpng -Gdpi=110 -o docs/architecture.png docs/architecture.dot
@@ -78,7 +76,7 @@ bench: deps tools
 	$(GO) run ./tools/bench -o BENCHMARKS.md
 
 ## lint: gofmt, go vet, staticcheck, and go mod tidy leaving no diff
-lint:
+lint: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...

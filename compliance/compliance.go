@@ -25,7 +25,7 @@ const (
 
 // InApp reports whether the pack runs inside the Go app. The Serverless pack
 // is not in cdk-nag-go v2.35.0 (the newest the Go proxy serves); it runs over
-// the synthesized templates instead (internal/nagserverless), honouring the
+// the synthesized templates instead (internal/gates/nagserverless), honouring the
 // same suppressions, which reach it as template metadata.
 func InApp(pack string) bool {
 	return pack != Serverless

@@ -3,8 +3,8 @@ package test
 import (
 	"testing"
 
-	"github.com/securestore/securestore/internal/cfncheck"
-	"github.com/securestore/securestore/internal/nagserverless"
+	"github.com/securestore/securestore/internal/gates/cfncheck"
+	"github.com/securestore/securestore/internal/gates/nagserverless"
 )
 
 // The policy gates, run over every protected configuration's template:

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/securestore/securestore/internal/cdktest"
+	"github.com/securestore/securestore/internal/testkit/cdktest"
 )
 
 // TestLogsKey_OnlyTheDataRegionsGroups: in every configuration each log

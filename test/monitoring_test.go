@@ -5,7 +5,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/securestore/securestore/internal/cdktest"
+	"github.com/securestore/securestore/internal/testkit/cdktest"
 )
 
 // TestMonitoring_AlarmsWhereTheMetricsAre: every configuration alarms on

@@ -16,7 +16,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/constructs/privatebucket"
-	"github.com/securestore/securestore/internal/policysim"
+	"github.com/securestore/securestore/internal/testkit/policysim"
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/signer"
 )

@@ -21,7 +21,7 @@ import (
 
 	"github.com/securestore/securestore/compliance"
 	"github.com/securestore/securestore/config"
-	"github.com/securestore/securestore/internal/cdktest"
+	"github.com/securestore/securestore/internal/testkit/cdktest"
 	"github.com/securestore/securestore/stacks"
 )
 

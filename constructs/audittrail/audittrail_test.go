@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/securestore/securestore/internal/cdktest"
+	"github.com/securestore/securestore/internal/testkit/cdktest"
 )
 
 // synth synthesizes the package's one stack once: a data bucket, its

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/securestore/securestore/internal/cdktest"
+	"github.com/securestore/securestore/internal/testkit/cdktest"
 )
 
 func TestNew_RejectsBadProps(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/constructs/privatecdn"
-	"github.com/securestore/securestore/internal/cdktest"
+	"github.com/securestore/securestore/internal/testkit/cdktest"
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/settings"
 	"github.com/securestore/securestore/validation"

@@ -16,7 +16,7 @@ import (
 	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/constructs/privatecdn"
-	"github.com/securestore/securestore/internal/cdktest"
+	"github.com/securestore/securestore/internal/testkit/cdktest"
 	"github.com/securestore/securestore/lambdas/presign/access"
 )
 

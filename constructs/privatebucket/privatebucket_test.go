@@ -6,7 +6,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/securestore/securestore/internal/cdktest"
+	"github.com/securestore/securestore/internal/testkit/cdktest"
 	"github.com/securestore/securestore/validation"
 )
 

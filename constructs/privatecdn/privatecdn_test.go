@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/securestore/securestore/internal/cfncheck"
+	"github.com/securestore/securestore/internal/gates/cfncheck"
 )
 
 // Property tests over the three shared syntheses (see fixtures). Each test

@@ -19,8 +19,8 @@ import (
 
 	"github.com/securestore/securestore/compliance"
 	"github.com/securestore/securestore/constructs/encryptionkey"
-	"github.com/securestore/securestore/internal/cdktest"
-	"github.com/securestore/securestore/internal/cfncheck"
+	"github.com/securestore/securestore/internal/testkit/cdktest"
+	"github.com/securestore/securestore/internal/gates/cfncheck"
 	"github.com/securestore/securestore/validation"
 )
 
@@ -657,7 +657,7 @@ func TestGates_NoDependencyCycle(t *testing.T) {
 
 // pendingExemptions are the Control Tower and cfn-lint findings this
 // construct leaves, each inherent to a choice made here, proposed for
-// internal/cfncheck/exemptions.go (which this package does not edit) with
+// internal/gates/cfncheck/exemptions.go (which this package does not edit) with
 // the reason given. The test passes whether or not the exemption has been
 // added, fails on any other failing finding, and fails when an entry here
 // matches no finding any more (remove it, and its exemption).

@@ -1,7 +1,7 @@
 // Package lambdabuild is the one way securestore builds a Go Lambda
 // function, shared by the construct that bundles the deployed function
 // (constructs/presignapi), the harness that runs it through the Runtime API
-// (internal/runtimeapi) and the benchmarks that measure its size.
+// (internal/testkit/runtimeapi) and the benchmarks that measure its size.
 package lambdabuild
 
 import (

@@ -9,7 +9,7 @@ import (
 )
 
 // The binaries' properties (static, stripped, no build path, no net/rpc)
-// are tested where they are used: internal/runtimeapi and
+// are tested where they are used: internal/testkit/runtimeapi and
 // constructs/presignapi. Here: what the command is, and its errors.
 
 func TestBuild_StaticLinuxBinaryForTheArch(t *testing.T) {

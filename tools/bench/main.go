@@ -37,7 +37,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/securestore/securestore/internal/runtimeapi"
+	"github.com/securestore/securestore/internal/testkit/runtimeapi"
 )
 
 func main() {

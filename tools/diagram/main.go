@@ -1,5 +1,5 @@
 // Command diagram draws the architecture of a synthesized CloudFormation
-// template as Graphviz DOT (see package internal/diagram for what is drawn).
+// template as Graphviz DOT (see package tools/diagram/dot for what is drawn).
 //
 //	go run ./tools/diagram [-o docs/architecture.dot] <template.json>
 //
@@ -15,7 +15,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/securestore/securestore/internal/diagram"
+	"github.com/securestore/securestore/tools/diagram/dot"
 )
 
 func main() {
@@ -47,7 +47,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("read template: %w", err)
 	}
-	g, err := diagram.FromTemplate(data)
+	g, err := dot.FromTemplate(data)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

@@ -14,7 +14,7 @@
 'use strict';
 
 // This tool only runs cdk-nag; aws-cdk-lib's built-in CloudFormation validation of the
-// re-synthesized template is another gate's job (internal/cfncheck) and only adds noise here.
+// re-synthesized template is another gate's job (internal/gates/cfncheck) and only adds noise here.
 process.env.CDK_VALIDATION = 'false';
 
 const fs = require('node:fs');

@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/securestore/securestore/internal/runtimeapi"
+	"github.com/securestore/securestore/internal/testkit/runtimeapi"
 	"github.com/securestore/securestore/lambdas/presign/access"
 )
 
@@ -33,7 +33,7 @@ func BenchmarkColdStart(b *testing.B) {
 			"BUCKET_NAME": "securestore-bench", "ACCESS_RULES": string(rules),
 			"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		}, presignEvent},
-		{"empty", "github.com/securestore/securestore/internal/runtimeapi/testdata/empty", nil, presignEvent},
+		{"empty", "github.com/securestore/securestore/internal/testkit/runtimeapi/testdata/empty", nil, presignEvent},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {

@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
-	"github.com/securestore/securestore/internal/s3server"
+	"github.com/securestore/securestore/internal/testkit/s3server"
 	"github.com/securestore/securestore/lambdas/presign/cdnsign"
 	"github.com/securestore/securestore/lambdas/presign/objectkey"
 )

@@ -1,7 +1,7 @@
 // Package e2e runs the presign function end to end on this machine: the real
 // bootstrap binary as its own process, driven through the Lambda Runtime
-// API (internal/runtimeapi plays the Lambda service), signing for a real
-// MinIO server (internal/s3server) that checks every signature, expiry,
+// API (internal/testkit/runtimeapi plays the Lambda service), signing for a real
+// MinIO server (internal/testkit/s3server) that checks every signature, expiry,
 // signed header and POST policy. `make e2e` runs it verbosely, so each step
 // is printed.
 package e2e
@@ -29,8 +29,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/securestore/securestore/internal/runtimeapi"
-	"github.com/securestore/securestore/internal/s3server"
+	"github.com/securestore/securestore/internal/testkit/runtimeapi"
+	"github.com/securestore/securestore/internal/testkit/s3server"
 	"github.com/securestore/securestore/lambdas/presign/access"
 
 	// The function's packages, so that a change to any of them reruns these

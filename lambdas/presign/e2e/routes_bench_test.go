@@ -17,7 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/securestore/securestore/internal/s3server"
+	"github.com/securestore/securestore/internal/testkit/s3server"
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/api"
 	"github.com/securestore/securestore/lambdas/presign/cdnsign"

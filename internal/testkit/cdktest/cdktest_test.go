@@ -8,7 +8,7 @@ import (
 )
 
 func TestContext_ReadsTheProjectsCdkJSON(t *testing.T) {
-	ctx, err := Context("../../cdk.json")
+	ctx, err := Context("../../../cdk.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package diagram
+package dot
 
 // Actor labels.
 const (

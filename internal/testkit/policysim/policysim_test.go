@@ -130,7 +130,7 @@ func TestNothingButTestsImportsThisPackage(t *testing.T) {
 		t.Fatal(err)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(out)))
-	const self = "github.com/securestore/securestore/internal/policysim"
+	const self = "github.com/securestore/securestore/internal/testkit/policysim"
 	for dec.More() {
 		var p struct {
 			ImportPath string

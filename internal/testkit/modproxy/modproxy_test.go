@@ -20,7 +20,7 @@ const modulePath = "github.com/securestore/securestore"
 // repoRoot is this module's root: two directories up.
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs("../..")
+	root, err := filepath.Abs("../../..")
 	if err != nil {
 		t.Fatal(err)
 	}

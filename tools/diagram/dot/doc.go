@@ -1,4 +1,4 @@
-// Package diagram draws an architecture diagram of a synthesized
+// Package dot draws an architecture diagram of a synthesized
 // CloudFormation template: template JSON in, Graphviz DOT out. It reads only
 // the template (no CDK import), so it runs on whatever `cdk synth` wrote.
 //
@@ -49,4 +49,4 @@
 // Everything is sorted (clusters by name, nodes by logical id, edges by both
 // ends), so the same template always gives byte-identical DOT and a committed
 // diagram only changes when the template does.
-package diagram
+package dot

@@ -1,11 +1,11 @@
-package diagram
+package dot
 
 import (
 	"crypto/md5"
 	"encoding/hex"
 	"strings"
 
-	"github.com/securestore/securestore/internal/cfncheck"
+	"github.com/securestore/securestore/internal/gates/cfncheck"
 )
 
 // resource is what the diagram reads of one entry of a template's Resources.

@@ -2,7 +2,7 @@
 // s3server.Install) if it is not there yet and prints its path, so that a
 // Makefile or CI step can pay the build before the tests run:
 //
-//	go run ./internal/s3server/install
+//	go run ./internal/testkit/s3server/install
 package main
 
 import (
@@ -11,7 +11,7 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/securestore/securestore/internal/s3server"
+	"github.com/securestore/securestore/internal/testkit/s3server"
 )
 
 func main() {

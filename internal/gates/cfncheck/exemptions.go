@@ -138,7 +138,7 @@ var exemptions = []Exemption{
 	{
 		ID:        "E3002",
 		Resources: []string{"Monitoring/Dashboard/Resource"},
-		Reason:    "The dashboard carries the stage's tags, which the CloudFormation registry's AWS::CloudWatch::Dashboard schema takes (Tags; internal/cfncheck/schemas/aws-cloudwatch-dashboard.json, which the registry-schema gate checks every property against); this image's cfn-lint predates that and reports Tags as unknown.",
+		Reason:    "The dashboard carries the stage's tags, which the CloudFormation registry's AWS::CloudWatch::Dashboard schema takes (Tags; internal/gates/cfncheck/schemas/aws-cloudwatch-dashboard.json, which the registry-schema gate checks every property against); this image's cfn-lint predates that and reports Tags as unknown.",
 	},
 	{
 		ID:        "W3005",

@@ -1,4 +1,4 @@
-package diagram_test
+package dot_test
 
 import (
 	"bytes"
@@ -8,30 +8,30 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/securestore/securestore/internal/diagram"
+	"github.com/securestore/securestore/tools/diagram/dot"
 )
 
 // edge is a short way to write a want edge.
-func edge(from, to string) diagram.Edge { return diagram.Edge{From: from, To: to} }
+func edge(from, to string) dot.Edge { return dot.Edge{From: from, To: to} }
 
 func TestFromTemplate_Edges(t *testing.T) {
 	cases := []struct {
 		name      string
 		resources string
-		want      []diagram.Edge
+		want      []dot.Edge
 	}{
 		{
 			name: "Ref",
 			resources: `"A": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": {"Ref": "B"}}},
 			            "B": {"Type": "AWS::S3::Bucket"}`,
-			want: []diagram.Edge{edge("A", "B")},
+			want: []dot.Edge{edge("A", "B")},
 		},
 		{
 			name: "Fn::GetAtt list and string forms",
 			resources: `"A": {"Type": "AWS::IAM::Role", "Properties": {"X": {"Fn::GetAtt": ["B", "Arn"]}, "Y": {"Fn::GetAtt": "C.Arn"}}},
 			            "B": {"Type": "AWS::S3::Bucket"},
 			            "C": {"Type": "AWS::KMS::Key"}`,
-			want: []diagram.Edge{edge("A", "B"), edge("A", "C")},
+			want: []dot.Edge{edge("A", "B"), edge("A", "C")},
 		},
 		{
 			name: "Fn::Sub string, attribute and variable map forms",
@@ -46,14 +46,14 @@ func TestFromTemplate_Edges(t *testing.T) {
 			            "E": {"Type": "AWS::SQS::Queue"},
 			            "F": {"Type": "AWS::SQS::Queue"},
 			            "V": {"Type": "AWS::SQS::Queue"}`,
-			want: []diagram.Edge{edge("A", "B"), edge("A", "C"), edge("A", "D"), edge("A", "E")},
+			want: []dot.Edge{edge("A", "B"), edge("A", "C"), edge("A", "D"), edge("A", "E")},
 		},
 		{
 			name: "DependsOn string and list",
 			resources: `"A": {"Type": "AWS::Logs::Delivery", "DependsOn": "B"},
 			            "C": {"Type": "AWS::Logs::Delivery", "DependsOn": ["A", "B"]},
 			            "B": {"Type": "AWS::S3::Bucket"}`,
-			want: []diagram.Edge{edge("A", "B"), edge("C", "A"), edge("C", "B")},
+			want: []dot.Edge{edge("A", "B"), edge("C", "A"), edge("C", "B")},
 		},
 		{
 			name: "pseudo-parameters and parameters make no edge",
@@ -68,7 +68,7 @@ func TestFromTemplate_Edges(t *testing.T) {
 			resources: `"A": {"Type": "AWS::S3::BucketPolicy", "DependsOn": "B", "Properties": {
 			                "X": {"Ref": "B"}, "Y": {"Fn::GetAtt": ["B", "Arn"]}, "Z": {"Fn::Sub": "${B}"}, "S": {"Ref": "A"}}},
 			            "B": {"Type": "AWS::S3::Bucket"}`,
-			want: []diagram.Edge{edge("A", "B")},
+			want: []dot.Edge{edge("A", "B")},
 		},
 		{
 			name: "hidden types draw no node and no edge",
@@ -230,7 +230,7 @@ func TestFromTemplate_FoldsIntoOwner(t *testing.T) {
 	if !slices.Equal(g.Hidden, []string{"ApiPerm1"}) {
 		t.Errorf("Hidden = %v, want [ApiPerm1]", g.Hidden)
 	}
-	want := []diagram.Edge{
+	want := []dot.Edge{
 		edge("ApiAuth1", "ApiPool1"),
 		edge("ApiAuth1", "ApiRest1"),
 		edge("ApiFn1", "ApiRole1"),
@@ -248,7 +248,7 @@ func TestFromTemplate_FoldsIntoOwner(t *testing.T) {
 	if !slices.Equal(g.Edges, want) {
 		t.Errorf("edges:\n got %v\nwant %v", g.Edges, want)
 	}
-	wantActors := []diagram.Actor{
+	wantActors := []dot.Actor{
 		{ID: "actor:Client", Label: "Client"},
 		{ID: "actor:Client (Cognito token)", Label: "Client (Cognito token)"},
 		{ID: "actor:Viewer", Label: "Viewer"},
@@ -268,7 +268,7 @@ func TestFromTemplate_RefusesWhatIsNoTemplate(t *testing.T) {
 	}
 	for name, template := range cases {
 		t.Run(name, func(t *testing.T) {
-			if g, err := diagram.FromTemplate([]byte(template)); err == nil {
+			if g, err := dot.FromTemplate([]byte(template)); err == nil {
 				t.Errorf("FromTemplate = %+v, want an error", g)
 			}
 		})
@@ -310,9 +310,9 @@ func TestDOT_Shape(t *testing.T) {
 }
 
 // build returns the graph of a template, failing the test on an error.
-func build(t *testing.T, template string) *diagram.Graph {
+func build(t *testing.T, template string) *dot.Graph {
 	t.Helper()
-	g, err := diagram.FromTemplate([]byte(template))
+	g, err := dot.FromTemplate([]byte(template))
 	if err != nil {
 		t.Fatalf("FromTemplate: %v", err)
 	}
@@ -345,7 +345,7 @@ func reverseLines(t *testing.T, template string) []string {
 
 // defaultTemplate is the snapshot of the app synthesized with cdk.json's
 // defaults, as the snapshot tests keep it.
-const defaultTemplate = "../../test/testdata/default.template.json"
+const defaultTemplate = "../../../test/testdata/default.template.json"
 
 func TestFromTemplate_DefaultApp(t *testing.T) {
 	data, err := os.ReadFile(defaultTemplate)
@@ -371,7 +371,7 @@ func TestFromTemplate_DefaultApp(t *testing.T) {
 	if n, _ := g.Node("CDN799BD92B"); n.Label != "Distribution\nCloudFront::Distribution" {
 		t.Errorf("distribution label = %q", n.Label)
 	}
-	for _, e := range []diagram.Edge{
+	for _, e := range []dot.Edge{
 		edge("BucketPolicy8005AAB0", "BucketE75EA64C"), // the policy is on the bucket
 		edge("BucketPolicy8005AAB0", "CDN799BD92B"),    // and lets exactly this distribution read
 		edge("BucketKeyCCA34EB1", "CDN799BD92B"),       // the key policy names the distribution
@@ -425,7 +425,7 @@ func TestCommittedDiagramIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	committed, err := os.ReadFile("../../docs/architecture.dot")
+	committed, err := os.ReadFile("../../../docs/architecture.dot")
 	if err != nil {
 		t.Fatal(err)
 	}

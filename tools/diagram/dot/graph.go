@@ -1,4 +1,4 @@
-package diagram
+package dot
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/securestore/securestore/internal/cfncheck"
+	"github.com/securestore/securestore/internal/gates/cfncheck"
 )
 
 // Graph is the architecture view of one template, every list sorted.
