@@ -120,9 +120,9 @@ var All = []Route{
 	{
 		Name: "multipartParts", Method: http.MethodGet, Path: "/multipart/{uploadId}",
 		Summary: "the parts S3 holds of an upload",
-		Params: []Param{uploadID, keyQuery},
-		Access: AccessPut,
-		Status: http.StatusOK,
+		Params:  []Param{uploadID, keyQuery},
+		Access:  AccessPut,
+		Status:  http.StatusOK,
 		Response: &Body{Model: "PartsResponse", Doc: "the parts uploaded so far", Schema: Schema{Type: Object, Fields: []Field{
 			{Name: "parts", Required: true, Schema: Schema{Type: Array, Items: &Schema{Type: Object, Fields: []Field{
 				{Name: "partNumber", Required: true, Schema: partNumber},
@@ -134,9 +134,9 @@ var All = []Route{
 	{
 		Name: "multipartAbort", Method: http.MethodDelete, Path: "/multipart/{uploadId}",
 		Summary: "aborts an upload and drops its parts",
-		Params: []Param{uploadID, keyQuery},
-		Access: AccessPut,
-		Status: http.StatusNoContent,
+		Params:  []Param{uploadID, keyQuery},
+		Access:  AccessPut,
+		Status:  http.StatusNoContent,
 	},
 	{
 		Name: "multipartSign", Method: http.MethodGet, Path: "/multipart/{uploadId}/parts/{partNumber}",
@@ -158,7 +158,7 @@ var All = []Route{
 	{
 		Name: "multipartComplete", Method: http.MethodPost, Path: "/multipart/{uploadId}/complete",
 		Summary: "completes an upload whose parts match its plan",
-		Params: []Param{uploadID, keyQuery},
+		Params:  []Param{uploadID, keyQuery},
 		Body: &Body{Model: "CompleteRequest", Doc: "POST /multipart/{uploadId}/complete body: every part's number and ETag", Schema: Schema{Type: Object, Fields: []Field{
 			{Name: "parts", Required: true, Schema: Schema{Type: Array, MinItems: 1, MaxItems: settings.MaxParts, Items: &Schema{Type: Object, Fields: []Field{
 				{Name: "partNumber", Required: true, Schema: partNumber},
