@@ -19,8 +19,8 @@ import (
 
 	"github.com/securestore/securestore/compliance"
 	"github.com/securestore/securestore/constructs/encryptionkey"
-	"github.com/securestore/securestore/internal/testkit/cdktest"
 	"github.com/securestore/securestore/internal/gates/cfncheck"
+	"github.com/securestore/securestore/internal/testkit/cdktest"
 	"github.com/securestore/securestore/validation"
 )
 
