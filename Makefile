@@ -45,10 +45,11 @@ test: deps tools
 	$(GO) test ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
-## test-update: rewrite the golden templates, the README's configuration table and the diagram (review the diff before committing)
+## test-update: rewrite the golden templates, the README's configuration and route tables and the diagram (review the diff before committing)
 test-update: deps
 	$(GO) test ./test -run TestSnapshots -update
 	$(GO) test ./config -run TestReadmeTableMatchesKeys -update-readme
+	$(GO) test ./lambdas/presign/routes -run TestReadmeRouteTable -update-readme
 	$(MAKE) --no-print-directory diagram
 
 ## diagram: docs/architecture.{dot,svg,png} from the dev template (the default snapshot); needs Graphviz's dot

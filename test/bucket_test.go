@@ -7,9 +7,11 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// Assertions on the data bucket, its log bucket and its key. Each pins one
-// security property of the synthesized template, so a snapshot change that
-// weakens it fails here with a name that says what was lost.
+// The data bucket's guarantees (public-access block, encryption with its
+// key, TLS, lifecycle, CORS, Object Lock, the key's rotation) are
+// constructs/privatebucket's own tests. Here: what the composition adds,
+// that the app's configuration reaches the construct, and that the stack
+// holds no bucket or key outside those guarantees.
 
 func props(m map[string]any) *map[string]any { return &m }
 
@@ -18,7 +20,7 @@ func dataBucket(t *testing.T, name string, p map[string]any) {
 	configs[name].assert.HasResourceProperties(jsii.String("AWS::S3::Bucket"), props(p))
 }
 
-func TestBucket_BlocksAllPublicAccess(t *testing.T) {
+func TestStorage_OnlyTheConstructsBucketsAllBlockPublicAccess(t *testing.T) {
 	// Both buckets: the count pins that no third bucket escapes the check.
 	s := configs["default"]
 	s.assert.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), props(map[string]any{
@@ -29,54 +31,34 @@ func TestBucket_BlocksAllPublicAccess(t *testing.T) {
 	s.assert.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(2))
 }
 
-func TestBucket_EncryptedWithCustomerKeyAndBucketKey(t *testing.T) {
-	dataBucket(t, "default", map[string]any{
-		"BucketEncryption": map[string]any{"ServerSideEncryptionConfiguration": []any{
-			assertions.Match_ObjectLike(&map[string]any{
-				"BucketKeyEnabled": true,
-				"ServerSideEncryptionByDefault": map[string]any{
-					"SSEAlgorithm":   "aws:kms",
-					"KMSMasterKeyID": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^BucketKey")), "Arn"}},
-				},
-			}),
-		}},
-	})
-}
-
-func TestBucket_ACLsDisabledOnBothBuckets(t *testing.T) {
-	configs["default"].assert.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), props(map[string]any{
-		"OwnershipControls": map[string]any{"Rules": []any{map[string]any{"ObjectOwnership": "BucketOwnerEnforced"}}},
-	}), jsii.Number(2))
-}
-
-func TestBucket_VersionedAndRetained(t *testing.T) {
+func TestStorage_EveryBucketAndKeyRetained(t *testing.T) {
 	s := configs["default"]
-	s.assert.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), props(map[string]any{
-		"VersioningConfiguration": map[string]any{"Status": "Enabled"},
-	}), jsii.Number(2))
 	s.assert.AllResources(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
 	s.assert.AllResources(jsii.String("AWS::KMS::Key"), map[string]any{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
 }
 
-func TestBucket_DeterministicNameFromAccountAndRegion(t *testing.T) {
+// TestBucket_ConfigReachesTheConstruct: the configuration's bucket keys
+// (and, for default, their defaults) in the data bucket, its log bucket and
+// its key.
+func TestBucket_ConfigReachesTheConstruct(t *testing.T) {
 	dataBucket(t, "default", map[string]any{
 		"BucketName": map[string]any{"Fn::Join": []any{"-", []any{
 			"securestore-dev-data", map[string]any{"Ref": "AWS::AccountId"}, map[string]any{"Ref": "AWS::Region"},
 		}}},
-	})
-	dataBucket(t, "maximal", map[string]any{"BucketName": "acme-securestore-full-123456789012-us-east-1"})
-}
-
-func TestBucket_AccessLogsToLogBucket(t *testing.T) {
-	dataBucket(t, "default", map[string]any{
+		"LifecycleConfiguration": map[string]any{"Rules": []any{assertions.Match_ObjectLike(&map[string]any{
+			"AbortIncompleteMultipartUpload": map[string]any{"DaysAfterInitiation": 7},
+			"NoncurrentVersionExpiration":    map[string]any{"NoncurrentDays": 30},
+			"Status":                         "Enabled",
+		})}},
 		"LoggingConfiguration": map[string]any{
 			"DestinationBucketName": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^BucketAccessLogs"))},
 			"LogFilePrefix":         "s3-access/",
 		},
+		"CorsConfiguration":         assertions.Match_Absent(),
+		"ObjectLockEnabled":         false,
+		"ObjectLockConfiguration":   assertions.Match_Absent(),
+		"NotificationConfiguration": assertions.Match_Absent(),
 	})
-}
-
-func TestBucket_LogBucketIsSSES3AndExpiresLogs(t *testing.T) {
 	dataBucket(t, "default", map[string]any{
 		"BucketEncryption": map[string]any{"ServerSideEncryptionConfiguration": []any{
 			map[string]any{"ServerSideEncryptionByDefault": map[string]any{"SSEAlgorithm": "AES256"}},
@@ -85,103 +67,18 @@ func TestBucket_LogBucketIsSSES3AndExpiresLogs(t *testing.T) {
 			assertions.Match_ObjectLike(&map[string]any{"ExpirationInDays": 90, "Status": "Enabled"}),
 		})},
 	})
-	dataBucket(t, "maximal", map[string]any{
-		"LifecycleConfiguration": map[string]any{"Rules": assertions.Match_ArrayWith(&[]any{
-			assertions.Match_ObjectLike(&map[string]any{"ExpirationInDays": 400}),
-		})},
-	})
-}
+	configs["default"].assert.HasResourceProperties(jsii.String("AWS::KMS::Alias"), props(map[string]any{"AliasName": "alias/securestore/dev/data"}))
 
-func TestBucket_LifecycleAbortsUploadsAndExpiresNoncurrent(t *testing.T) {
-	dataBucket(t, "default", map[string]any{
-		"LifecycleConfiguration": map[string]any{"Rules": []any{assertions.Match_ObjectLike(&map[string]any{
-			"AbortIncompleteMultipartUpload": map[string]any{"DaysAfterInitiation": 7},
-			"NoncurrentVersionExpiration":    map[string]any{"NoncurrentDays": 30},
-			"Status":                         "Enabled",
-		})}},
-	})
 	dataBucket(t, "maximal", map[string]any{
+		"BucketName": "acme-securestore-full-123456789012-us-east-1",
 		"LifecycleConfiguration": map[string]any{"Rules": []any{assertions.Match_ObjectLike(&map[string]any{
 			"AbortIncompleteMultipartUpload": map[string]any{"DaysAfterInitiation": 3},
 			"NoncurrentVersionExpiration":    map[string]any{"NoncurrentDays": 30},
 		})}},
-	})
-}
-
-func TestBucket_BlocksSSEC(t *testing.T) {
-	dataBucket(t, "default", map[string]any{
-		"BucketEncryption": map[string]any{"ServerSideEncryptionConfiguration": []any{
-			assertions.Match_ObjectLike(&map[string]any{"BlockedEncryptionTypes": map[string]any{"EncryptionType": []any{"SSE-C"}}}),
-		}},
-	})
-}
-
-func bucketPolicyHas(t *testing.T, name string, stmt map[string]any) {
-	t.Helper()
-	configs[name].assert.HasResourceProperties(jsii.String("AWS::S3::BucketPolicy"), props(map[string]any{
-		"Bucket":         map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Bucket[0-9A-F]{8}$"))},
-		"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&stmt)})},
-	}))
-}
-
-func TestBucketPolicy_DeniesRequestsWithoutTLS(t *testing.T) {
-	bucketPolicyHas(t, "default", map[string]any{
-		"Effect": "Deny", "Action": "s3:*", "Principal": map[string]any{"AWS": "*"},
-		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-	})
-}
-
-func TestBucketPolicy_DeniesTLSOlderThan12(t *testing.T) {
-	bucketPolicyHas(t, "default", map[string]any{
-		"Effect": "Deny", "Action": "s3:*",
-		"Condition": map[string]any{"NumericLessThan": map[string]any{"s3:TlsVersion": 1.2}},
-	})
-}
-
-// The shape of the encryption denies; what they decide is proven by the
-// policy-evaluation suite (policy_test.go).
-func TestBucketPolicy_DeniesUploadsAskingForAnythingButTheKey(t *testing.T) {
-	keyArn := map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^BucketKey")), "Arn"}}
-	bucketPolicyHas(t, "default", map[string]any{
-		"Sid": "DenyOtherEncryption", "Effect": "Deny", "Action": "s3:PutObject",
-		"Condition": map[string]any{
-			"Null":            map[string]any{"s3:x-amz-server-side-encryption": "false"},
-			"StringNotEquals": map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"},
-		},
-	})
-	bucketPolicyHas(t, "default", map[string]any{
-		"Sid": "DenyKmsWithoutKeyId", "Effect": "Deny", "Action": "s3:PutObject",
-		"Condition": map[string]any{
-			"Null":         map[string]any{"s3:x-amz-server-side-encryption-aws-kms-key-id": "true"},
-			"StringEquals": map[string]any{"s3:x-amz-server-side-encryption": "aws:kms"},
-		},
-	})
-	bucketPolicyHas(t, "default", map[string]any{
-		"Sid": "DenyOtherKmsKeys", "Effect": "Deny", "Action": "s3:PutObject",
-		"Condition": map[string]any{
-			"Null":            map[string]any{"s3:x-amz-server-side-encryption-aws-kms-key-id": "false"},
-			"StringNotEquals": map[string]any{"s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn},
-		},
-	})
-}
-
-func TestBucket_NoCORSByDefault(t *testing.T) {
-	configs["default"].assert.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), props(map[string]any{
-		"CorsConfiguration": assertions.Match_AnyValue(),
-	}), jsii.Number(0))
-}
-
-func TestBucket_CORSFromConfig(t *testing.T) {
-	dataBucket(t, "maximal", map[string]any{
 		"CorsConfiguration": map[string]any{"CorsRules": []any{assertions.Match_ObjectLike(&map[string]any{
 			"AllowedOrigins": []any{"https://app.example.com", "http://localhost:3000"},
 			"AllowedMethods": assertions.Match_ArrayWith(&[]any{"PUT", "POST"}),
 		})}},
-	})
-}
-
-func TestBucket_ObjectLockAndEventBridgeWhenConfigured(t *testing.T) {
-	dataBucket(t, "maximal", map[string]any{
 		"ObjectLockEnabled": true,
 		"ObjectLockConfiguration": map[string]any{
 			"ObjectLockEnabled": "Enabled",
@@ -189,20 +86,13 @@ func TestBucket_ObjectLockAndEventBridgeWhenConfigured(t *testing.T) {
 		},
 		"NotificationConfiguration": map[string]any{"EventBridgeConfiguration": map[string]any{"EventBridgeEnabled": true}},
 	})
+	dataBucket(t, "maximal", map[string]any{
+		"LifecycleConfiguration": map[string]any{"Rules": assertions.Match_ArrayWith(&[]any{
+			assertions.Match_ObjectLike(&map[string]any{"ExpirationInDays": 400}),
+		})},
+	})
 	// No notifications custom resource (and so no Lambda) for EventBridge.
 	configs["maximal"].assert.ResourceCountIs(jsii.String("Custom::S3BucketNotifications"), jsii.Number(0))
-	dataBucket(t, "default", map[string]any{
-		"ObjectLockEnabled":         assertions.Match_Absent(),
-		"NotificationConfiguration": assertions.Match_Absent(),
-	})
-}
-
-func TestKey_RotationAliasPendingWindow(t *testing.T) {
-	s := configs["default"]
-	s.assert.HasResourceProperties(jsii.String("AWS::KMS::Key"), props(map[string]any{
-		"EnableKeyRotation": true, "PendingWindowInDays": 30,
-	}))
-	s.assert.HasResourceProperties(jsii.String("AWS::KMS::Alias"), props(map[string]any{"AliasName": "alias/securestore/dev/data"}))
 }
 
 // keyStatements returns the key policy statements of the config's data key.

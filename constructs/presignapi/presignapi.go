@@ -12,18 +12,15 @@
 //     one group per tier; an app client for SRP and refresh tokens only, with
 //     no secret, one-hour ID and access tokens and one-day refresh tokens, and
 //     user-existence errors hidden.
-//   - A regional REST API, GET /presign, POST /uploads, GET /objects
-//     (a listing of the keys the caller may read), the multipart routes
-//     (POST /multipart, GET /multipart/{uploadId}/parts/{partNumber},
-//     GET and DELETE /multipart/{uploadId}, POST
-//     /multipart/{uploadId}/complete) and, with CDN delivery, POST
-//     /cdn-access (a CloudFront policy for a folder), each behind the
-//     Cognito authorizer, with request validation (the key and prefix query
-//     parameters, the path parameters, a JSON schema for every body), JSON
-//     access logs to a log group
-//     with retention, error-level execution logs without request or response
-//     data (a response carries a presigned URL, a bearer credential), X-Ray
-//     tracing, stage throttling, CORS for the configured origins (preflight
+//   - A regional REST API with the routes of routes.All (package
+//     lambdas/presign/routes; those that need CDN delivery only with
+//     Props.CDN), each behind the Cognito authorizer, with request
+//     validation (the required query and path parameters, a JSON schema
+//     model for every body, its bounds from URLTTL and MaxUploadBytes),
+//     JSON access logs to a log group with retention, error-level
+//     execution logs without request or response data (a response carries
+//     a presigned URL, a bearer credential), X-Ray tracing, stage
+//     throttling, CORS for the configured origins (preflight
 //     and the DEFAULT_4XX and DEFAULT_5XX gateway responses) and an optional
 //     regional WAF web ACL.
 //   - The function: Go on provided.al2023 for arm64, built at synth by go
@@ -61,7 +58,9 @@ package presignapi
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,6 +80,7 @@ import (
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/constructs/privatecdn"
 	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/routes"
 	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
@@ -616,7 +616,7 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 	if len(s.origins) > 0 {
 		apiProps.DefaultCorsPreflightOptions = &awsapigateway.CorsOptions{
 			AllowOrigins: jsii.Strings(s.origins...),
-			AllowMethods: jsii.Strings("GET", "POST", "DELETE", "OPTIONS"),
+			AllowMethods: jsii.Strings(corsMethods(p)...),
 			AllowHeaders: jsii.Strings("Authorization", "Content-Type"),
 			MaxAge:       awscdk.Duration_Minutes(jsii.Number(10)),
 		}
@@ -667,25 +667,7 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 		AllowTestInvoke: jsii.Bool(false),
 	})
 
-	api.Root().AddResource(jsii.String("presign"), nil).AddMethod(jsii.String("GET"), integration, &awsapigateway.MethodOptions{
-		RequestParameters: &map[string]*bool{"method.request.querystring.key": jsii.Bool(true)},
-		RequestValidator:  validator,
-	})
-	api.Root().AddResource(jsii.String("objects"), nil).AddMethod(jsii.String("GET"), integration, &awsapigateway.MethodOptions{
-		RequestParameters: &map[string]*bool{"method.request.querystring.prefix": jsii.Bool(true)},
-		RequestValidator:  validator,
-	})
-	api.Root().AddResource(jsii.String("uploads"), nil).AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{
-		RequestModels:    &map[string]awsapigateway.IModel{"application/json": uploadModel(c, api, s)},
-		RequestValidator: validator,
-	})
-	a.multipartRoutes(api, integration, validator, s)
-	if p.CDN != nil {
-		api.Root().AddResource(jsii.String("cdn-access"), nil).AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{
-			RequestModels:    &map[string]awsapigateway.IModel{"application/json": folderModel(api, s)},
-			RequestValidator: validator,
-		})
-	}
+	a.addRoutes(api, integration, validator, p, s)
 
 	if len(s.origins) > 0 {
 		headers := corsGatewayHeaders(s.origins)
@@ -713,126 +695,148 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 	}
 }
 
-// multipartRoutes adds the multipart upload routes: every one but the
-// first names the key in its query, the upload id (and a part number) in
-// its path.
-func (a *API) multipartRoutes(api awsapigateway.RestApi, integration awsapigateway.Integration, validator awsapigateway.IRequestValidator, s *effective) {
-	key := map[string]*bool{"method.request.querystring.key": jsii.Bool(true), "method.request.path.uploadId": jsii.Bool(true)}
-	multipart := api.Root().AddResource(jsii.String("multipart"), nil)
-	multipart.AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{
-		RequestModels:    &map[string]awsapigateway.IModel{"application/json": createUploadModel(api, s)},
-		RequestValidator: validator,
-	})
-	upload := multipart.AddResource(jsii.String("{uploadId}"), nil)
-	for _, method := range []string{"GET", "DELETE"} {
-		upload.AddMethod(jsii.String(method), integration, &awsapigateway.MethodOptions{RequestParameters: &key, RequestValidator: validator})
+// served are the routes of routes.All this API serves: those that need
+// CDN delivery only with Props.CDN.
+func served(p *Props) []routes.Route {
+	var rs []routes.Route
+	for _, r := range routes.All {
+		if r.Needs == routes.CDN && p.CDN == nil {
+			continue
+		}
+		rs = append(rs, r)
 	}
-	part := map[string]*bool{"method.request.path.partNumber": jsii.Bool(true)}
-	for k, v := range key {
-		part[k] = v
+	return rs
+}
+
+// corsMethods are the methods of the served routes, in routes.All's order,
+// and OPTIONS: the preflight's Access-Control-Allow-Methods.
+func corsMethods(p *Props) []string {
+	var methods []string
+	for _, r := range served(p) {
+		if !slices.Contains(methods, r.Method) {
+			methods = append(methods, r.Method)
+		}
 	}
-	upload.AddResource(jsii.String("parts"), nil).AddResource(jsii.String("{partNumber}"), nil).
-		AddMethod(jsii.String("GET"), integration, &awsapigateway.MethodOptions{RequestParameters: &part, RequestValidator: validator})
-	upload.AddResource(jsii.String("complete"), nil).AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{
-		RequestParameters: &key,
-		RequestModels:     &map[string]awsapigateway.IModel{"application/json": completeModel(api)},
-		RequestValidator:  validator,
+	return append(methods, http.MethodOptions)
+}
+
+// addRoutes adds a method for each served route, in routes.All's order, on
+// the resource of its path (created on first use): API Gateway validates
+// its required query and path parameters and, for a route with a body,
+// the body against the route's model before the function runs. CDK hashes
+// what is added, in the order added, into the deployment's logical id:
+// resources, then model, then method, route by route.
+func (a *API) addRoutes(api awsapigateway.RestApi, integration awsapigateway.Integration, validator awsapigateway.IRequestValidator, p *Props, s *effective) {
+	limits := routes.Limits{MaxUploadBytes: s.maxUploadBytes, URLTTLSeconds: s.ttlSeconds}
+	for _, r := range served(p) {
+		resource := api.Root().ResourceForPath(jsii.String(r.Path))
+		opts := &awsapigateway.MethodOptions{RequestValidator: validator}
+		if params := requestParameters(r); len(params) > 0 {
+			opts.RequestParameters = &params
+		}
+		if r.Body != nil {
+			opts.RequestModels = &map[string]awsapigateway.IModel{"application/json": model(api, r.Body, limits)}
+		}
+		resource.AddMethod(jsii.String(r.Method), integration, opts)
+	}
+}
+
+// requestParameters are r's required parameters as API Gateway names them
+// (method.request.querystring.<name>, method.request.path.<name>), each
+// required.
+func requestParameters(r routes.Route) map[string]*bool {
+	params := map[string]*bool{}
+	for _, prm := range r.Params {
+		if !prm.Required {
+			continue
+		}
+		in := "querystring"
+		if prm.In == routes.InPath {
+			in = "path"
+		}
+		params["method.request."+in+"."+prm.Name] = jsii.Bool(true)
+	}
+	return params
+}
+
+// model adds body's JSON schema model (draft 4) to api, titled and named
+// body.Model, with bounds from limits.
+func model(api awsapigateway.RestApi, body *routes.Body, limits routes.Limits) awsapigateway.IModel {
+	schema := jsonSchema(body.Schema, limits)
+	schema.Schema = awsapigateway.JsonSchemaVersion_DRAFT4
+	schema.Title = jsii.String(body.Model)
+	return api.AddModel(jsii.String(body.Model), &awsapigateway.ModelOptions{
+		ContentType: jsii.String("application/json"),
+		Description: jsii.String(body.Doc),
+		Schema:      schema,
 	})
 }
 
-// createUploadModel is the JSON schema of the POST /multipart body.
-func createUploadModel(api awsapigateway.RestApi, s *effective) awsapigateway.IModel {
-	return api.AddModel(jsii.String("MultipartRequest"), &awsapigateway.ModelOptions{
-		ContentType: jsii.String("application/json"),
-		Description: jsii.String("POST /multipart body: the key, its content type and the whole object's size"),
-		Schema: &awsapigateway.JsonSchema{
-			Schema:               awsapigateway.JsonSchemaVersion_DRAFT4,
-			Title:                jsii.String("MultipartRequest"),
-			Type:                 awsapigateway.JsonSchemaType_OBJECT,
-			Required:             jsii.Strings("key", "contentType", "size"),
-			AdditionalProperties: false,
-			Properties: &map[string]*awsapigateway.JsonSchema{
-				"key":         {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(1024)},
-				"contentType": {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(255)},
-				"size":        {Type: awsapigateway.JsonSchemaType_INTEGER, Minimum: jsii.Number(1), Maximum: jsii.Number(float64(s.maxUploadBytes))},
-			},
-		},
-	})
+// jsonTypes are the JSON schema types of routes' types.
+var jsonTypes = map[routes.Type]awsapigateway.JsonSchemaType{
+	routes.String:  awsapigateway.JsonSchemaType_STRING,
+	routes.Integer: awsapigateway.JsonSchemaType_INTEGER,
+	routes.Boolean: awsapigateway.JsonSchemaType_BOOLEAN,
+	routes.Array:   awsapigateway.JsonSchemaType_ARRAY,
+	routes.Object:  awsapigateway.JsonSchemaType_OBJECT,
 }
 
-// completeModel is the JSON schema of the complete body.
-func completeModel(api awsapigateway.RestApi) awsapigateway.IModel {
-	return api.AddModel(jsii.String("CompleteRequest"), &awsapigateway.ModelOptions{
-		ContentType: jsii.String("application/json"),
-		Description: jsii.String("POST /multipart/{uploadId}/complete body: every part's number and ETag"),
-		Schema: &awsapigateway.JsonSchema{
-			Schema:               awsapigateway.JsonSchemaVersion_DRAFT4,
-			Title:                jsii.String("CompleteRequest"),
-			Type:                 awsapigateway.JsonSchemaType_OBJECT,
-			Required:             jsii.Strings("parts"),
-			AdditionalProperties: false,
-			Properties: &map[string]*awsapigateway.JsonSchema{
-				"parts": {
-					Type:     awsapigateway.JsonSchemaType_ARRAY,
-					MinItems: jsii.Number(1),
-					MaxItems: jsii.Number(settings.MaxParts),
-					Items: &awsapigateway.JsonSchema{
-						Type:                 awsapigateway.JsonSchemaType_OBJECT,
-						Required:             jsii.Strings("partNumber", "etag"),
-						AdditionalProperties: false,
-						Properties: &map[string]*awsapigateway.JsonSchema{
-							"partNumber": {Type: awsapigateway.JsonSchemaType_INTEGER, Minimum: jsii.Number(1), Maximum: jsii.Number(settings.MaxParts)},
-							"etag":       {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(128)},
-						},
-					},
-				},
-			},
-		},
-	})
-}
-
-// folderModel is the JSON schema of the POST /cdn-access body.
-func folderModel(api awsapigateway.RestApi, s *effective) awsapigateway.IModel {
-	return api.AddModel(jsii.String("FolderRequest"), &awsapigateway.ModelOptions{
-		ContentType: jsii.String("application/json"),
-		Description: jsii.String("POST /cdn-access body: the folder's prefix and an optional lifetime"),
-		Schema: &awsapigateway.JsonSchema{
-			Schema:               awsapigateway.JsonSchemaVersion_DRAFT4,
-			Title:                jsii.String("FolderRequest"),
-			Type:                 awsapigateway.JsonSchemaType_OBJECT,
-			Required:             jsii.Strings("prefix"),
-			AdditionalProperties: false,
-			Properties: &map[string]*awsapigateway.JsonSchema{
-				"prefix":    {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(1024), Pattern: jsii.String("/$")},
-				"expiresIn": {Type: awsapigateway.JsonSchemaType_INTEGER, Minimum: jsii.Number(1), Maximum: jsii.Number(float64(s.ttlSeconds))},
-			},
-		},
-	})
-}
-
-// uploadModel is the JSON schema of the POST /uploads body: key and
-// contentType required, maxBytes optional, nothing else.
-func uploadModel(c constructs.Construct, api awsapigateway.RestApi, s *effective) awsapigateway.IModel {
-	return api.AddModel(jsii.String("UploadRequest"), &awsapigateway.ModelOptions{
-		ContentType: jsii.String("application/json"),
-		Description: jsii.String("POST /uploads body: the key, its content type and an optional size limit"),
-		Schema: &awsapigateway.JsonSchema{
-			Schema:               awsapigateway.JsonSchemaVersion_DRAFT4,
-			Title:                jsii.String("UploadRequest"),
-			Type:                 awsapigateway.JsonSchemaType_OBJECT,
-			Required:             jsii.Strings("key", "contentType"),
-			AdditionalProperties: false,
-			Properties: &map[string]*awsapigateway.JsonSchema{
-				"key":         {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(1024)},
-				"contentType": {Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1), MaxLength: jsii.Number(255)},
-				"maxBytes": {
-					Type:    awsapigateway.JsonSchemaType_INTEGER,
-					Minimum: jsii.Number(1),
-					Maximum: jsii.Number(float64(settings.PutLimit(s.maxUploadBytes))),
-				},
-			},
-		},
-	})
+// jsonSchema is s as API Gateway's JsonSchema: an object takes its fields
+// and no other property (a map, any property of type string), and bounds
+// are resolved with limits. Docs stay out: the model's description says
+// what the body is.
+func jsonSchema(s routes.Schema, limits routes.Limits) *awsapigateway.JsonSchema {
+	j := &awsapigateway.JsonSchema{Type: jsonTypes[s.Type]}
+	if s.Nullable {
+		j.Type = &[]awsapigateway.JsonSchemaType{jsonTypes[s.Type], awsapigateway.JsonSchemaType_NULL}
+	}
+	if s.MinLength > 0 {
+		j.MinLength = jsii.Number(s.MinLength)
+	}
+	if s.MaxLength > 0 {
+		j.MaxLength = jsii.Number(s.MaxLength)
+	}
+	if s.Pattern != "" {
+		j.Pattern = jsii.String(s.Pattern)
+	}
+	if len(s.Enum) > 0 {
+		enum := make([]any, len(s.Enum))
+		for i, v := range s.Enum {
+			enum[i] = v
+		}
+		j.Enum = &enum
+	}
+	if s.Minimum.IsSet() {
+		j.Minimum = jsii.Number(float64(s.Minimum.Value(limits)))
+	}
+	if s.Maximum.IsSet() {
+		j.Maximum = jsii.Number(float64(s.Maximum.Value(limits)))
+	}
+	if s.Items != nil {
+		j.Items = jsonSchema(*s.Items, limits)
+	}
+	if s.MinItems > 0 {
+		j.MinItems = jsii.Number(s.MinItems)
+	}
+	if s.MaxItems > 0 {
+		j.MaxItems = jsii.Number(s.MaxItems)
+	}
+	if s.Type == routes.Object {
+		if s.Map {
+			j.AdditionalProperties = &awsapigateway.JsonSchema{Type: awsapigateway.JsonSchemaType_STRING}
+			return j
+		}
+		props := map[string]*awsapigateway.JsonSchema{}
+		for _, f := range s.Fields {
+			props[f.Name] = jsonSchema(f.Schema, limits)
+		}
+		j.Properties = &props
+		if required := s.Required(); len(required) > 0 {
+			j.Required = jsii.Strings(required...)
+		}
+		j.AdditionalProperties = false
+	}
+	return j
 }
 
 // corsGatewayHeaders are the CORS headers of the gateway's own error

@@ -17,6 +17,7 @@ import (
 	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/api"
+	"github.com/securestore/securestore/lambdas/presign/routes"
 	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
@@ -158,28 +159,23 @@ func TestMethods_CognitoAuthorizerOnEveryMethod(t *testing.T) {
 	}
 }
 
-// TestMethods_RequestValidation: every route, its method and what API
-// Gateway validates before the function runs: required query and path
-// parameters, and a JSON schema for each body.
+// fixtureLimits are the limits each fixture's bounds resolve with.
+var fixtureLimits = map[string]routes.Limits{
+	"Default": {MaxUploadBytes: settings.DefaultMaxUploadBytes, URLTTLSeconds: 300},
+	"Maximal": {MaxUploadBytes: 1 << 30, URLTTLSeconds: 120},
+	"Minimal": {MaxUploadBytes: settings.DefaultMaxUploadBytes, URLTTLSeconds: 300},
+}
+
+// hasCDN reports whether the fixture name has CDN delivery: the maximal
+// one only.
+func hasCDN(name string) bool { return name == "Maximal" }
+
+// TestMethods_RequestValidation: every route of routes.All (POST
+// /cdn-access only with CDN delivery) is a method, and no other is; each
+// has the validator, its required query and path parameters and no
+// other, and, with a body, the body's model (by its schema title) and
+// otherwise none.
 func TestMethods_RequestValidation(t *testing.T) {
-	key := map[string]any{"method.request.querystring.key": true, "method.request.path.uploadId": true}
-	part := map[string]any{"method.request.querystring.key": true, "method.request.path.uploadId": true, "method.request.path.partNumber": true}
-	routes := []struct {
-		path, verb string
-		params     map[string]any
-		model      string // the body's model, by its schema title
-		cdnOnly    bool
-	}{
-		{"/presign", "GET", map[string]any{"method.request.querystring.key": true}, "", false},
-		{"/objects", "GET", map[string]any{"method.request.querystring.prefix": true}, "", false},
-		{"/uploads", "POST", nil, "UploadRequest", false},
-		{"/multipart", "POST", nil, "MultipartRequest", false},
-		{"/multipart/{uploadId}", "GET", key, "", false},
-		{"/multipart/{uploadId}", "DELETE", key, "", false},
-		{"/multipart/{uploadId}/parts/{partNumber}", "GET", part, "", false},
-		{"/multipart/{uploadId}/complete", "POST", key, "CompleteRequest", false},
-		{"/cdn-access", "POST", nil, "FolderRequest", true},
-	}
 	for name, fx := range all(t) {
 		validatorID, _ := fx.only(t, "AWS::ApiGateway::RequestValidator")
 		fx.template.HasResourceProperties(jsii.String("AWS::ApiGateway::RequestValidator"), &map[string]any{
@@ -196,33 +192,155 @@ func TestMethods_RequestValidation(t *testing.T) {
 				methods[p["HttpMethod"].(string)+" "+fx.resourcePath(p["ResourceId"])] = p
 			}
 		}
-		want := 0
-		for _, r := range routes {
-			hasCDN := name == "Maximal" // the one fixture with CDN delivery
-			p, ok := methods[r.verb+" "+r.path]
-			if r.cdnOnly && !hasCDN {
+		want, wantModels := 0, 0
+		for _, r := range routes.All {
+			p, ok := methods[r.String()]
+			if r.Needs == routes.CDN && !hasCDN(name) {
 				if ok {
-					t.Errorf("%s: %s %s without CDN delivery", name, r.verb, r.path)
+					t.Errorf("%s: %s without CDN delivery", name, r)
 				}
 				continue
 			}
 			want++
 			if !ok {
-				t.Errorf("%s: no method %s %s (have %v)", name, r.verb, r.path, slices.Sorted(maps.Keys(methods)))
+				t.Errorf("%s: no method %s (have %v)", name, r, slices.Sorted(maps.Keys(methods)))
 				continue
 			}
-			if fmt.Sprint(p["RequestValidatorId"]) != "map[Ref:"+validatorID+"]" || fmt.Sprint(p["RequestParameters"]) != fmt.Sprint(r.params) && r.params != nil {
-				t.Errorf("%s: %s %s validates %v with %v, want %v", name, r.verb, r.path, p["RequestParameters"], p["RequestValidatorId"], r.params)
+			if got := fmt.Sprint(p["RequestValidatorId"]); got != "map[Ref:"+validatorID+"]" {
+				t.Errorf("%s: %s validator %s, want %s", name, r, got, validatorID)
 			}
-			if r.model != "" {
-				if got := fmt.Sprint(p["RequestModels"]); got != "map[application/json:map[Ref:"+models[r.model]+"]]" || models[r.model] == "" {
-					t.Errorf("%s: %s %s body model %s, want %s", name, r.verb, r.path, got, r.model)
+			params := map[string]any{}
+			for _, prm := range r.Params {
+				if prm.Required {
+					where := map[routes.In]string{routes.InQuery: "querystring", routes.InPath: "path"}[prm.In]
+					params["method.request."+where+"."+prm.Name] = true
 				}
+			}
+			got, _ := p["RequestParameters"].(map[string]any)
+			if len(params) == 0 && got != nil || len(params) > 0 && fmt.Sprint(got) != fmt.Sprint(params) {
+				t.Errorf("%s: %s requires parameters %v, want %v", name, r, got, params)
+			}
+			if r.Body == nil {
+				if p["RequestModels"] != nil {
+					t.Errorf("%s: %s has body models %v, want none", name, r, p["RequestModels"])
+				}
+				continue
+			}
+			wantModels++
+			if got := fmt.Sprint(p["RequestModels"]); got != "map[application/json:map[Ref:"+models[r.Body.Model]+"]]" || models[r.Body.Model] == "" {
+				t.Errorf("%s: %s body model %s, want %s", name, r, got, r.Body.Model)
 			}
 		}
 		if len(methods) != want {
 			t.Errorf("%s: %d methods %v, want exactly the %d routes", name, len(methods), slices.Sorted(maps.Keys(methods)), want)
 		}
+		if len(models) != wantModels {
+			t.Errorf("%s: %d models %v, want one per body", name, len(models), slices.Sorted(maps.Keys(models)))
+		}
+	}
+}
+
+// TestModels_MatchTheRouteTable: each served route's body model is the
+// table's body: its title, its description, and a draft-4 schema with
+// every field, its type and its bounds (resolved with the fixture's
+// limits), the required fields and no other property.
+func TestModels_MatchTheRouteTable(t *testing.T) {
+	for name, fx := range all(t) {
+		byTitle := map[string]map[string]any{}
+		for _, m := range fx.resources("AWS::ApiGateway::Model") {
+			byTitle[props(m)["Schema"].(map[string]any)["title"].(string)] = props(m)
+		}
+		for _, r := range routes.All {
+			if r.Body == nil || r.Needs == routes.CDN && !hasCDN(name) {
+				continue
+			}
+			m, ok := byTitle[r.Body.Model]
+			if !ok {
+				t.Errorf("%s: %s: no model %s", name, r, r.Body.Model)
+				continue
+			}
+			if m["Description"] != r.Body.Doc || m["ContentType"] != "application/json" {
+				t.Errorf("%s: %s: model %s is %v described %q, want application/json described %q", name, r, r.Body.Model, m["ContentType"], m["Description"], r.Body.Doc)
+			}
+			schema := m["Schema"].(map[string]any)
+			if schema["$schema"] != "http://json-schema.org/draft-04/schema#" {
+				t.Errorf("%s: %s: $schema %v, want draft 4", name, r, schema["$schema"])
+			}
+			checkSchema(t, name+": "+r.Body.Model, schema, r.Body.Schema, fixtureLimits[name])
+		}
+	}
+}
+
+// checkSchema compares a synthesized JSON schema with the table's.
+func checkSchema(t *testing.T, where string, got map[string]any, want routes.Schema, l routes.Limits) {
+	t.Helper()
+	number := func(n int64) any {
+		if n == 0 {
+			return nil
+		}
+		return float64(n)
+	}
+	wantType := any(string(want.Type))
+	if want.Nullable {
+		wantType = []any{string(want.Type), "null"}
+	}
+	for _, c := range []struct {
+		key  string
+		want any
+	}{
+		{"type", wantType},
+		{"minLength", number(int64(want.MinLength))},
+		{"maxLength", number(int64(want.MaxLength))},
+		{"minimum", number(want.Minimum.Value(l))},
+		{"maximum", number(want.Maximum.Value(l))},
+		{"minItems", number(int64(want.MinItems))},
+		{"maxItems", number(int64(want.MaxItems))},
+	} {
+		if fmt.Sprint(got[c.key]) != fmt.Sprint(c.want) {
+			t.Errorf("%s: %s %v, want %v", where, c.key, got[c.key], c.want)
+		}
+	}
+	if want.Pattern != "" && got["pattern"] != want.Pattern || want.Pattern == "" && got["pattern"] != nil {
+		t.Errorf("%s: pattern %v, want %q", where, got["pattern"], want.Pattern)
+	}
+	if fmt.Sprint(got["enum"]) != fmt.Sprint(want.Enum) && (got["enum"] != nil || len(want.Enum) > 0) {
+		t.Errorf("%s: enum %v, want %v", where, got["enum"], want.Enum)
+	}
+	if want.Items != nil {
+		items, _ := got["items"].(map[string]any)
+		checkSchema(t, where+"[]", items, *want.Items, l)
+	} else if got["items"] != nil {
+		t.Errorf("%s: items %v, want none", where, got["items"])
+	}
+	if want.Type != routes.Object || want.Map {
+		if want.Map && fmt.Sprint(got["additionalProperties"]) != "map[type:string]" {
+			t.Errorf("%s: additionalProperties %v, want strings", where, got["additionalProperties"])
+		}
+		return
+	}
+	if got["additionalProperties"] != false {
+		t.Errorf("%s: additionalProperties %v, want false", where, got["additionalProperties"])
+	}
+	var required []string
+	for _, r := range asList(got["required"]) {
+		if r != nil {
+			required = append(required, r.(string))
+		}
+	}
+	if !slices.Equal(required, want.Required()) {
+		t.Errorf("%s: required %v, want %v", where, required, want.Required())
+	}
+	properties, _ := got["properties"].(map[string]any)
+	if len(properties) != len(want.Fields) {
+		t.Errorf("%s: properties %v, want the %d fields", where, slices.Sorted(maps.Keys(properties)), len(want.Fields))
+	}
+	for _, f := range want.Fields {
+		p, ok := properties[f.Name].(map[string]any)
+		if !ok {
+			t.Errorf("%s: no property %s", where, f.Name)
+			continue
+		}
+		checkSchema(t, where+"."+f.Name, p, f.Schema, l)
 	}
 }
 
@@ -592,7 +710,22 @@ func TestCORS_PreflightAndGatewayResponses(t *testing.T) {
 			})
 		}
 	}
-	// The preflight answers the configured origins only.
+	// The preflight answers the configured origins only, for the routes'
+	// methods; one per resource: the root and each path and its parents.
+	var verbs []string
+	resources := map[string]bool{"/": true}
+	for _, r := range routes.All {
+		if !slices.Contains(verbs, r.Method) {
+			verbs = append(verbs, r.Method)
+		}
+		for i := range r.Path {
+			if i > 0 && r.Path[i] == '/' {
+				resources[r.Path[:i]] = true
+			}
+		}
+		resources[r.Path] = true
+	}
+	allowMethods := strings.Join(append(verbs, "OPTIONS"), ",")
 	preflight := 0
 	for _, m := range max.resources("AWS::ApiGateway::Method") {
 		if props(m)["HttpMethod"] != "OPTIONS" {
@@ -602,14 +735,14 @@ func TestCORS_PreflightAndGatewayResponses(t *testing.T) {
 		b, _ := json.Marshal(props(m)["Integration"])
 		// DELETE aborts an upload; credentials, because POST /cdn-access
 		// sets cookies with the maximal fixture's cookie domain.
-		for _, o := range []string{"https://app.example.com", "http://localhost:3000", "GET,POST,DELETE,OPTIONS", `"method.response.header.Access-Control-Allow-Credentials":"'true'"`} {
+		for _, o := range []string{"https://app.example.com", "http://localhost:3000", allowMethods, `"method.response.header.Access-Control-Allow-Credentials":"'true'"`} {
 			if !strings.Contains(string(b), o) {
 				t.Errorf("preflight integration lacks %s: %s", o, b)
 			}
 		}
 	}
-	if preflight != 10 {
-		t.Errorf("%d preflight methods, want one per resource (/, /presign, /uploads, /objects, /cdn-access and the five of /multipart)", preflight)
+	if preflight != len(resources) {
+		t.Errorf("%d preflight methods, want one per resource %v", preflight, slices.Sorted(maps.Keys(resources)))
 	}
 	for _, m := range min.resources("AWS::ApiGateway::Method") {
 		if b, _ := json.Marshal(props(m)["Integration"]); strings.Contains(string(b), "Allow-Credentials") {

@@ -40,7 +40,10 @@ var (
 	partNumber  = Schema{Type: Integer, Minimum: N(1), Maximum: N(settings.MaxParts), Doc: "the part's number"}
 )
 
-// All is every route of the API, in the order the README lists them.
+// All is every route of the API, in the order the README lists them and
+// the construct creates their API Gateway resources, models and methods.
+// That order is part of the API Gateway deployment's logical id: moving a
+// route changes it (a new deployment), as adding one does.
 var All = []Route{
 	{
 		Name: "presign", Method: http.MethodGet, Path: "/presign",
@@ -64,22 +67,6 @@ var All = []Route{
 		}}},
 	},
 	{
-		Name: "upload", Method: http.MethodPost, Path: "/uploads",
-		Summary: "a presigned POST form for a browser upload, its size bounded by the policy",
-		Body: &Body{Model: "UploadRequest", Doc: "POST /uploads body: the key, its content type and an optional size limit", Schema: Schema{Type: Object, Fields: []Field{
-			{Name: "key", Required: true, Schema: key},
-			{Name: "contentType", Required: true, Schema: contentType},
-			{Name: "maxBytes", Schema: Schema{Type: Integer, Minimum: N(1), Maximum: Bound{From: FromPutLimit}, Doc: "the largest file the form accepts (default and most: the single-upload limit)"}},
-		}}},
-		Access: AccessPut,
-		Status: http.StatusOK,
-		Response: &Body{Model: "UploadResponse", Doc: "a presigned POST form", Schema: Schema{Type: Object, Fields: []Field{
-			{Name: "url", Required: true, Schema: url},
-			{Name: "fields", Required: true, Schema: Schema{Type: Object, Map: true, Doc: "the form fields to send before the file"}},
-			{Name: "expiresAt", Required: true, Schema: expiresAt},
-		}}},
-	},
-	{
 		Name: "list", Method: http.MethodGet, Path: "/objects",
 		Summary: "the keys under a prefix that the caller may read, a page at a time",
 		Params: []Param{
@@ -97,6 +84,22 @@ var All = []Route{
 				{Name: "etag", Required: true, Schema: Schema{Type: String}},
 			}}}},
 			{Name: "nextContinuationToken", Required: true, Schema: Schema{Type: String, Nullable: true, Doc: "the next page's token, null on the last page"}},
+		}}},
+	},
+	{
+		Name: "upload", Method: http.MethodPost, Path: "/uploads",
+		Summary: "a presigned POST form for a browser upload, its size bounded by the policy",
+		Body: &Body{Model: "UploadRequest", Doc: "POST /uploads body: the key, its content type and an optional size limit", Schema: Schema{Type: Object, Fields: []Field{
+			{Name: "key", Required: true, Schema: key},
+			{Name: "contentType", Required: true, Schema: contentType},
+			{Name: "maxBytes", Schema: Schema{Type: Integer, Minimum: N(1), Maximum: Bound{From: FromPutLimit}, Doc: "the largest file the form accepts (default and most: the single-upload limit)"}},
+		}}},
+		Access: AccessPut,
+		Status: http.StatusOK,
+		Response: &Body{Model: "UploadResponse", Doc: "a presigned POST form", Schema: Schema{Type: Object, Fields: []Field{
+			{Name: "url", Required: true, Schema: url},
+			{Name: "fields", Required: true, Schema: Schema{Type: Object, Map: true, Doc: "the form fields to send before the file"}},
+			{Name: "expiresAt", Required: true, Schema: expiresAt},
 		}}},
 	},
 	{
