@@ -54,8 +54,8 @@ func TestBucket_VersionedAndRetained(t *testing.T) {
 	s.assert.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), props(map[string]any{
 		"VersioningConfiguration": map[string]any{"Status": "Enabled"},
 	}), jsii.Number(2))
-	s.assert.AllResources(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
-	s.assert.AllResources(jsii.String("AWS::KMS::Key"), map[string]any{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
+	s.assert.AllResources(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain"})
+	s.assert.AllResources(jsii.String("AWS::KMS::Key"), map[string]any{"DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain"})
 }
 
 func TestBucket_DeterministicNameFromAccountAndRegion(t *testing.T) {
