@@ -33,8 +33,8 @@ func TestStorage_OnlyTheConstructsBucketsAllBlockPublicAccess(t *testing.T) {
 
 func TestStorage_EveryBucketAndKeyRetained(t *testing.T) {
 	s := configs["default"]
-	s.assert.AllResources(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
-	s.assert.AllResources(jsii.String("AWS::KMS::Key"), map[string]any{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
+	s.assert.AllResources(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain"})
+	s.assert.AllResources(jsii.String("AWS::KMS::Key"), map[string]any{"DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain"})
 }
 
 // TestBucket_ConfigReachesTheConstruct: the configuration's bucket keys

@@ -181,5 +181,5 @@ func TestEdge_LogsStayBesideTheDistribution(t *testing.T) {
 		"OwnershipControls":       map[string]any{"Rules": []any{map[string]any{"ObjectOwnership": "BucketOwnerEnforced"}}},
 		"VersioningConfiguration": map[string]any{"Status": "Enabled"},
 	}))
-	edge.assert.AllResources(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
+	edge.assert.AllResources(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain"})
 }

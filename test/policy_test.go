@@ -1018,12 +1018,29 @@ func (d *deployment) malwareCases() ([]evalCase, error) {
 		put[k] = v
 	}
 	put["s3:RequestObjectTagKeys"] = []string{"GuardDutyMalwareScanStatus"}
+	// copyFrom is a CopyObject onto key: a PUT with x-amz-copy-source and
+	// no tags of its own (the default tagging directive COPY).
+	copyFrom := func(source string) map[string]any {
+		c := map[string]any{}
+		for k, v := range reqs["PUT"] {
+			c[k] = v
+		}
+		c["s3:x-amz-copy-source"] = source
+		return c
+	}
 	cases := []evalCase{
 		{name: "malware: presigned GET of an object not yet scanned", sim: noTag(d.roleRequest("s3:GetObject", key, unscanned)), want: deniedBy("DenyUnscannedReads")},
 		{name: "malware: presigned GET of an object with a threat", sim: withTag(d.roleRequest("s3:GetObject", key, nil), "THREATS_FOUND"), want: deniedBy("DenyUnscannedReads")},
 		{name: "malware: presigned GET of an object GuardDuty could not scan", sim: withTag(d.roleRequest("s3:GetObject", key, nil), "UNSUPPORTED"), want: deniedBy("DenyUnscannedReads")},
 		{name: "malware: presigned GET of a clean object", sim: d.roleRequest("s3:GetObject", key, read("NO_THREATS_FOUND")), want: allowed},
 		{name: "malware: presigned PUT that sets the scan tag itself", sim: d.roleRequest("s3:PutObject", key, put), want: deniedBy("DenyScanTagsFromOthers")},
+		{name: "malware: a copy from another bucket, which keeps a clean tag set there", sim: d.roleRequest("s3:PutObject", key, copyFrom("attacker-bucket/clean.bin")), want: deniedBy("DenyCopiesFromOtherBuckets")},
+		{name: "malware: a copy from another bucket named with a leading slash", sim: d.roleRequest("s3:PutObject", key, copyFrom("/attacker-bucket/clean.bin")), want: deniedBy("DenyCopiesFromOtherBuckets")},
+		{name: "malware: a copy from a bucket whose name starts with this one's", sim: d.roleRequest("s3:PutObject", key, copyFrom(d.bucketName+"-evil/clean.bin")), want: deniedBy("DenyCopiesFromOtherBuckets")},
+		{name: "malware: a copy within the bucket keeps the scanner's own tag", sim: d.roleRequest("s3:PutObject", key, copyFrom(d.bucketName+"/users/"+exampleSub+"/other.bin")), want: allowed},
+		{name: "malware: replication writes an object with its tags", sim: d.roleRequest("s3:ReplicateObject", key, nil), want: deniedBy("DenyReplicaWrites")},
+		{name: "malware: replication writes tags", sim: d.roleRequest("s3:ReplicateTags", key, nil), want: deniedBy("DenyReplicaWrites")},
+		{name: "malware: replication reads an object not yet scanned", sim: noTag(d.roleRequest("s3:GetObjectVersionForReplication", key, nil)), want: deniedBy("DenyUnscannedReads")},
 		{name: "malware: the function's role tags an object", sim: d.roleRequest("s3:PutObjectTagging", key, map[string]any{"s3:RequestObjectTagKeys": []string{"GuardDutyMalwareScanStatus"}}), want: denied},
 		{name: "malware: the scanner reads an object not yet scanned", sim: scanner("s3:GetObject", nil), want: allowed},
 		{name: "malware: the scanner tags it", sim: scanner("s3:PutObjectTagging", map[string]any{"s3:RequestObjectTagKeys": []string{"GuardDutyMalwareScanStatus"}}), want: allowed},

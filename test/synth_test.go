@@ -255,6 +255,38 @@ func TestSnapshots(t *testing.T) {
 	}
 }
 
+// TestRetainedResources_DeletedOnFailedCreate checks that every retained
+// resource of every configuration is retained on update and delete but not
+// on a failed create (RetainExceptOnCreate): a first deploy that rolls back
+// must leave no bucket, log group or key behind whose fixed name would make
+// the retry fail with "already exists".
+func TestRetainedResources_DeletedOnFailedCreate(t *testing.T) {
+	for _, name := range sortedNames() {
+		var tmpl struct {
+			Resources map[string]struct {
+				Type           string
+				DeletionPolicy string
+			}
+		}
+		if err := json.Unmarshal(configs[name].raw, &tmpl); err != nil {
+			t.Fatal(err)
+		}
+		retained := 0
+		for id, r := range tmpl.Resources {
+			switch r.DeletionPolicy {
+			case "", "Delete":
+			case "RetainExceptOnCreate":
+				retained++
+			default:
+				t.Errorf("%s: %s (%s) has DeletionPolicy %s, want RetainExceptOnCreate", name, id, r.Type, r.DeletionPolicy)
+			}
+		}
+		if retained == 0 && len(tmpl.Resources) > 0 {
+			t.Errorf("%s: no resource is retained", name)
+		}
+	}
+}
+
 // diff is a small line diff: the first differing lines with context.
 func diff(want, got []byte) string {
 	w := strings.Split(string(want), "\n")

@@ -142,7 +142,7 @@ func New(scope constructs.Construct, id *string, props *Props) *EncryptionKey {
 		Description:       jsii.String(description),
 		EnableKeyRotation: jsii.Bool(true),
 		PendingWindow:     awscdk.Duration_Days(jsii.Number(PendingWindowDays)),
-		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN_ON_UPDATE_OR_DELETE,
 		Policy:            policy,
 	})
 	return &EncryptionKey{Construct: c, Key: key}

@@ -400,7 +400,7 @@ func (a *API) userPool(c constructs.Construct, p *Props, s *effective) {
 		MfaSecondFactor:    &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false), Email: jsii.Bool(false)},
 		AccountRecovery:    awscognito.AccountRecovery_EMAIL_ONLY,
 		DeletionProtection: jsii.Bool(true),
-		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
+		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN_ON_UPDATE_OR_DELETE,
 	}
 	if isTrue(p.UnsafeDisableThreatProtection) {
 		poolProps.FeaturePlan = awscognito.FeaturePlan_ESSENTIALS
@@ -432,7 +432,7 @@ func (a *API) userPool(c constructs.Construct, p *Props, s *effective) {
 // logGroup creates the log group id ("FunctionLogs" or "AccessLogs"),
 // named and encrypted with Props.LogsKey when there is one.
 func logGroup(c constructs.Construct, id string, p *Props, s *effective) awslogs.LogGroup {
-	props := &awslogs.LogGroupProps{Retention: s.retention, RemovalPolicy: awscdk.RemovalPolicy_RETAIN}
+	props := &awslogs.LogGroupProps{Retention: s.retention, RemovalPolicy: awscdk.RemovalPolicy_RETAIN_ON_UPDATE_OR_DELETE}
 	if p.LogsKey != nil {
 		props.LogGroupName = jsii.String(logGroupName(c, strings.TrimSuffix(strings.ToLower(id), "logs")))
 		props.EncryptionKey = p.LogsKey
@@ -611,7 +611,7 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 	}
 	if cloudWatchRole {
 		// The role is the region's account setting, which other APIs use too.
-		apiProps.CloudWatchRoleRemovalPolicy = awscdk.RemovalPolicy_RETAIN
+		apiProps.CloudWatchRoleRemovalPolicy = awscdk.RemovalPolicy_RETAIN_ON_UPDATE_OR_DELETE
 	}
 	if len(s.origins) > 0 {
 		apiProps.DefaultCorsPreflightOptions = &awsapigateway.CorsOptions{
@@ -640,7 +640,7 @@ func (a *API) restAPI(c constructs.Construct, p *Props, s *effective) {
 	execLogs := awslogs.NewLogGroup(c, jsii.String("ExecutionLogs"), &awslogs.LogGroupProps{
 		LogGroupName:  execName,
 		Retention:     s.retention,
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN_ON_UPDATE_OR_DELETE,
 		EncryptionKey: p.LogsKey,
 	})
 	api.DeploymentStage().Node().AddDependency(execLogs)

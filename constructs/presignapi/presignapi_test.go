@@ -61,7 +61,7 @@ func TestUserPool_MFAIsTOTPOptionalByDefaultRequiredOnRequest(t *testing.T) {
 func TestUserPool_EmailRecoveryDeletionProtectionRetained(t *testing.T) {
 	for name, fx := range all(t) {
 		_, pool := fx.only(t, "AWS::Cognito::UserPool")
-		if pool["DeletionPolicy"] != "Retain" || pool["UpdateReplacePolicy"] != "Retain" {
+		if pool["DeletionPolicy"] != "RetainExceptOnCreate" || pool["UpdateReplacePolicy"] != "Retain" {
 			t.Errorf("%s: user pool policies %v/%v, want Retain", name, pool["DeletionPolicy"], pool["UpdateReplacePolicy"])
 		}
 		fx.template.HasResourceProperties(jsii.String("AWS::Cognito::UserPool"), &map[string]any{
@@ -464,7 +464,7 @@ func TestLogGroups_RetentionSetAndRetained(t *testing.T) {
 			t.Errorf("%d log groups, want the function's and the stage's access and execution logs", len(groups))
 		}
 		for id, g := range groups {
-			if props(g)["RetentionInDays"] != c.days || g["DeletionPolicy"] != "Retain" {
+			if props(g)["RetentionInDays"] != c.days || g["DeletionPolicy"] != "RetainExceptOnCreate" {
 				t.Errorf("%s: retention %v policy %v, want %v days and Retain", id, props(g)["RetentionInDays"], g["DeletionPolicy"], c.days)
 			}
 		}
@@ -767,7 +767,7 @@ func TestWAF_AssociatedWithTheStageWhenGiven(t *testing.T) {
 func TestCloudWatchRole_OnByDefaultRetainedOffOnRequest(t *testing.T) {
 	def, _, min := fixtures(t)
 	_, account := def.only(t, "AWS::ApiGateway::Account")
-	if account["DeletionPolicy"] != "Retain" {
+	if account["DeletionPolicy"] != "RetainExceptOnCreate" {
 		t.Errorf("API Gateway account setting policy %v, want Retain", account["DeletionPolicy"])
 	}
 	if n := len(min.resources("AWS::ApiGateway::Account")); n != 0 {

@@ -190,8 +190,8 @@ func TestBucket_VersionedAndRetained(t *testing.T) {
 	def.template.ResourcePropertiesCountIs(jsii.String("AWS::S3::Bucket"), &map[string]any{
 		"VersioningConfiguration": map[string]any{"Status": "Enabled"},
 	}, jsii.Number(2))
-	def.template.AllResources(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
-	def.template.AllResources(jsii.String("AWS::KMS::Key"), map[string]any{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
+	def.template.AllResources(jsii.String("AWS::S3::Bucket"), map[string]any{"DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain"})
+	def.template.AllResources(jsii.String("AWS::KMS::Key"), map[string]any{"DeletionPolicy": "RetainExceptOnCreate", "UpdateReplacePolicy": "Retain"})
 }
 
 func TestBucket_DeterministicNameFromAccountAndRegion(t *testing.T) {

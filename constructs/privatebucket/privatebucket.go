@@ -170,7 +170,7 @@ func New(scope constructs.Construct, id *string, props *Props) *PrivateBucket {
 		MinimumTLSVersion:      jsii.Number(1.2),
 		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
 		Versioned:              jsii.Bool(true),
-		RemovalPolicy:          awscdk.RemovalPolicy_RETAIN,
+		RemovalPolicy:          awscdk.RemovalPolicy_RETAIN_ON_UPDATE_OR_DELETE,
 		ServerAccessLogsBucket: logs,
 		ServerAccessLogsPrefix: jsii.String("s3-access/"),
 		LifecycleRules: &[]*awss3.LifecycleRule{{
@@ -277,7 +277,7 @@ func newLogBucket(scope constructs.Construct, id *string, retention awscdk.Durat
 		MinimumTLSVersion:      jsii.Number(1.2),
 		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
 		Versioned:              jsii.Bool(true),
-		RemovalPolicy:          awscdk.RemovalPolicy_RETAIN,
+		RemovalPolicy:          awscdk.RemovalPolicy_RETAIN_ON_UPDATE_OR_DELETE,
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id:                                  jsii.String("ExpireLogs"),
 			Expiration:                          orDays(retention, DefaultAccessLogRetentionDays),

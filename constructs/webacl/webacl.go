@@ -264,7 +264,7 @@ func New(scope constructs.Construct, id *string, props *Props) *WebACL {
 	logGroup := awslogs.NewLogGroup(c, jsii.String("Logs"), &awslogs.LogGroupProps{
 		LogGroupName:  logName,
 		Retention:     retention,
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN_ON_UPDATE_OR_DELETE,
 		EncryptionKey: p.LogsKey,
 	})
 	if p.LogsKey != nil {

@@ -433,7 +433,7 @@ func TestLogging_LogGroupIsNamedForWAFRetainedWithRetention(t *testing.T) {
 		if got := dig(r, "Properties", "RetentionInDays"); got != days {
 			t.Errorf("%s: retention %v days, want %v", name, got, days)
 		}
-		if r["DeletionPolicy"] != "Retain" || r["UpdateReplacePolicy"] != "Retain" {
+		if r["DeletionPolicy"] != "RetainExceptOnCreate" || r["UpdateReplacePolicy"] != "Retain" {
 			t.Errorf("%s: log group policies %v/%v, want Retain", name, r["DeletionPolicy"], r["UpdateReplacePolicy"])
 		}
 	}
