@@ -25,9 +25,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/securestore/securestore/internal/validate"
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/settings"
+	"github.com/securestore/securestore/validation"
 )
 
 // Config is the validated configuration of one environment.
@@ -421,8 +421,8 @@ func (c *Config) crossCheck() []error {
 	if c.ObjectLockMode == "" && c.ObjectLockDays != 0 {
 		errs = append(errs, fmt.Errorf("context key \"objectLockDays\": set objectLockMode too, or leave objectLockDays at 0 (received %d)", c.ObjectLockDays))
 	}
-	if _, ok := validate.LogRetentions[c.LogRetentionDays]; !ok {
-		errs = append(errs, fmt.Errorf("context key \"logRetentionDays\": must be one of the CloudWatch Logs retention values %v, received %d", validate.LogRetentionDays(), c.LogRetentionDays))
+	if _, ok := validation.LogRetentions[c.LogRetentionDays]; !ok {
+		errs = append(errs, fmt.Errorf("context key \"logRetentionDays\": must be one of the CloudWatch Logs retention values %v, received %d", validation.LogRetentionDays(), c.LogRetentionDays))
 	}
 	if len(c.Tiers) == 0 {
 		errs = append(errs, errors.New("context key \"tiers\": needs at least one tier"))
@@ -560,7 +560,7 @@ func (c *Config) SplitEdge() bool {
 
 // EdgeRegion is the region of CloudFront's control plane: certificates, web
 // ACLs of CLOUDFRONT scope and the log delivery source live there.
-const EdgeRegion = validate.CloudFrontRegion
+const EdgeRegion = validation.CloudFrontRegion
 
 // publicKeyPEM returns v as PEM: v itself when it is PEM text, else v read
 // as the base64 DER body of a public key (what is left of a PEM without its

@@ -26,7 +26,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/constructs/encryptionkey"
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/validation"
 )
 
 // Defaults applied when the matching Props field is nil.
@@ -370,7 +370,7 @@ func (b *PrivateBucket) GrantList(grantee awsiam.IGrantable, prefixes ...string)
 		patterns = append(patterns, prefix+"*")
 	}
 	if len(patterns) == 0 {
-		problems := validate.For(*b.Node().Path())
+		problems := validation.For(*b.Node().Path())
 		problems.Addf("GrantList prefixes", "name at least one prefix (\"\" for the whole bucket)")
 		problems.PanicIfAny()
 	}
@@ -406,7 +406,7 @@ func validGrantPrefix(prefix string) bool {
 // when prefix is not one validGrantPrefix accepts.
 func (b *PrivateBucket) checkGrantPrefix(verb, prefix string) {
 	if !validGrantPrefix(prefix) {
-		problems := validate.For(*b.Node().Path())
+		problems := validation.For(*b.Node().Path())
 		problems.Addf("Grant"+verb+" prefix", "must not start with '/' nor hold '?', '$', '{', '}' or '*' but as a whole segment (users/*/), received %q", prefix)
 		problems.PanicIfAny()
 	}
@@ -460,19 +460,19 @@ func checkBucketName(name string) string {
 }
 
 func check(c constructs.Construct, p *Props) {
-	problems := validate.For(*c.Node().Path())
+	problems := validation.For(*c.Node().Path())
 	if p.Key != nil && p.KeyProps != nil {
 		problems.Addf("KeyProps", "must be nil when Key is set (KeyProps configures the key created when Key is nil)")
 	}
 	if p.BucketName != nil && p.BucketNamePrefix != nil {
 		problems.Addf("BucketNamePrefix", "must be nil when BucketName is set")
 	}
-	if validate.Literal(p.BucketName) {
+	if validation.Literal(p.BucketName) {
 		if why := checkBucketName(*p.BucketName); why != "" {
 			problems.Addf("BucketName", "%s, received %q", why, *p.BucketName)
 		}
 	}
-	if validate.Literal(p.BucketNamePrefix) {
+	if validation.Literal(p.BucketNamePrefix) {
 		prefix := *p.BucketNamePrefix
 		// The generated name appends "-<12-digit account>-<region>": check the
 		// prefix with the longest such tail.
@@ -490,16 +490,16 @@ func check(c constructs.Construct, p *Props) {
 		{"AbortIncompleteUploadAfter", p.AbortIncompleteUploadAfter},
 		{"NoncurrentVersionExpiration", p.NoncurrentVersionExpiration},
 	} {
-		if f.d != nil && !validate.WholeDays(f.d) {
+		if f.d != nil && !validation.WholeDays(f.d) {
 			problems.Addf(f.name, "must be a whole number of days, at least 1, received %s", *f.d.ToHumanString())
 		}
 	}
 	if p.CorsAllowedOrigins != nil {
 		for i, o := range *p.CorsAllowedOrigins {
-			if !validate.Literal(o) {
+			if !validation.Literal(o) {
 				continue
 			}
-			if !validate.IsOrigin(*o) {
+			if !validation.IsOrigin(*o) {
 				problems.Addf("CorsAllowedOrigins", "element %d must be https://host[:port] (or http://localhost[:port]) without a path or wildcard, received %q", i, *o)
 			}
 		}
@@ -508,7 +508,7 @@ func check(c constructs.Construct, p *Props) {
 		if l.Mode == nil || (*l.Mode != ObjectLockGovernance && *l.Mode != ObjectLockCompliance) {
 			problems.Addf("ObjectLock.Mode", "must be %q or %q, received %s", ObjectLockGovernance, ObjectLockCompliance, quote(l.Mode))
 		}
-		if l.Retention == nil || !validate.WholeDays(l.Retention) {
+		if l.Retention == nil || !validation.WholeDays(l.Retention) {
 			received := "nothing"
 			if l.Retention != nil {
 				received = *l.Retention.ToHumanString()
