@@ -17,6 +17,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -25,6 +26,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+
+	"github.com/securestore/securestore/compliance"
+	"github.com/securestore/securestore/constructs/monitoring"
+	"github.com/securestore/securestore/constructs/presignapi"
+	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/constructs/privatecdn"
+	"github.com/securestore/securestore/constructs/webacl"
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/settings"
 	"github.com/securestore/securestore/validation"
@@ -128,9 +137,6 @@ type Key struct {
 	set func(c *Config, raw any) error
 }
 
-// NagPackNames are the cdk-nag rule packs the app can apply.
-var NagPackNames = []string{"AwsSolutions", "Serverless", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"}
-
 // Keys lists every context key securestore reads, in reference order.
 // The README's configuration table is checked against it.
 var Keys = []Key{
@@ -151,7 +157,7 @@ var Keys = []Key{
 
 	{Name: "bucketName", Kind: String, Default: "", Doc: "Full name of the data bucket; empty builds `<bucketNamePrefix>-<account>-<region>`.",
 		set: str(func(c *Config, v string) error { c.BucketName = v; return nil })},
-	{Name: "bucketNamePrefix", Kind: String, Default: "securestore-<env>-data", Doc: "Prefix of the generated bucket name (at most 35 characters).",
+	{Name: "bucketNamePrefix", Kind: String, Default: "securestore-<env>-data", Doc: fmt.Sprintf("Prefix of the generated bucket name (at most %d characters).", privatebucket.MaxBucketNamePrefixLength),
 		set: str(func(c *Config, v string) error { c.BucketNamePrefix = v; return nil })},
 	{Name: "keyAlias", Kind: String, Default: "alias/securestore/<env>/data", Doc: "Alias of the customer-managed KMS key.",
 		set: str(func(c *Config, v string) error { c.KeyAlias = v; return nil })},
@@ -159,11 +165,11 @@ var Keys = []Key{
 		set: str(func(c *Config, v string) error { c.LogsKeyAlias = v; return nil })},
 	{Name: "keyAdminRoleArns", Kind: List, Default: "[]", Doc: "IAM role ARNs that may administer (never use) the KMS key, beside the account root.",
 		set: list(func(c *Config, v []string) error { c.KeyAdminRoleArns = v; return nil })},
-	{Name: "accessLogRetentionDays", Kind: Int, Default: "365", Doc: "Days to keep S3 server access logs, CloudFront logs and the audit trail's files.",
+	{Name: "accessLogRetentionDays", Kind: Int, Default: itoa(privatebucket.DefaultAccessLogRetentionDays), Doc: "Days to keep S3 server access logs, CloudFront logs and the audit trail's files.",
 		set: integer(1, 36500, func(c *Config, v int) { c.AccessLogRetentionDays = v })},
-	{Name: "abortIncompleteUploadDays", Kind: Int, Default: "7", Doc: "Days after which incomplete multipart uploads are aborted.",
+	{Name: "abortIncompleteUploadDays", Kind: Int, Default: itoa(privatebucket.DefaultAbortIncompleteUploadDays), Doc: "Days after which incomplete multipart uploads are aborted.",
 		set: integer(1, 3650, func(c *Config, v int) { c.AbortIncompleteUploadDays = v })},
-	{Name: "noncurrentVersionExpirationDays", Kind: Int, Default: "90", Doc: "Days after which noncurrent object versions are deleted.",
+	{Name: "noncurrentVersionExpirationDays", Kind: Int, Default: itoa(privatebucket.DefaultNoncurrentVersionExpirationDays), Doc: "Days after which noncurrent object versions are deleted.",
 		set: integer(1, 36500, func(c *Config, v int) { c.NoncurrentVersionExpirationDays = v })},
 	{Name: "corsAllowedOrigins", Kind: List, Default: "[]", Doc: "Browser origins (`https://app.example.com`) allowed by the bucket, CloudFront and API CORS rules; none by default.",
 		set: list(func(c *Config, v []string) error { c.CorsAllowedOrigins = v; return nil })},
@@ -190,27 +196,27 @@ var Keys = []Key{
 		})},
 	{Name: "alarmTopicKeyAlias", Kind: String, Default: "alias/securestore/<env>/alarms", Doc: "Alias of the KMS key that encrypts the alarm topic the app creates (one per region).",
 		set: str(func(c *Config, v string) error { c.AlarmTopicKeyAlias = v; return nil })},
-	{Name: "alarmApi5xx", Kind: Int, Default: "5", Doc: "Alarm when the API answers this many 5XX in 5 minutes.",
+	{Name: "alarmApi5xx", Kind: Int, Default: itoa(monitoring.DefaultAPI5xx), Doc: "Alarm when the API answers this many 5XX in 5 minutes.",
 		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmAPI5xx = v })},
-	{Name: "alarmApiLatencyP99Ms", Kind: Int, Default: "3000", Doc: "Alarm when the API's p99 latency exceeds this many milliseconds for 15 minutes.",
+	{Name: "alarmApiLatencyP99Ms", Kind: Int, Default: itoa(monitoring.DefaultAPILatencyP99Millis), Doc: "Alarm when the API's p99 latency exceeds this many milliseconds for 15 minutes.",
 		set: integer(1, 29000, func(c *Config, v int) { c.AlarmAPILatencyP99Ms = v })},
-	{Name: "alarmApi4xxPercent", Kind: Number, Default: "25", Doc: "Alarm when more than this percent of the API's requests are answered 4XX for 15 minutes (abuse, or a client bug).",
+	{Name: "alarmApi4xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultAPI4xxPercent), Doc: "Alarm when more than this percent of the API's requests are answered 4XX for 15 minutes (abuse, or a client bug).",
 		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmAPI4xxPercent = v })},
-	{Name: "alarmFunctionErrors", Kind: Int, Default: "1", Doc: "Alarm when the function has this many errors (crashes, timeouts) in 5 minutes.",
+	{Name: "alarmFunctionErrors", Kind: Int, Default: itoa(monitoring.DefaultFunctionErrors), Doc: "Alarm when the function has this many errors (crashes, timeouts) in 5 minutes.",
 		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmFunctionErrors = v })},
-	{Name: "alarmFunctionThrottles", Kind: Int, Default: "1", Doc: "Alarm when this many invocations are throttled in 5 minutes.",
+	{Name: "alarmFunctionThrottles", Kind: Int, Default: itoa(monitoring.DefaultFunctionThrottles), Doc: "Alarm when this many invocations are throttled in 5 minutes.",
 		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmFunctionThrottles = v })},
-	{Name: "alarmConcurrencyPercent", Kind: Number, Default: "80", Doc: "Alarm when the function's concurrency reaches this percent of lambdaReservedConcurrency.",
+	{Name: "alarmConcurrencyPercent", Kind: Number, Default: ftoa(monitoring.DefaultConcurrencyPercent), Doc: "Alarm when the function's concurrency reaches this percent of lambdaReservedConcurrency.",
 		set: num(1, 100, func(c *Config, v float64) { c.AlarmConcurrencyPercent = v })},
-	{Name: "alarmCdn5xxPercent", Kind: Number, Default: "5", Doc: "Alarm when the distribution's 5xx error rate exceeds this percent for 15 minutes.",
+	{Name: "alarmCdn5xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultCDN5xxPercent), Doc: "Alarm when the distribution's 5xx error rate exceeds this percent for 15 minutes.",
 		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmCDN5xxPercent = v })},
 	{Name: "malwareScanning", Kind: Bool, Default: "false", Doc: "GuardDuty Malware Protection for S3 on the data bucket: new objects are scanned and tagged, and none is readable (presigned or through CloudFront) until tagged `NO_THREATS_FOUND`; turns the bucket's EventBridge notifications on.",
 		set: boolean(func(c *Config, v bool) { c.MalwareScanning = v })},
 	{Name: "malwareScanPrefixes", Kind: List, Default: "[]", Doc: "Limit malwareScanning (and its read gate) to keys under these prefixes (each ending with `/`, at most 5); empty scans every new object.",
 		set: list(func(c *Config, v []string) error { c.MalwareScanPrefixes = v; return nil })},
-	{Name: "alarmCdn4xxPercent", Kind: Number, Default: "25", Doc: "Alarm when the distribution's 4xx error rate exceeds this percent for 15 minutes (unsigned or expired requests, or a policy refusing OAC).",
+	{Name: "alarmCdn4xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultCDN4xxPercent), Doc: "Alarm when the distribution's 4xx error rate exceeds this percent for 15 minutes (unsigned or expired requests, or a policy refusing OAC).",
 		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmCDN4xxPercent = v })},
-	{Name: "alarmMinRequests", Kind: Int, Default: "100", Doc: "Requests a 5-minute period needs before the rate alarms (API 4XX, distribution 4xx and 5xx) count it; fewer count as 0%, so a lone probe is not an unusual rate.",
+	{Name: "alarmMinRequests", Kind: Int, Default: itoa(monitoring.DefaultMinRequests), Doc: "Requests a 5-minute period needs before the rate alarms (API 4XX, distribution 4xx and 5xx) count it; fewer count as 0%, so a lone probe is not an unusual rate.",
 		set: integer(1, 1000000000, func(c *Config, v int) { c.AlarmMinRequests = v })},
 	{Name: "auditTrail", Kind: Bool, Default: "false", Doc: "A CloudTrail trail of the data bucket's object-level events (data events only, log file validation on) to a private bucket of its own, encrypted with a key of its own; on in `prod`. Turn it off where an organisation trail already records this bucket's data events (two trails bill each event twice).",
 		set: boolean(func(c *Config, v bool) { c.AuditTrail = v })},
@@ -221,7 +227,7 @@ var Keys = []Key{
 
 	{Name: "cdnEnabled", Kind: Bool, Default: "true", Doc: "Put a CloudFront distribution with Origin Access Control in front of the bucket.",
 		set: boolean(func(c *Config, v bool) { c.CDNEnabled = v })},
-	{Name: "cdnAccess", Kind: List, Default: `["read"]`, Doc: "What CloudFront may do at the origin: `read`, and opt-in `write` (PUT) and `delete` (DELETE); viewers always need signed URLs or cookies for writes.",
+	{Name: "cdnAccess", Kind: List, Default: jsonList(string(privatecdn.Read)), Doc: "What CloudFront may do at the origin: `read`, and opt-in `write` (PUT) and `delete` (DELETE); viewers always need signed URLs or cookies for writes.",
 		set: list(func(c *Config, v []string) error {
 			c.CDNAccess = v
 			for _, a := range v {
@@ -267,19 +273,19 @@ var Keys = []Key{
 		set: str(func(c *Config, v string) error { c.CDNWebACLArn = v; return nil })},
 	{Name: "cdnWaf", Kind: Bool, Default: "false", Doc: "Create a CLOUDFRONT-scope web ACL in us-east-1 (AWS managed IP reputation, common and known-bad-inputs rules, a per-IP rate limit, logs with signatures redacted) and attach it.",
 		set: boolean(func(c *Config, v bool) { c.CDNWAF = v })},
-	{Name: "cdnWafRateLimit", Kind: Int, Default: "2000", Doc: "Requests one IP may make in 5 minutes before cdnWaf's web ACL blocks it.",
-		set: integer(10, 2000000000, func(c *Config, v int) { c.CDNWAFRateLimit = v })},
+	{Name: "cdnWafRateLimit", Kind: Int, Default: itoa(webacl.DefaultRateLimit), Doc: "Requests one IP may make in 5 minutes before cdnWaf's web ACL blocks it.",
+		set: integer(webacl.MinRateLimit, webacl.MaxRateLimit, func(c *Config, v int) { c.CDNWAFRateLimit = v })},
 	{Name: "cdnGeoAllow", Kind: List, Default: "[]", Doc: "ISO 3166-1 alpha-2 country codes allowed to reach the distribution (not with cdnGeoDeny).",
 		set: list(func(c *Config, v []string) error { c.CDNGeoAllow = v; return nil })},
 	{Name: "cdnGeoDeny", Kind: List, Default: "[]", Doc: "ISO 3166-1 alpha-2 country codes refused by the distribution (not with cdnGeoAllow).",
 		set: list(func(c *Config, v []string) error { c.CDNGeoDeny = v; return nil })},
-	{Name: "cdnPriceClass", Kind: String, Default: "PriceClass_100", Doc: "CloudFront price class: `PriceClass_100`, `PriceClass_200` or `PriceClass_All`.",
+	{Name: "cdnPriceClass", Kind: String, Default: priceClassName(privatecdn.DefaultPriceClass), Doc: "CloudFront price class: `PriceClass_100`, `PriceClass_200` or `PriceClass_All`.",
 		set: str(func(c *Config, v string) error {
 			c.CDNPriceClass = v
-			return oneOf(v, "PriceClass_100", "PriceClass_200", "PriceClass_All")
+			return oneOf(v, slices.Sorted(maps.Keys(PriceClasses))...)
 		})},
 
-	{Name: "tiers", Kind: List, Default: `["tier-1","tier-2"]`, Doc: "Cognito groups, lowest first; members of a tier read their tier's prefix (`tier-1/`) and every lower one.",
+	{Name: "tiers", Kind: List, Default: jsonList(presignapi.DefaultTiers...), Doc: "Cognito groups, lowest first; members of a tier read their tier's prefix (`tier-1/`) and every lower one.",
 		set: list(func(c *Config, v []string) error {
 			c.Tiers = v
 			for _, t := range v {
@@ -291,29 +297,29 @@ var Keys = []Key{
 		})},
 	{Name: "accessRules", Kind: String, Default: "", Doc: "Presign access rules as JSON (`[{\"prefix\":\"reports/\",\"groups\":[\"tier-2\"],\"methods\":[\"GET\"]}]`); empty derives them from `tiers` plus a private `users/{sub}/` home.",
 		set: str(func(c *Config, v string) error { c.AccessRules = v; return nil })},
-	{Name: "urlTtlSeconds", Kind: Int, Default: "300", Doc: "Default and maximum lifetime of a presigned URL, in seconds; at most 43200, the 12 hours a role session lasts at most.",
+	{Name: "urlTtlSeconds", Kind: Int, Default: itoa(int(settings.DefaultURLTTL / time.Second)), Doc: fmt.Sprintf("Default and maximum lifetime of a presigned URL, in seconds; at most %d, the %v hours a role session lasts at most.", int(settings.MaxURLTTL/time.Second), settings.MaxURLTTL.Hours()),
 		set: integer(1, int(settings.MaxURLTTL/time.Second), func(c *Config, v int) { c.URLTTLSeconds = v })},
-	{Name: "maxUploadBytes", Kind: Int, Default: "104857600", Doc: "Largest object a caller may upload, in bytes: in parts (`POST /multipart`) up to S3's largest object, 53687091200000 (48.8 TiB); a single presigned PUT (its signed `contentLength`) or POST takes at most the smaller of this and 5 GiB.",
+	{Name: "maxUploadBytes", Kind: Int, Default: itoa(int(settings.DefaultMaxUploadBytes)), Doc: fmt.Sprintf("Largest object a caller may upload, in bytes: in parts (`POST /multipart`) up to S3's largest object, %d (%.1f TiB); a single presigned PUT (its signed `contentLength`) or POST takes at most the smaller of this and %d GiB.", settings.MaxObjectBytes, float64(settings.MaxObjectBytes)/(1<<40), settings.MaxPutBytes>>30),
 		set: integer(1, int(settings.MaxObjectBytes), func(c *Config, v int) { c.MaxUploadBytes = v })},
 	{Name: "allowActiveContent", Kind: Bool, Default: "false", Doc: "Let uploads declare content types a browser runs (HTML, SVG, JavaScript, XML); refused with 400 by default, since the distribution would serve them on its origin.",
 		set: boolean(func(c *Config, v bool) { c.AllowActiveContent = v })},
 	{Name: "mfa", Kind: String, Default: "optional", Doc: "Cognito MFA (TOTP): `optional` or `required`.",
 		set: str(func(c *Config, v string) error { c.MFA = v; return oneOf(v, "optional", "required") })},
-	{Name: "apiThrottleRate", Kind: Number, Default: "50", Doc: "API Gateway stage steady-state request rate (requests per second).",
+	{Name: "apiThrottleRate", Kind: Number, Default: ftoa(presignapi.DefaultThrottleRateLimit), Doc: "API Gateway stage steady-state request rate (requests per second).",
 		set: num(1, 10000, func(c *Config, v float64) { c.APIThrottleRate = v })},
-	{Name: "apiThrottleBurst", Kind: Int, Default: "100", Doc: "API Gateway stage burst limit.",
+	{Name: "apiThrottleBurst", Kind: Int, Default: itoa(presignapi.DefaultThrottleBurstLimit), Doc: "API Gateway stage burst limit.",
 		set: integer(1, 5000, func(c *Config, v int) { c.APIThrottleBurst = v })},
 	{Name: "apiWebAclArn", Kind: String, Default: "", Doc: "WAFv2 web ACL ARN (REGIONAL scope) to associate with the API stage.",
 		set: str(func(c *Config, v string) error { c.APIWebACLArn = v; return nil })},
-	{Name: "logRetentionDays", Kind: Int, Default: "365", Doc: "Retention of the API access log and function log groups (a CloudWatch Logs retention value).",
+	{Name: "logRetentionDays", Kind: Int, Default: itoa(validation.RetentionDays(presignapi.DefaultLogRetention)), Doc: "Retention of the API access log and function log groups (a CloudWatch Logs retention value).",
 		set: integer(1, 3653, func(c *Config, v int) { c.LogRetentionDays = v })},
-	{Name: "lambdaReservedConcurrency", Kind: Int, Default: "10", Doc: "Reserved concurrency of the presign function.",
+	{Name: "lambdaReservedConcurrency", Kind: Int, Default: itoa(presignapi.DefaultReservedConcurrency), Doc: "Reserved concurrency of the presign function.",
 		set: integer(1, 1000, func(c *Config, v int) { c.LambdaReservedConcurrency = v })},
-	{Name: "nagPacks", Kind: List, Default: `["AwsSolutions","Serverless","NIST.800.53.R5","HIPAA.Security","PCI.DSS.321"]`, Doc: "cdk-nag rule packs applied at synth; any unsuppressed error fails it.",
+	{Name: "nagPacks", Kind: List, Default: jsonList(compliance.Packs...), Doc: "cdk-nag rule packs applied at synth; any unsuppressed error fails it.",
 		set: list(func(c *Config, v []string) error {
 			c.NagPacks = v
 			for _, p := range v {
-				if err := oneOf(p, NagPackNames...); err != nil {
+				if err := oneOf(p, compliance.Packs...); err != nil {
 					return err
 				}
 			}
@@ -373,11 +379,10 @@ func Parse(context map[string]any) (*Config, error) {
 
 	c := &Config{}
 	for _, k := range Keys {
-		raw, where := k.Default, "default"
-		var value any = raw
-		if k.Kind == List || k.Kind == Object {
-			value = raw // parsed as JSON by the setter
-		}
+		// A default naming <env> is the environment's own (keys are set
+		// in order, env first).
+		var value any = strings.ReplaceAll(k.Default, "<env>", c.Env)
+		where := "default"
 		if v, ok := envBlock[k.Name]; ok && k.Name != "env" {
 			value, where = v, "environments."+env+"."+k.Name
 		}
@@ -390,21 +395,6 @@ func Parse(context map[string]any) (*Config, error) {
 			}
 			errs = append(errs, fmt.Errorf("context key %q (%s): %w", where, k.Kind, err))
 		}
-	}
-	if c.BucketNamePrefix == "securestore-<env>-data" {
-		c.BucketNamePrefix = "securestore-" + c.Env + "-data"
-	}
-	if c.AlarmTopicKeyAlias == "alias/securestore/<env>/alarms" {
-		c.AlarmTopicKeyAlias = "alias/securestore/" + c.Env + "/alarms"
-	}
-	if c.AuditTrailKeyAlias == "alias/securestore/<env>/trail" {
-		c.AuditTrailKeyAlias = "alias/securestore/" + c.Env + "/trail"
-	}
-	if c.LogsKeyAlias == "alias/securestore/<env>/logs" {
-		c.LogsKeyAlias = "alias/securestore/" + c.Env + "/logs"
-	}
-	if c.KeyAlias == "alias/securestore/<env>/data" {
-		c.KeyAlias = "alias/securestore/" + c.Env + "/data"
 	}
 	errs = append(errs, c.crossCheck()...)
 	if len(errs) > 0 {
@@ -749,4 +739,36 @@ func asObject(raw any) (map[string]any, error) {
 		return m, nil
 	}
 	return nil, fmt.Errorf("must be an object, received %v (%T)", raw, raw)
+}
+
+// PriceClasses maps each cdnPriceClass value (CloudFormation's name of a
+// price class) to CDK's.
+var PriceClasses = map[string]awscloudfront.PriceClass{
+	"PriceClass_100": awscloudfront.PriceClass_PRICE_CLASS_100,
+	"PriceClass_200": awscloudfront.PriceClass_PRICE_CLASS_200,
+	"PriceClass_All": awscloudfront.PriceClass_PRICE_CLASS_ALL,
+}
+
+// priceClassName is the cdnPriceClass value of pc.
+func priceClassName(pc awscloudfront.PriceClass) string {
+	for name, v := range PriceClasses {
+		if v == pc {
+			return name
+		}
+	}
+	panic(fmt.Sprintf("config: price class %q has no cdnPriceClass name", pc))
+}
+
+// itoa, ftoa and jsonList write a construct's or settings' default as
+// Keys shows and parses it.
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func jsonList(items ...string) string {
+	b, err := json.Marshal(items)
+	if err != nil {
+		panic(err) // strings always marshal
+	}
+	return string(b)
 }

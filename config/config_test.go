@@ -4,6 +4,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/securestore/securestore/constructs/audittrail"
+	"github.com/securestore/securestore/constructs/privatebucket"
 )
 
 // withViewerKey adds the one key a CDN-enabled configuration cannot do
@@ -228,5 +231,15 @@ func TestCookieDomainName(t *testing.T) {
 	}
 	if name, err := c.CookieDomainName(); err != nil || name != "media.example.com" {
 		t.Errorf("CookieDomainName = %q, %v; want media.example.com", name, err)
+	}
+}
+
+// TestKeys_SharedDefaultsAgree: accessLogRetentionDays feeds the bucket's
+// access logs and the audit trail's files, whose constructs each hold a
+// default; the one key can render only one of them.
+func TestKeys_SharedDefaultsAgree(t *testing.T) {
+	if privatebucket.DefaultAccessLogRetentionDays != audittrail.DefaultRetentionDays {
+		t.Errorf("privatebucket.DefaultAccessLogRetentionDays = %d, audittrail.DefaultRetentionDays = %d: accessLogRetentionDays sets both, so their defaults must agree",
+			privatebucket.DefaultAccessLogRetentionDays, audittrail.DefaultRetentionDays)
 	}
 }

@@ -87,14 +87,7 @@ func LogRetentionDays() []int {
 }
 
 // IsFiniteLogRetention reports whether r is one of LogRetentions' values.
-func IsFiniteLogRetention(r awslogs.RetentionDays) bool {
-	for _, v := range LogRetentions {
-		if v == r {
-			return true
-		}
-	}
-	return false
-}
+func IsFiniteLogRetention(r awslogs.RetentionDays) bool { return RetentionDays(r) != 0 }
 
 // Strings returns the strings of a CDK-style list prop (*[]*string), nil
 // for nil, with a nil element as "".
@@ -137,4 +130,15 @@ func PhysicalName(c constructs.IConstruct, unsafe *regexp.Regexp, maxLen int) st
 func WholeDays(d awscdk.Duration) bool {
 	h := *d.ToHours(nil)
 	return h >= 24 && h == float64(int64(h)) && int64(h)%24 == 0
+}
+
+// RetentionDays is the number of days of r, one of LogRetentions' values,
+// or 0 when r is not one.
+func RetentionDays(r awslogs.RetentionDays) int {
+	for d, v := range LogRetentions {
+		if v == r {
+			return d
+		}
+	}
+	return 0
 }

@@ -37,6 +37,11 @@ const (
 	DefaultNoncurrentVersionExpirationDays = 90
 )
 
+// MaxBucketNamePrefixLength is the longest BucketNamePrefix: the generated
+// name appends "-<12-digit account>-<region>" (at most 28 characters) and
+// a bucket name has at most 63.
+const MaxBucketNamePrefixLength = 35
+
 // Object Lock modes accepted by ObjectLock.Mode.
 const (
 	ObjectLockGovernance = "GOVERNANCE"
@@ -476,8 +481,8 @@ func check(c constructs.Construct, p *Props) {
 		prefix := *p.BucketNamePrefix
 		// The generated name appends "-<12-digit account>-<region>": check the
 		// prefix with the longest such tail.
-		if len(prefix) > 35 {
-			problems.Addf("BucketNamePrefix", "must be at most 35 characters so that the generated name fits in 63, received %q (%d characters)", prefix, len(prefix))
+		if len(prefix) > MaxBucketNamePrefixLength {
+			problems.Addf("BucketNamePrefix", "must be at most %d characters so that the generated name fits in 63, received %q (%d characters)", MaxBucketNamePrefixLength, prefix, len(prefix))
 		} else if why := checkBucketName(prefix + "-123456789012-ap-southeast-2"); why != "" {
 			problems.Addf("BucketNamePrefix", "gives an invalid bucket name: %s, received %q", why, prefix)
 		}
