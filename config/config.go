@@ -107,6 +107,27 @@ type Config struct {
 	LambdaReservedConcurrency int
 
 	NagPacks []string
+
+	// from names where each key's value came from, as errors name it: the
+	// key (a -c flag or cdk.json's top level), environments.<env>.<key>,
+	// or the key for its default.
+	from map[string]string
+}
+
+// KeyError reports msg, a problem found in the value of the context key
+// named key (by a construct, say), as Parse reports its own: naming the
+// key where the user set it, and its type.
+func (c *Config) KeyError(key, msg string) error {
+	where, kind := key, Kind("")
+	if w, ok := c.from[key]; ok {
+		where = w
+	}
+	for _, k := range Keys {
+		if k.Name == key {
+			kind = k.Kind
+		}
+	}
+	return fmt.Errorf("context key %q (%s): %s", where, kind, msg)
 }
 
 // Kind is a context value's type, as documented in the configuration reference.
@@ -166,17 +187,17 @@ var Keys = []Key{
 	{Name: "keyAdminRoleArns", Kind: List, Default: "[]", Doc: "IAM role ARNs that may administer (never use) the KMS key, beside the account root.",
 		set: list(func(c *Config, v []string) error { c.KeyAdminRoleArns = v; return nil })},
 	{Name: "accessLogRetentionDays", Kind: Int, Default: itoa(privatebucket.DefaultAccessLogRetentionDays), Doc: "Days to keep S3 server access logs, CloudFront logs and the audit trail's files.",
-		set: integer(1, 36500, func(c *Config, v int) { c.AccessLogRetentionDays = v })},
+		set: integer(0, 36500, func(c *Config, v int) { c.AccessLogRetentionDays = v })},
 	{Name: "abortIncompleteUploadDays", Kind: Int, Default: itoa(privatebucket.DefaultAbortIncompleteUploadDays), Doc: "Days after which incomplete multipart uploads are aborted.",
-		set: integer(1, 3650, func(c *Config, v int) { c.AbortIncompleteUploadDays = v })},
+		set: integer(0, 3650, func(c *Config, v int) { c.AbortIncompleteUploadDays = v })},
 	{Name: "noncurrentVersionExpirationDays", Kind: Int, Default: itoa(privatebucket.DefaultNoncurrentVersionExpirationDays), Doc: "Days after which noncurrent object versions are deleted.",
-		set: integer(1, 36500, func(c *Config, v int) { c.NoncurrentVersionExpirationDays = v })},
+		set: integer(0, 36500, func(c *Config, v int) { c.NoncurrentVersionExpirationDays = v })},
 	{Name: "corsAllowedOrigins", Kind: List, Default: "[]", Doc: "Browser origins (`https://app.example.com`) allowed by the bucket, CloudFront and API CORS rules; none by default.",
 		set: list(func(c *Config, v []string) error { c.CorsAllowedOrigins = v; return nil })},
 	{Name: "objectLockMode", Kind: String, Default: "", Doc: "`GOVERNANCE` or `COMPLIANCE` turns on S3 Object Lock; empty leaves it off.",
 		set: str(func(c *Config, v string) error {
 			c.ObjectLockMode = v
-			return oneOf(v, "", "GOVERNANCE", "COMPLIANCE")
+			return nil
 		})},
 	{Name: "objectLockDays", Kind: Int, Default: "0", Doc: "Default Object Lock retention in days; required (at least 1) when objectLockMode is set.",
 		set: integer(0, 36500, func(c *Config, v int) { c.ObjectLockDays = v })},
@@ -197,27 +218,27 @@ var Keys = []Key{
 	{Name: "alarmTopicKeyAlias", Kind: String, Default: "alias/securestore/<env>/alarms", Doc: "Alias of the KMS key that encrypts the alarm topic the app creates (one per region).",
 		set: str(func(c *Config, v string) error { c.AlarmTopicKeyAlias = v; return nil })},
 	{Name: "alarmApi5xx", Kind: Int, Default: itoa(monitoring.DefaultAPI5xx), Doc: "Alarm when the API answers this many 5XX in 5 minutes.",
-		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmAPI5xx = v })},
+		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmAPI5xx = v })},
 	{Name: "alarmApiLatencyP99Ms", Kind: Int, Default: itoa(monitoring.DefaultAPILatencyP99Millis), Doc: "Alarm when the API's p99 latency exceeds this many milliseconds for 15 minutes.",
-		set: integer(1, 29000, func(c *Config, v int) { c.AlarmAPILatencyP99Ms = v })},
+		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmAPILatencyP99Ms = v })},
 	{Name: "alarmApi4xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultAPI4xxPercent), Doc: "Alarm when more than this percent of the API's requests are answered 4XX for 15 minutes (abuse, or a client bug).",
-		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmAPI4xxPercent = v })},
+		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmAPI4xxPercent = v })},
 	{Name: "alarmFunctionErrors", Kind: Int, Default: itoa(monitoring.DefaultFunctionErrors), Doc: "Alarm when the function has this many errors (crashes, timeouts) in 5 minutes.",
-		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmFunctionErrors = v })},
+		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmFunctionErrors = v })},
 	{Name: "alarmFunctionThrottles", Kind: Int, Default: itoa(monitoring.DefaultFunctionThrottles), Doc: "Alarm when this many invocations are throttled in 5 minutes.",
-		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmFunctionThrottles = v })},
+		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmFunctionThrottles = v })},
 	{Name: "alarmConcurrencyPercent", Kind: Number, Default: ftoa(monitoring.DefaultConcurrencyPercent), Doc: "Alarm when the function's concurrency reaches this percent of lambdaReservedConcurrency.",
-		set: num(1, 100, func(c *Config, v float64) { c.AlarmConcurrencyPercent = v })},
+		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmConcurrencyPercent = v })},
 	{Name: "alarmCdn5xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultCDN5xxPercent), Doc: "Alarm when the distribution's 5xx error rate exceeds this percent for 15 minutes.",
-		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmCDN5xxPercent = v })},
+		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmCDN5xxPercent = v })},
 	{Name: "malwareScanning", Kind: Bool, Default: "false", Doc: "GuardDuty Malware Protection for S3 on the data bucket: new objects are scanned and tagged, and none is readable (presigned or through CloudFront) until tagged `NO_THREATS_FOUND`; turns the bucket's EventBridge notifications on.",
 		set: boolean(func(c *Config, v bool) { c.MalwareScanning = v })},
 	{Name: "malwareScanPrefixes", Kind: List, Default: "[]", Doc: "Limit malwareScanning (and its read gate) to keys under these prefixes (each ending with `/`, at most 5); empty scans every new object.",
 		set: list(func(c *Config, v []string) error { c.MalwareScanPrefixes = v; return nil })},
 	{Name: "alarmCdn4xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultCDN4xxPercent), Doc: "Alarm when the distribution's 4xx error rate exceeds this percent for 15 minutes (unsigned or expired requests, or a policy refusing OAC).",
-		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmCDN4xxPercent = v })},
+		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmCDN4xxPercent = v })},
 	{Name: "alarmMinRequests", Kind: Int, Default: itoa(monitoring.DefaultMinRequests), Doc: "Requests a 5-minute period needs before the rate alarms (API 4XX, distribution 4xx and 5xx) count it; fewer count as 0%, so a lone probe is not an unusual rate.",
-		set: integer(1, 1000000000, func(c *Config, v int) { c.AlarmMinRequests = v })},
+		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmMinRequests = v })},
 	{Name: "auditTrail", Kind: Bool, Default: "false", Doc: "A CloudTrail trail of the data bucket's object-level events (data events only, log file validation on) to a private bucket of its own, encrypted with a key of its own; on in `prod`. Turn it off where an organisation trail already records this bucket's data events (two trails bill each event twice).",
 		set: boolean(func(c *Config, v bool) { c.AuditTrail = v })},
 	{Name: "auditTrailKeyAlias", Kind: String, Default: "alias/securestore/<env>/trail", Doc: "Alias of the audit trail's customer-managed KMS key, which CloudTrail may use for this trail only.",
@@ -228,15 +249,7 @@ var Keys = []Key{
 	{Name: "cdnEnabled", Kind: Bool, Default: "true", Doc: "Put a CloudFront distribution with Origin Access Control in front of the bucket.",
 		set: boolean(func(c *Config, v bool) { c.CDNEnabled = v })},
 	{Name: "cdnAccess", Kind: List, Default: jsonList(string(privatecdn.Read)), Doc: "What CloudFront may do at the origin: `read`, and opt-in `write` (PUT) and `delete` (DELETE); viewers always need signed URLs or cookies for writes.",
-		set: list(func(c *Config, v []string) error {
-			c.CDNAccess = v
-			for _, a := range v {
-				if err := oneOf(a, "read", "write", "delete"); err != nil {
-					return err
-				}
-			}
-			return nil
-		})},
+		set: list(func(c *Config, v []string) error { c.CDNAccess = v; return nil })},
 	{Name: "cdnPublicKeyPem", Kind: String, Default: "", Doc: "Public key of the CloudFront trusted key group that signs viewer URLs: PEM, or its base64 body on one line (the CDK CLI's `-c` keeps only the first line of a value); required unless cdnUnsafePublicReads is true.",
 		set: str(func(c *Config, v string) error {
 			pemText, err := publicKeyPEM(v)
@@ -246,9 +259,6 @@ var Keys = []Key{
 	{Name: "cdnPrivateKeySecretArn", Kind: String, Default: "", Doc: "Secrets Manager ARN of the matching private key; when set, the presign API can return CloudFront signed URLs (`delivery=cdn`).",
 		set: str(func(c *Config, v string) error {
 			c.CDNPrivateKeySecretArn = v
-			if v != "" && !settings.IsSecretARN(v) {
-				return fmt.Errorf("want the complete ARN of a Secrets Manager secret, with its six-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), or empty, received %q", v)
-			}
 			return nil
 		})},
 	{Name: "cdnCookieDomain", Kind: String, Default: "", Doc: "Parent domain for the CloudFront cookies of `POST /cdn-access` (`Domain=`), shared by the API's custom domain and the first of cdnDomainNames under it, which signed URLs then use. Empty: no cookies are set; the answer's query form works alone.",
@@ -274,7 +284,7 @@ var Keys = []Key{
 	{Name: "cdnWaf", Kind: Bool, Default: "false", Doc: "Create a CLOUDFRONT-scope web ACL in us-east-1 (AWS managed IP reputation, common and known-bad-inputs rules, a per-IP rate limit, logs with signatures redacted) and attach it.",
 		set: boolean(func(c *Config, v bool) { c.CDNWAF = v })},
 	{Name: "cdnWafRateLimit", Kind: Int, Default: itoa(webacl.DefaultRateLimit), Doc: "Requests one IP may make in 5 minutes before cdnWaf's web ACL blocks it.",
-		set: integer(webacl.MinRateLimit, webacl.MaxRateLimit, func(c *Config, v int) { c.CDNWAFRateLimit = v })},
+		set: integer(0, noLimit, func(c *Config, v int) { c.CDNWAFRateLimit = v })},
 	{Name: "cdnGeoAllow", Kind: List, Default: "[]", Doc: "ISO 3166-1 alpha-2 country codes allowed to reach the distribution (not with cdnGeoDeny).",
 		set: list(func(c *Config, v []string) error { c.CDNGeoAllow = v; return nil })},
 	{Name: "cdnGeoDeny", Kind: List, Default: "[]", Doc: "ISO 3166-1 alpha-2 country codes refused by the distribution (not with cdnGeoAllow).",
@@ -286,35 +296,27 @@ var Keys = []Key{
 		})},
 
 	{Name: "tiers", Kind: List, Default: jsonList(presignapi.DefaultTiers...), Doc: "Cognito groups, lowest first; members of a tier read their tier's prefix (`tier-1/`) and every lower one.",
-		set: list(func(c *Config, v []string) error {
-			c.Tiers = v
-			for _, t := range v {
-				if err := match(t, `^[a-z0-9][a-z0-9-]{0,62}$`, "lowercase letters, digits and '-'"); err != nil {
-					return err
-				}
-			}
-			return nil
-		})},
+		set: list(func(c *Config, v []string) error { c.Tiers = v; return nil })},
 	{Name: "accessRules", Kind: String, Default: "", Doc: "Presign access rules as JSON (`[{\"prefix\":\"reports/\",\"groups\":[\"tier-2\"],\"methods\":[\"GET\"]}]`); empty derives them from `tiers` plus a private `users/{sub}/` home.",
 		set: str(func(c *Config, v string) error { c.AccessRules = v; return nil })},
 	{Name: "urlTtlSeconds", Kind: Int, Default: itoa(int(settings.DefaultURLTTL / time.Second)), Doc: fmt.Sprintf("Default and maximum lifetime of a presigned URL, in seconds; at most %d, the %v hours a role session lasts at most.", int(settings.MaxURLTTL/time.Second), settings.MaxURLTTL.Hours()),
-		set: integer(1, int(settings.MaxURLTTL/time.Second), func(c *Config, v int) { c.URLTTLSeconds = v })},
+		set: integer(0, noLimit, func(c *Config, v int) { c.URLTTLSeconds = v })},
 	{Name: "maxUploadBytes", Kind: Int, Default: itoa(int(settings.DefaultMaxUploadBytes)), Doc: fmt.Sprintf("Largest object a caller may upload, in bytes: in parts (`POST /multipart`) up to S3's largest object, %d (%.1f TiB); a single presigned PUT (its signed `contentLength`) or POST takes at most the smaller of this and %d GiB.", settings.MaxObjectBytes, float64(settings.MaxObjectBytes)/(1<<40), settings.MaxPutBytes>>30),
-		set: integer(1, int(settings.MaxObjectBytes), func(c *Config, v int) { c.MaxUploadBytes = v })},
+		set: integer(0, noLimit, func(c *Config, v int) { c.MaxUploadBytes = v })},
 	{Name: "allowActiveContent", Kind: Bool, Default: "false", Doc: "Let uploads declare content types a browser runs (HTML, SVG, JavaScript, XML); refused with 400 by default, since the distribution would serve them on its origin.",
 		set: boolean(func(c *Config, v bool) { c.AllowActiveContent = v })},
 	{Name: "mfa", Kind: String, Default: "optional", Doc: "Cognito MFA (TOTP): `optional` or `required`.",
 		set: str(func(c *Config, v string) error { c.MFA = v; return oneOf(v, "optional", "required") })},
 	{Name: "apiThrottleRate", Kind: Number, Default: ftoa(presignapi.DefaultThrottleRateLimit), Doc: "API Gateway stage steady-state request rate (requests per second).",
-		set: num(1, 10000, func(c *Config, v float64) { c.APIThrottleRate = v })},
+		set: num(0, 10000, func(c *Config, v float64) { c.APIThrottleRate = v })},
 	{Name: "apiThrottleBurst", Kind: Int, Default: itoa(presignapi.DefaultThrottleBurstLimit), Doc: "API Gateway stage burst limit.",
-		set: integer(1, 5000, func(c *Config, v int) { c.APIThrottleBurst = v })},
+		set: integer(0, 5000, func(c *Config, v int) { c.APIThrottleBurst = v })},
 	{Name: "apiWebAclArn", Kind: String, Default: "", Doc: "WAFv2 web ACL ARN (REGIONAL scope) to associate with the API stage.",
 		set: str(func(c *Config, v string) error { c.APIWebACLArn = v; return nil })},
 	{Name: "logRetentionDays", Kind: Int, Default: itoa(validation.RetentionDays(presignapi.DefaultLogRetention)), Doc: "Retention of the API access log and function log groups (a CloudWatch Logs retention value).",
 		set: integer(1, 3653, func(c *Config, v int) { c.LogRetentionDays = v })},
 	{Name: "lambdaReservedConcurrency", Kind: Int, Default: itoa(presignapi.DefaultReservedConcurrency), Doc: "Reserved concurrency of the presign function.",
-		set: integer(1, 1000, func(c *Config, v int) { c.LambdaReservedConcurrency = v })},
+		set: integer(0, 1000, func(c *Config, v int) { c.LambdaReservedConcurrency = v })},
 	{Name: "nagPacks", Kind: List, Default: jsonList(compliance.Packs...), Doc: "cdk-nag rule packs applied at synth; any unsuppressed error fails it.",
 		set: list(func(c *Config, v []string) error {
 			c.NagPacks = v
@@ -344,7 +346,7 @@ func Parse(context map[string]any) (*Config, error) {
 	}
 	for k := range context {
 		if !Ignored(k) && byName[k] == nil {
-			errs = append(errs, fmt.Errorf("unknown context key %q: securestore accepts %s", k, keyNames()))
+			errs = append(errs, fmt.Errorf("unknown context key %q: %s", k, suggest(k)))
 		}
 	}
 
@@ -355,12 +357,16 @@ func Parse(context map[string]any) (*Config, error) {
 		}
 	}
 	envBlock := map[string]any{}
+	var envNames []string // the environments defined, sorted
+	knownEnv := false
 	if raw, ok := context["environments"]; ok {
 		envs, err := asObject(raw)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("context key \"environments\": %w", err))
 		}
+		envNames = slices.Sorted(maps.Keys(envs))
 		if b, ok := envs[env]; ok {
+			knownEnv = true
 			block, err := asObject(b)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("context key \"environments.%s\": %w", env, err))
@@ -370,14 +376,17 @@ func Parse(context map[string]any) (*Config, error) {
 		for name, b := range envs {
 			block, _ := asObject(b)
 			for k := range block {
-				if k == "env" || k == "environments" || byName[k] == nil {
-					errs = append(errs, fmt.Errorf("unknown key %q in environments.%s: securestore accepts %s", k, name, keyNames()))
+				switch {
+				case k == "env" || k == "environments":
+					errs = append(errs, fmt.Errorf("key %q in environments.%s: not allowed in an environment's block", k, name))
+				case byName[k] == nil:
+					errs = append(errs, fmt.Errorf("unknown key %q in environments.%s: %s", k, name, suggest(k)))
 				}
 			}
 		}
 	}
 
-	c := &Config{}
+	c := &Config{from: map[string]string{}}
 	for _, k := range Keys {
 		// A default naming <env> is the environment's own (keys are set
 		// in order, env first).
@@ -389,14 +398,19 @@ func Parse(context map[string]any) (*Config, error) {
 		if v, ok := context[k.Name]; ok {
 			value, where = v, k.Name
 		}
+		if where == "default" {
+			where = k.Name
+		}
+		c.from[k.Name] = where
 		if err := k.set(c, value); err != nil {
-			if where == "default" {
-				where = k.Name
-			}
 			errs = append(errs, fmt.Errorf("context key %q (%s): %w", where, k.Kind, err))
 		}
 	}
 	errs = append(errs, c.crossCheck()...)
+	if len(errs) > 0 && !knownEnv && len(envNames) > 0 {
+		// Other problems are most likely the block this environment lacks.
+		errs = append([]error{fmt.Errorf("unknown environment %s (%s): add it to environments in cdk.json, or set every key it needs with -c", env, strings.Join(envNames, ", "))}, errs...)
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -405,9 +419,6 @@ func Parse(context map[string]any) (*Config, error) {
 
 func (c *Config) crossCheck() []error {
 	var errs []error
-	if c.ObjectLockMode != "" && c.ObjectLockDays < 1 {
-		errs = append(errs, fmt.Errorf("context key \"objectLockDays\": must be at least 1 when objectLockMode is %q, received %d", c.ObjectLockMode, c.ObjectLockDays))
-	}
 	if c.ObjectLockMode == "" && c.ObjectLockDays != 0 {
 		errs = append(errs, fmt.Errorf("context key \"objectLockDays\": set objectLockMode too, or leave objectLockDays at 0 (received %d)", c.ObjectLockDays))
 	}
@@ -418,9 +429,7 @@ func (c *Config) crossCheck() []error {
 		errs = append(errs, errors.New("context key \"tiers\": needs at least one tier"))
 	}
 	if c.AccessRules != "" {
-		if rules, err := access.Parse([]byte(c.AccessRules)); err != nil {
-			errs = append(errs, fmt.Errorf("context key \"accessRules\": %w", err))
-		} else if _, err := access.Role(rules); err != nil {
+		if _, err := access.Parse([]byte(c.AccessRules)); err != nil {
 			errs = append(errs, fmt.Errorf("context key \"accessRules\": %w", err))
 		}
 	}
@@ -438,19 +447,6 @@ func (c *Config) cdnCheck() []error {
 		errs = append(errs, errors.New("context key \"cdnPublicKeyPem\": required while cdnEnabled is true: the PEM public key that verifies viewers' signed URLs "+
 			"(README: \"Viewer signing keys\"); or set cdnEnabled to false"))
 	}
-	if c.CDNUnsafePublicReads && (slices.Contains(c.CDNAccess, "write") || slices.Contains(c.CDNAccess, "delete")) {
-		errs = append(errs, fmt.Errorf("context key \"cdnUnsafePublicReads\": allowed only with cdnAccess [\"read\"]: writes and deletes always need a signed URL, received cdnAccess %q", c.CDNAccess))
-	}
-	if c.CDNPrivateKeySecretArn != "" && (slices.Contains(c.CDNAccess, "write") || slices.Contains(c.CDNAccess, "delete")) {
-		// A CloudFront signature names a resource and an expiry, never a
-		// method: a URL the function signs for a read would be good for
-		// every method the distribution enables.
-		errs = append(errs, fmt.Errorf("context key \"cdnPrivateKeySecretArn\": not with cdnAccess %q: a CloudFront signed URL does not bind the method, so a URL the presign API signs for a reader could also write or delete; "+
-			"set cdnAccess to [\"read\"] for CDN delivery, or leave cdnPrivateKeySecretArn empty and sign CloudFront writes yourself with a key the function never holds", c.CDNAccess))
-	}
-	if c.CDNUnsafePublicReads && c.CDNPublicKeyPem != "" {
-		errs = append(errs, errors.New("context key \"cdnPublicKeyPem\": must be empty with cdnUnsafePublicReads (signatures are not checked)"))
-	}
 	if c.AuditTrail && (c.AuditTrailKeyAlias == c.KeyAlias || c.AuditTrailKeyAlias == c.LogsKeyAlias) {
 		errs = append(errs, errors.New("context key \"auditTrailKeyAlias\": must differ from keyAlias and logsKeyAlias: the trail's key is a key of its own"))
 	}
@@ -459,14 +455,6 @@ func (c *Config) cdnCheck() []error {
 	}
 	if len(c.MalwareScanPrefixes) > 0 && !c.MalwareScanning {
 		errs = append(errs, errors.New("context key \"malwareScanPrefixes\": needs malwareScanning"))
-	}
-	if len(c.MalwareScanPrefixes) > 5 {
-		errs = append(errs, fmt.Errorf("context key \"malwareScanPrefixes\": at most 5 prefixes (GuardDuty's limit), received %d", len(c.MalwareScanPrefixes)))
-	}
-	for _, pre := range c.MalwareScanPrefixes {
-		if !strings.HasSuffix(pre, "/") || strings.HasPrefix(pre, "/") {
-			errs = append(errs, fmt.Errorf("context key \"malwareScanPrefixes\": %q must be a key prefix ending with \"/\"", pre))
-		}
 	}
 	if c.LogsKeyAlias == c.KeyAlias {
 		errs = append(errs, errors.New("context key \"logsKeyAlias\": must differ from keyAlias: the logs key is a second key, whose policy CloudWatch Logs may use"))
@@ -478,15 +466,9 @@ func (c *Config) cdnCheck() []error {
 			errs = append(errs, fmt.Errorf("context key \"cdnCookieDomain\": %w", err))
 		}
 	}
-	if c.CDNCertificateArn != "" && len(c.CDNDomainNames) == 0 {
-		errs = append(errs, errors.New("context key \"cdnDomainNames\": required with cdnCertificateArn"))
-	}
 	errs = append(errs, c.zoneCheck()...)
 	if c.CDNWAF && c.CDNWebACLArn != "" {
 		errs = append(errs, errors.New("context key \"cdnWaf\": not with cdnWebAclArn: either the app creates the web ACL or you bring one"))
-	}
-	if len(c.CDNGeoAllow) > 0 && len(c.CDNGeoDeny) > 0 {
-		errs = append(errs, errors.New("context key \"cdnGeoDeny\": not with cdnGeoAllow; give one list"))
 	}
 	return errs
 }
@@ -573,6 +555,48 @@ func publicKeyPEM(v string) (string, error) {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})), nil
 }
 
+// suggest names the key closest to the unknown key k (case aside, at
+// most a third of its letters apart), or lists every key when none is.
+func suggest(k string) string {
+	best, bestDist := "", len(k)/3+1
+	for _, key := range Keys {
+		if d := distance(strings.ToLower(k), strings.ToLower(key.Name)); d < bestDist {
+			best, bestDist = key.Name, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("did you mean %q?", best)
+	}
+	return "securestore accepts " + keyNames()
+}
+
+// distance is the Levenshtein distance of a and b, counting an exchange of
+// two neighbouring letters as one edit (the optimal string alignment
+// distance), in bytes: keys are ASCII.
+func distance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
 func keyNames() string {
 	names := make([]string, len(Keys))
 	for i, k := range Keys {
@@ -656,11 +680,24 @@ func num(lo, hi float64, set func(*Config, float64)) func(*Config, any) error {
 			return fmt.Errorf("must be a number, received %v (%T)", raw, raw)
 		}
 		if math.IsNaN(f) || f < lo || f > hi {
-			return fmt.Errorf("must be between %v and %v, received %v", lo, hi, f)
+			return fmt.Errorf("must be %s, received %v", bounds(lo, hi), f)
 		}
 		set(c, f)
 		return nil
 	}
+}
+
+// noLimit is the upper bound of an integer key whose value a construct
+// checks: config checks only that it is a whole number, at least its lower
+// bound (0 where a negative value could not even be passed on).
+const noLimit = math.MaxInt
+
+// bounds describes the range lo to hi (hi noLimit or +Inf: no upper bound).
+func bounds(lo, hi float64) string {
+	if hi >= noLimit || math.IsInf(hi, 1) {
+		return fmt.Sprintf("at least %v", lo)
+	}
+	return fmt.Sprintf("between %v and %v", lo, hi)
 }
 
 func integer(lo, hi int, set func(*Config, int)) func(*Config, any) error {
@@ -683,7 +720,7 @@ func integer(lo, hi int, set func(*Config, int)) func(*Config, any) error {
 			return fmt.Errorf("must be a whole number, received %v (%T)", raw, raw)
 		}
 		if n < lo || n > hi {
-			return fmt.Errorf("must be between %d and %d, received %d", lo, hi, n)
+			return fmt.Errorf("must be %s, received %d", bounds(float64(lo), float64(hi)), n)
 		}
 		set(c, n)
 		return nil

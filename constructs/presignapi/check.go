@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -111,7 +112,8 @@ func check(c constructs.Construct, p *Props) *effective {
 	}
 	if p.MaxUploadBytes != nil {
 		if v := *p.MaxUploadBytes; !whole(v) || v < 1 || v > float64(settings.MaxObjectBytes) {
-			problems.Addf("MaxUploadBytes", "must be a whole number of bytes from 1 to %d (48.8 TiB, S3's largest object), received %v", settings.MaxObjectBytes, v)
+			problems.Addf("MaxUploadBytes", "must be a whole number of bytes from 1 to %d (%.1f TiB, S3's largest object), received %s",
+				settings.MaxObjectBytes, float64(settings.MaxObjectBytes)/(1<<40), strconv.FormatFloat(v, 'f', -1, 64))
 		} else {
 			s.maxUploadBytes = int64(v)
 		}
