@@ -460,9 +460,11 @@ func (c *Config) cdnCheck() []error {
 		errs = append(errs, errors.New("context key \"logsKeyAlias\": must differ from keyAlias: the logs key is a second key, whose policy CloudWatch Logs may use"))
 	}
 	if c.CDNCookieDomain != "" {
+		// Every prerequisite at once.
 		if c.CDNPrivateKeySecretArn == "" {
 			errs = append(errs, errors.New("context key \"cdnCookieDomain\": needs cdnPrivateKeySecretArn (the CDN signing key of POST /cdn-access)"))
-		} else if _, err := c.CookieDomainName(); err != nil {
+		}
+		if _, err := c.CookieDomainName(); err != nil {
 			errs = append(errs, fmt.Errorf("context key \"cdnCookieDomain\": %w", err))
 		}
 	}

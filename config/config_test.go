@@ -275,3 +275,12 @@ func TestKeyError_NamesWhereTheValueWasSet(t *testing.T) {
 		}
 	}
 }
+
+func TestParse_CookieDomainReportsEveryPrerequisite(t *testing.T) {
+	_, err := Parse(withViewerKey(t, map[string]any{"cdnCookieDomain": "example.com"}))
+	for _, w := range []string{"needs cdnPrivateKeySecretArn", "needs cdnDomainNames"} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("Parse = %v, want %q", err, w)
+		}
+	}
+}

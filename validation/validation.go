@@ -19,7 +19,10 @@
 //			}
 //		}()
 //		app := awscdk.NewApp(nil)
-//		privatebucket.New(stack, jsii.String("Bucket"), props)
+//		stack := awscdk.NewStack(app, jsii.String("Team"), nil)
+//		privatebucket.New(stack, jsii.String("Bucket"), &privatebucket.Props{
+//			BucketNamePrefix: jsii.String(prefixFromYourConfig),
+//		})
 //		app.Synth(nil)
 //		return nil
 //	}
