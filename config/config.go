@@ -29,6 +29,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 
 	"github.com/securestore/securestore/compliance"
+	"github.com/securestore/securestore/constructs/malwarescan"
 	"github.com/securestore/securestore/constructs/monitoring"
 	"github.com/securestore/securestore/constructs/presignapi"
 	"github.com/securestore/securestore/constructs/privatebucket"
@@ -233,7 +234,7 @@ var Keys = []Key{
 		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmCDN5xxPercent = v })},
 	{Name: "malwareScanning", Kind: Bool, Default: "false", Doc: "GuardDuty Malware Protection for S3 on the data bucket: new objects are scanned and tagged, and none is readable (presigned or through CloudFront) until tagged `NO_THREATS_FOUND`; turns the bucket's EventBridge notifications on.",
 		set: boolean(func(c *Config, v bool) { c.MalwareScanning = v })},
-	{Name: "malwareScanPrefixes", Kind: List, Default: "[]", Doc: "Limit malwareScanning (and its read gate) to keys under these prefixes (each ending with `/`, at most 5); empty scans every new object.",
+	{Name: "malwareScanPrefixes", Kind: List, Default: "[]", Doc: fmt.Sprintf("Limit malwareScanning (and its read gate) to keys under these prefixes (each ending with `/`, at most %d); empty scans every new object.", malwarescan.MaxPrefixes),
 		set: list(func(c *Config, v []string) error { c.MalwareScanPrefixes = v; return nil })},
 	{Name: "alarmCdn4xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultCDN4xxPercent), Doc: "Alarm when the distribution's 4xx error rate exceeds this percent for 15 minutes (unsigned or expired requests, or a policy refusing OAC).",
 		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmCDN4xxPercent = v })},
@@ -314,7 +315,7 @@ var Keys = []Key{
 	{Name: "apiWebAclArn", Kind: String, Default: "", Doc: "WAFv2 web ACL ARN (REGIONAL scope) to associate with the API stage.",
 		set: str(func(c *Config, v string) error { c.APIWebACLArn = v; return nil })},
 	{Name: "logRetentionDays", Kind: Int, Default: itoa(validation.RetentionDays(presignapi.DefaultLogRetention)), Doc: "Retention of the API access log and function log groups (a CloudWatch Logs retention value).",
-		set: integer(1, 3653, func(c *Config, v int) { c.LogRetentionDays = v })},
+		set: integer(validation.LogRetentionDays()[0], slices.Max(validation.LogRetentionDays()), func(c *Config, v int) { c.LogRetentionDays = v })},
 	{Name: "lambdaReservedConcurrency", Kind: Int, Default: itoa(presignapi.DefaultReservedConcurrency), Doc: "Reserved concurrency of the presign function.",
 		set: integer(0, 1000, func(c *Config, v int) { c.LambdaReservedConcurrency = v })},
 	{Name: "nagPacks", Kind: List, Default: jsonList(compliance.Packs...), Doc: "cdk-nag rule packs applied at synth; any unsuppressed error fails it.",
