@@ -9,6 +9,13 @@
 // are JSON arrays or comma-separated strings. An unknown key, or a value of
 // the wrong type or out of range, is an error that names the key and what it
 // accepts.
+//
+// Every fact has one home: a key's default is rendered from the constant
+// of the construct, settings or compliance that applies it, and a value a
+// construct checks (a bucket name, an origin, an alias, a threshold) is
+// checked there alone, at synth; stacks.ContextError then names the key,
+// as KeyError does, on the construct's message. Parse checks types, the
+// combinations of keys, and what no construct sees.
 package config
 
 import (
