@@ -8,8 +8,8 @@ import (
 	"github.com/securestore/securestore/constructs/presignapi"
 	"github.com/securestore/securestore/constructs/privatebucket"
 	"github.com/securestore/securestore/constructs/privatecdn"
-	"github.com/securestore/securestore/internal/validate"
 	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/validation"
 )
 
 // apiProps maps the API's context keys onto the presign API's props. With
@@ -28,7 +28,7 @@ func apiProps(cfg *config.Config, bucket *privatebucket.PrivateBucket, cdn *priv
 		ReservedConcurrency: jsii.Number(cfg.LambdaReservedConcurrency),
 		AllowActiveContent:  jsii.Bool(cfg.AllowActiveContent),
 	}
-	p.LogRetention = validate.LogRetentions[cfg.LogRetentionDays]
+	p.LogRetention = validation.LogRetentions[cfg.LogRetentionDays]
 	if cfg.AccessRules != "" {
 		// Validated by config.Parse.
 		p.Rules, _ = access.Parse([]byte(cfg.AccessRules))
