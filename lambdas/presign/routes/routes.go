@@ -232,6 +232,41 @@ func (r Route) In(in In) []Param {
 	return ps
 }
 
+// Lookup returns the schema of r's parameter or top-level body field
+// named name (a parameter first), and whether there is one.
+func (r Route) Lookup(name string) (Schema, bool) {
+	for _, p := range r.Params {
+		if p.Name == name {
+			return p.Schema, true
+		}
+	}
+	if r.Body != nil {
+		if f, ok := r.Body.Field(name); ok {
+			return f.Schema, true
+		}
+	}
+	return Schema{}, false
+}
+
+// Field returns s's field named name, and whether there is one.
+func (s Schema) Field(name string) (Field, bool) {
+	for _, f := range s.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// FieldNames returns the names of s's fields, in order.
+func (s Schema) FieldNames() []string {
+	names := make([]string, len(s.Fields))
+	for i, f := range s.Fields {
+		names[i] = f.Name
+	}
+	return names
+}
+
 // Find returns the route of method on the resource path (API Gateway's
 // resource, braces included), and whether there is one.
 func Find(method, path string) (Route, bool) {
