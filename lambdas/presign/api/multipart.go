@@ -150,4 +150,3 @@ type partEntry struct {
 	ETag       string `json:"etag"`
 	Size       int64  `json:"size"`
 }
-
