@@ -362,6 +362,13 @@ func TestHandle_Routes(t *testing.T) {
 		{name: "OPTIONS /uploads", resource: "/uploads", path: "/uploads", httpMethod: "OPTIONS", status: 405, allow: "POST"},
 		{name: "proxy resource routes by path", resource: "/{proxy+}", path: "/presign", httpMethod: "GET", status: 200},
 		{name: "proxy resource, unknown path", resource: "/{proxy+}", path: "/hello/world", httpMethod: "GET", status: 404},
+		{name: "no resource routes by path", resource: "", path: "/presign", httpMethod: "GET", status: 200},
+		{name: "known resource without its path parameter", resource: "/multipart/{uploadId}", path: "/multipart/abc", httpMethod: "GET", status: 404},
+		{name: "proxy resource, a method the upload's path does not take", resource: "/{proxy+}", path: "/multipart/abc", httpMethod: "PUT", status: 405, allow: "DELETE, GET"},
+		{name: "proxy resource, an empty upload id", resource: "/{proxy+}", path: "/multipart//complete", httpMethod: "POST", status: 404},
+		{name: "proxy resource, a trailing slash under /multipart", resource: "/{proxy+}", path: "/multipart/abc/", httpMethod: "GET", status: 404},
+		{name: "proxy resource, too many segments", resource: "/{proxy+}", path: "/multipart/abc/parts/1/x", httpMethod: "GET", status: 404},
+		{name: "another resource does not route by path", resource: "/secrets", path: "/presign", httpMethod: "GET", status: 404},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -444,6 +451,9 @@ func TestHandle_LambdaInvoke(t *testing.T) {
 	}
 	if resp.StatusCode != 200 || resp.Headers["Cache-Control"] != "no-store" {
 		t.Fatalf("response = %+v", resp)
+	}
+	if !strings.Contains(resp.Body, "&X-Amz-") || strings.Contains(resp.Body, `\u0026`) {
+		t.Errorf("the URL's & are escaped in the body (SetEscapeHTML(false) keeps them): %s", resp.Body)
 	}
 	checkS3URL(t, decodeJSON(t, resp.Body), "tier-1/a.txt", "GET", map[string]string{}, 300*time.Second)
 }

@@ -54,3 +54,25 @@ func TestRoute_EveryTablePath(t *testing.T) {
 		}
 	}
 }
+
+// TestRoute_MethodNotAllowed: on every table path, a method the table does
+// not list for it is 405 with the table's methods, sorted, in Allow.
+func TestRoute_MethodNotAllowed(t *testing.T) {
+	for _, path := range routes.Paths() {
+		methods := routes.Methods(path)
+		allow := strings.Join(slices.Sorted(slices.Values(methods)), ", ")
+		for _, m := range []string{"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "get"} {
+			if slices.Contains(methods, m) {
+				continue
+			}
+			params := map[string]string{}
+			for _, name := range (routes.Route{Path: path}).PathNames() {
+				params[name] = "x"
+			}
+			_, _, fail := route(&events.APIGatewayProxyRequest{Resource: path, Path: path, HTTPMethod: m, PathParameters: params})
+			if fail == nil || fail.status != 405 || fail.allow != allow {
+				t.Errorf("%s %s: %+v, want 405 with Allow %q", m, path, fail, allow)
+			}
+		}
+	}
+}
