@@ -1,31 +1,21 @@
 // Package api answers the presign API's requests: API Gateway REST proxy
 // events in, proxy responses out.
 //
-// Routes (the Presign API contract in ARCHITECTURE.md):
-//
-//	GET  /presign?key=K&method=GET|PUT|DELETE[&contentType=T&contentLength=N][&checksumSha256=B64][&expiresIn=S][&delivery=s3|cdn]
-//	POST /uploads   {"key": "...", "contentType": "...", "maxBytes": N}
-//	GET  /objects?prefix=P[&continuationToken=T][&maxKeys=N]
-//	POST /multipart  {"key": "...", "contentType": "...", "size": N}
-//	GET  /multipart/{uploadId}/parts/{partNumber}?key=K[&expiresIn=S]
-//	GET  /multipart/{uploadId}?key=K
-//	POST /multipart/{uploadId}/complete?key=K  {"parts": [{"partNumber": N, "etag": "..."}]}
-//	DELETE /multipart/{uploadId}?key=K
-//	POST /cdn-access  {"prefix": "...", "expiresIn": S}
-//
-// The routes are package routes' table (routes.All): its method, path,
-// parameters and their bounds, body fields, the rule method each needs and
-// its answer. router.go maps each route's Name to its handler and routes
-// by the table; each route has its file (presign.go, upload.go, list.go,
-// multipart_create.go, multipart_parts.go, multipart_abort.go,
-// multipart_sign.go, multipart_complete.go, cdnaccess.go) with its own
-// request type, parser and handler.
+// The routes (the Presign API contract in ARCHITECTURE.md) are package
+// routes' table, routes.All: each one's method, path, parameters and their
+// bounds, body fields, the rule method it needs and its answer. router.go
+// maps each route's Name to its handler and routes by the table; each
+// route has its file (presign.go, upload.go, list.go, multipart_create.go,
+// multipart_parts.go, multipart_abort.go, multipart_sign.go,
+// multipart_complete.go, cdnaccess.go) with its own request type, parser
+// and handler; multipart.go holds what the multipart routes share.
 //
 // Every request goes through the same steps, each in its own place and none
 // reaching back: route (router.go), parse (the route's parser over the
-// shared strict reading of request.go: unknown or repeated parameters,
-// unknown or repeated body fields and a body over MaxBodyBytes are
-// refused; syntax and the table's fixed bounds are checked here), identity
+// shared strict reading of request.go and content.go: unknown or
+// repeated parameters, unknown or repeated body fields and a body over
+// MaxBodyBytes are refused; syntax and the table's fixed bounds are
+// checked here), identity
 // (caller.go, only from the Cognito authorizer's claims and the ID token),
 // key validation (key.go, objectkey), expiry (limits.go, the table's
 // bounds for the deployment's routes.Limits), delivery, access decision

@@ -9,7 +9,9 @@
 // importing the construct compiles neither the AWS SDK nor aws-lambda-go.
 //
 // Adding a route means one entry in All, one handler file in package api
-// and its tests.
+// (with its line in api's router.go, which maps each route's Name to its
+// parser and handler) and its tests (api's case tables; the e2e check of
+// every route's answer against its Response).
 package routes
 
 import (
