@@ -21,10 +21,14 @@ import (
 
 	"github.com/securestore/securestore/lambdas/presign/api"
 	"github.com/securestore/securestore/lambdas/presign/cdnsign"
+	"github.com/securestore/securestore/lambdas/presign/routes"
 	"github.com/securestore/securestore/lambdas/presign/signer"
 )
 
 const sha256OfEmpty = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+
+// longType is a content type of routes.MaxContentTypeBytes.
+var longType = "application/" + strings.Repeat("x", routes.MaxContentTypeBytes-len("application/"))
 
 // presignCase is one GET /presign request and what must come back.
 type presignCase struct {
@@ -65,6 +69,7 @@ func presignCases() []presignCase {
 		{name: "expiry of one second", query: map[string]string{"key": home + "a", "expiresIn": "1"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: time.Second},
 		{name: "expiry equal to the maximum", query: map[string]string{"key": home + "a", "expiresIn": "300"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
 		{name: "expiry over the maximum", query: map[string]string{"key": home + "a", "expiresIn": "301"}, claims: none, status: 400, message: "expiresIn must be from 1 to 300 seconds"},
+		{name: "contentType of the longest length", query: map[string]string{"key": home + "long.bin", "method": "PUT", "contentLength": "5", "contentType": longType}, claims: none, status: 200, method: "PUT", headers: map[string]string{"Content-Type": longType, "Content-Length": "5"}, ttl: 300 * time.Second},
 		{name: "explicit s3 delivery", query: map[string]string{"key": home + "a", "delivery": "s3"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
 	}
 }
