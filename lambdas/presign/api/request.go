@@ -59,21 +59,23 @@ func newInput(r routes.Route, ev *events.APIGatewayProxyRequest, path map[string
 	if r.Body == nil && ev.Body != "" {
 		return nil, fmt.Errorf("%s takes no body", r)
 	}
-	known := r.In(routes.InQuery)
+	var known []string
+	for i := range r.Params {
+		if p := &r.Params[i]; p.In == routes.InQuery {
+			known = append(known, p.Name)
+		}
+	}
 	if len(known) == 0 && len(query) > 0 {
 		return nil, fmt.Errorf("%s takes no query parameters", r)
 	}
 	for _, name := range slices.Sorted(maps.Keys(query)) {
-		if !slices.ContainsFunc(known, func(p routes.Param) bool { return p.Name == name }) {
-			names := make([]string, len(known))
-			for i, p := range known {
-				names[i] = p.Name
-			}
-			return nil, fmt.Errorf("unknown parameter %s (want %s)", quote(name), strings.Join(names, ", "))
+		if !slices.Contains(known, name) {
+			return nil, fmt.Errorf("unknown parameter %s (want %s)", quote(name), strings.Join(known, ", "))
 		}
 	}
-	for _, p := range known {
-		if _, ok := query[p.Name]; p.Required && !ok {
+	for i := range r.Params {
+		p := &r.Params[i]
+		if _, ok := query[p.Name]; p.In == routes.InQuery && p.Required && !ok {
 			return nil, fmt.Errorf("missing parameter %s, %s", p.Name, p.Doc)
 		}
 	}

@@ -58,7 +58,7 @@ func route(ev *events.APIGatewayProxyRequest) (routes.Route, map[string]string, 
 		params map[string]string
 	)
 	switch {
-	case slices.Contains(routes.Paths(), ev.Resource):
+	case slices.ContainsFunc(patterns, func(p pattern) bool { return p.path == ev.Resource }):
 		path, params = ev.Resource, map[string]string{}
 		for _, name := range (routes.Route{Path: path}).PathNames() {
 			v := ev.PathParameters[name]
