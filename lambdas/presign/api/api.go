@@ -213,10 +213,10 @@ type call struct {
 // endpoint answers one route's input.
 type endpoint func(ctx context.Context, h *Handler, in *input, rec *record) outcome
 
-// handle makes a route's endpoint from its parser and its handler: parse,
+// bind makes a route's endpoint from its parser and its handler: parse,
 // then identity, then the route's feature, then the handler, which runs
 // the remaining steps in the package's order.
-func handle[R request](parse func(*input) (R, error), serve func(*Handler, context.Context, *call, R) outcome) endpoint {
+func bind[R request](parse func(*input) (R, error), serve func(*Handler, context.Context, *call, R) outcome) endpoint {
 	return func(ctx context.Context, h *Handler, in *input, rec *record) outcome {
 		req, err := parse(in)
 		if err != nil {

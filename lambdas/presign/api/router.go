@@ -14,15 +14,15 @@ import (
 // endpoints maps each route of routes.All, by Name, to its parser and
 // handler (TestEndpoints_MatchTable checks that both sides agree).
 var endpoints = map[string]endpoint{
-	"presign":           handle(parsePresign, (*Handler).presign),
-	"upload":            handle(parseUpload, (*Handler).upload),
-	"list":              handle(parseList, (*Handler).list),
-	"multipartCreate":   handle(parseMultipartCreate, (*Handler).multipartCreate),
-	"multipartParts":    handle(parseMultipartParts, (*Handler).multipartParts),
-	"multipartAbort":    handle(parseMultipartAbort, (*Handler).multipartAbort),
-	"multipartSign":     handle(parseMultipartSign, (*Handler).multipartSign),
-	"multipartComplete": handle(parseMultipartComplete, (*Handler).multipartComplete),
-	"cdnAccess":         handle(parseCDNAccess, (*Handler).cdnAccess),
+	"presign":           bind(parsePresign, (*Handler).presign),
+	"upload":            bind(parseUpload, (*Handler).upload),
+	"list":              bind(parseList, (*Handler).list),
+	"multipartCreate":   bind(parseMultipartCreate, (*Handler).multipartCreate),
+	"multipartParts":    bind(parseMultipartParts, (*Handler).multipartParts),
+	"multipartAbort":    bind(parseMultipartAbort, (*Handler).multipartAbort),
+	"multipartSign":     bind(parseMultipartSign, (*Handler).multipartSign),
+	"multipartComplete": bind(parseMultipartComplete, (*Handler).multipartComplete),
+	"cdnAccess":         bind(parseCDNAccess, (*Handler).cdnAccess),
 }
 
 // pattern is one of the table's paths, split into segments.
