@@ -28,7 +28,7 @@ func main() {
 		logger.Error("presign: init failed", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
-	lambda.Start(h)
+	lambda.Start(h.Handle)
 }
 
 // setup builds the handler from the environment (lambdaenv reads the AWS

@@ -1,27 +1,35 @@
 // Package api answers the presign API's requests: API Gateway REST proxy
 // events in, proxy responses out.
 //
-// Routes (the Presign API contract in ARCHITECTURE.md):
-//
-//	GET  /presign?key=K&method=GET|PUT|DELETE[&contentType=T&contentLength=N][&checksumSha256=B64][&expiresIn=S][&delivery=s3|cdn]
-//	POST /uploads   {"key": "...", "contentType": "...", "maxBytes": N}
-//	GET  /objects?prefix=P[&continuationToken=T][&maxKeys=N]
-//	POST /multipart  {"key": "...", "contentType": "...", "size": N}
-//	GET  /multipart/{uploadId}/parts/{partNumber}?key=K[&expiresIn=S]
-//	GET  /multipart/{uploadId}?key=K
-//	POST /multipart/{uploadId}/complete?key=K  {"parts": [{"partNumber": N, "etag": "..."}]}
-//	DELETE /multipart/{uploadId}?key=K
-//	POST /cdn-access  {"prefix": "...", "expiresIn": S}
+// The routes (the Presign API contract in ARCHITECTURE.md) are package
+// routes' table, routes.All: each one's method, path, parameters and their
+// bounds, body fields, the rule method it needs and its answer. router.go
+// maps each route's Name to its handler and routes by the table; each
+// route has its file (presign.go, upload.go, list.go, multipart_create.go,
+// multipart_parts.go, multipart_abort.go, multipart_sign.go,
+// multipart_complete.go, cdnaccess.go) with its own request type, parser
+// and handler; multipart.go holds what the multipart routes share.
 //
 // Every request goes through the same steps, each in its own place and none
-// reaching back: route, parse (strict: unknown or repeated parameters,
-// unknown or repeated body fields, a body over MaxBodyBytes are refused),
-// identity (only from the Cognito authorizer's claims), key validation
-// (objectkey), expiry bounds, delivery, access decision (access.Decide; a
-// POST upload counts as PUT), upload size bounds, and only then signing.
-// Each step has its file: route.go, parse.go, caller.go, key.go,
-// limits.go, sign.go, then response.go and log.go; the JSON of events and
-// responses is package codec's.
+// reaching back: route (router.go), parse (the route's parser over the
+// shared strict reading of request.go and content.go: unknown or
+// repeated parameters, unknown or repeated body fields and a body over
+// MaxBodyBytes are refused; syntax and the table's fixed bounds are
+// checked here), identity
+// (caller.go, only from the Cognito authorizer's claims and the ID token),
+// key validation (key.go, objectkey), expiry (limits.go, the table's
+// bounds for the deployment's routes.Limits), delivery, access decision
+// (access.Decide for the method the table's Access names: a POST upload
+// counts as PUT), size bounds (the table's, for the deployment), and only
+// then signing; response.go writes the answer and log.go the log line. A
+// route whose Needs feature the deployment lacks (POST /cdn-access without
+// a CDN) is refused with 400 after identity.
+//
+// Events and responses are aws-lambda-go's types (main passes Handle to
+// lambda.Start) and bodies go through encoding/json. The runtime decodes
+// the event with encoding/json, which turns invalid UTF-8 into U+FFFD, so
+// a key or prefix holding U+FFFD is refused (key.go): bytes that are not
+// UTF-8 can never become another key.
 //
 // Caller mistakes are answered 400 and refusals 403, both with a JSON
 // {"message": "..."}; an unknown route is 404 and a known route with
@@ -43,26 +51,18 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/cdnsign"
-	"github.com/securestore/securestore/lambdas/presign/codec"
-	"github.com/securestore/securestore/lambdas/presign/identity"
+	"github.com/securestore/securestore/lambdas/presign/routes"
 	"github.com/securestore/securestore/lambdas/presign/signer"
 )
-
-// MaxBodyBytes is the largest POST /uploads body accepted, after base64
-// decoding when API Gateway encoded it.
-const MaxBodyBytes = 4 << 10
 
 // Presigner signs S3 requests. *signer.S3 implements it.
 type Presigner interface {
@@ -112,6 +112,7 @@ type Handler struct {
 	uploads   Multipart
 	log       *slog.Logger
 	now       func() time.Time
+	limits    routes.Limits
 }
 
 // New checks cfg and deps and returns a Handler.
@@ -136,6 +137,7 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 		uploads:   deps.Multipart,
 		log:       deps.Logger,
 		now:       deps.Now,
+		limits:    routes.Limits{MaxUploadBytes: cfg.MaxUploadBytes, URLTTLSeconds: int64(cfg.MaxTTL / time.Second)},
 	}
 	if cfg.CDN != nil {
 		h.cdn = deps.CDN
@@ -149,129 +151,94 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 	return h, nil
 }
 
-// Handle answers one API Gateway REST proxy event. The returned error is
-// always nil: every outcome, a server-side failure included, is a response.
-func (h *Handler) Handle(ctx context.Context, pr events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-	ev := codec.FromProxy(&pr)
-	r := h.answer(ctx, &ev)
-	resp := r.Proxy()
-	r.Release()
-	return resp, nil
-}
-
-// decoder decodes the proxy events of Invoke, the strings every request
-// repeats (routes, methods, parameter and claim names) without allocating.
-var decoder = codec.NewDecoder(resPresign, resUploads, "GET", "PUT", "POST", "DELETE",
-	resObjects, resMultipart, resUpload, resPart, resComplete, resCDNAccess, pathUploadID, pathPartNumber, paramKey, paramMethod, paramContentType, paramLength, paramChecksum, paramExpiresIn, paramDelivery,
-	paramPrefix, paramToken, paramMaxKeys,
-	identity.ClaimSub, identity.ClaimEmail, identity.ClaimGroups)
-
-// Invoke implements lambda.Handler, the path the Lambda runtime takes when
-// main passes the Handler to lambda.Start: the API Gateway REST proxy
-// event's JSON in, the proxy response's JSON out. It answers exactly as
-// Handle does, without decoding the whole event: it reads only the fields
-// the handler uses (see codec.Decoder.Decode for the rules, which are
-// encoding/json's). A payload that is not such an event is an error, as
-// the runtime's own decoding makes it for Handle; every other outcome is a
-// response.
-func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	// JSON between systems is UTF-8 (RFC 8259) and API Gateway sends
-	// nothing else. encoding/json would quietly turn invalid bytes into
-	// U+FFFD, and a key made of them into another key: refuse instead.
-	if !utf8.Valid(payload) {
-		return nil, errInvalidUTF8
-	}
-	ev, err := decoder.Decode(payload)
-	if err != nil {
-		return nil, err
-	}
-	r := h.answer(ctx, &ev)
-	// Room for the body with its quotes and backslashes escaped, and the
-	// status and headers around it.
-	n := len(r.Body) + bytes.Count(r.Body, []byte{'"'}) + bytes.Count(r.Body, []byte{'\\'}) + 256
-	out := r.AppendJSON(make([]byte, 0, n))
-	r.Release()
-	return out, nil
-}
-
-// errInvalidUTF8 is Invoke's answer to a payload that is not UTF-8.
-var errInvalidUTF8 = errors.New("presign: the event is not valid UTF-8")
-
-// answer runs the pipeline, writes the log line and builds the response.
-func (h *Handler) answer(ctx context.Context, ev *codec.Event) codec.Response {
-	rec := newRecord(ctx, ev)
-	out := h.serve(ctx, ev, &rec)
+// Handle answers one API Gateway REST proxy event; main passes it to
+// lambda.Start. The returned error is always nil: every outcome, a
+// server-side failure included, is a response.
+func (h *Handler) Handle(ctx context.Context, r events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	rec := newRecord(ctx, &r)
+	out := h.serve(ctx, &r, &rec)
 	rec.status = out.status
 	h.logRecord(ctx, &rec, out)
-	return h.respond(ev, out)
+	return h.respond(&r, out), nil
 }
 
-// serve runs the pipeline. Each step either hands its result to the next
-// or ends the request with an outcome.
-func (h *Handler) serve(ctx context.Context, ev *codec.Event, rec *record) outcome {
-	t, fail := route(ev)
+// serve routes the event and hands it to its route's endpoint.
+func (h *Handler) serve(ctx context.Context, ev *events.APIGatewayProxyRequest, rec *record) outcome {
+	rt, path, fail := route(ev)
 	if fail != nil {
 		return *fail
 	}
-	rec.op = t.op.String()
-
-	req, err := parse(t, ev)
+	rec.op = rt.String()
+	ep, ok := endpoints[rt.Name]
+	if !ok {
+		// Not in a tested build: TestEndpoints_MatchTable.
+		return notFound()
+	}
+	in, err := newInput(rt, ev, path, h.limits)
 	if err != nil {
 		return badRequest(err)
 	}
-	rec.key, rec.method, rec.delivery = req.key, req.method, req.delivery
+	return ep(ctx, h, in, rec)
+}
 
-	ident, err := callerFrom(ev)
-	if err != nil {
-		return forbidden(err)
-	}
-	rec.sub = ident.Sub
-	caller := access.Caller{Sub: ident.Sub, Groups: ident.Groups}
-	switch t.op {
-	case opList:
-		rec.key = req.prefix
-		return h.list(ctx, req, caller, rec)
-	case opCDNAccess:
-		rec.key = req.prefix
-		return h.cdnAccess(ev, req, caller, rec)
-	}
+// request is a route's parsed request: syntax and fixed bounds checked,
+// nothing decided yet.
+type request interface {
+	// subject is what the request is about.
+	subject() subject
+}
 
-	if err := validateKey(req.key); err != nil {
-		return badRequest(err)
-	}
-	ttl, err := h.expiry(req)
-	if err != nil {
-		return badRequest(err)
-	}
-	if err := h.checkDelivery(req); err != nil {
-		return badRequest(err)
-	}
-	if req.contentType != "" && !h.cfg.AllowActiveContent && IsActiveContent(req.contentType) {
-		return badRequest(fmt.Errorf("contentType %s is active content (HTML, SVG, JavaScript or XML), which a browser would run on the distribution's origin; uploads of it are off (allowActiveContent)", quote(req.contentType)))
-	}
-	if req.contentLength > h.putLimit() {
-		return badRequest(fmt.Errorf("contentLength must be from 1 to %d bytes (maxUploadBytes, at most 5 GiB in one PUT: larger objects go up in parts, POST /multipart)", h.putLimit()))
-	}
+// subject is what a request is about, for the access decision and the log
+// line.
+type subject struct {
+	// key is the object key, or the prefix of GET /objects and POST
+	// /cdn-access.
+	key string
+	// method is the method GET /presign asks for, which the rules decide
+	// on (routes.AccessFromMethod); "" elsewhere: the route's Access.
+	method string
+	// delivery is s3 or cdn, where the answer goes.
+	delivery string
+}
 
-	d := access.Decide(h.cfg.Rules, caller, req.key, req.method)
-	rec.decide(d)
-	if !d.Allowed {
-		return forbidden(errors.New(d.Reason))
-	}
+// call is a request past identity: its route, the caller, the method the
+// access rules decide on, and the log record.
+type call struct {
+	route  routes.Route
+	caller access.Caller
+	method string
+	rec    *record
+}
 
-	switch t.op {
-	case opUpload:
-		maxBytes, err := h.uploadLimit(req)
+// endpoint answers one route's input.
+type endpoint func(ctx context.Context, h *Handler, in *input, rec *record) outcome
+
+// bind makes a route's endpoint from its parser and its handler: parse,
+// then identity, then the route's feature, then the handler, which runs
+// the remaining steps in the package's order.
+func bind[R request](parse func(*input) (R, error), serve func(*Handler, context.Context, *call, R) outcome) endpoint {
+	return func(ctx context.Context, h *Handler, in *input, rec *record) outcome {
+		req, err := parse(in)
 		if err != nil {
 			return badRequest(err)
 		}
-		return h.signPost(ctx, req, ttl, maxBytes, rec)
-	case opMultipartCreate, opMultipartParts, opMultipartAbort, opMultipartSign, opMultipartComplete:
-		return h.multipart(ctx, t.op, req, ttl, rec)
-	default:
-		if req.delivery == deliveryCDN {
-			return h.signCDN(req, ttl, rec)
+		s := req.subject()
+		c := &call{route: in.route, method: string(in.route.Access), rec: rec}
+		if in.route.Access == routes.AccessFromMethod {
+			c.method = s.method
 		}
-		return h.signURL(ctx, req, ttl, rec)
+		rec.key, rec.method, rec.delivery = s.key, c.method, s.delivery
+
+		ident, err := callerFrom(in.ev)
+		if err != nil {
+			return forbidden(err)
+		}
+		rec.sub = ident.Sub
+		c.caller = access.Caller{Sub: ident.Sub, Groups: ident.Groups}
+
+		if in.route.Needs == routes.CDN && h.cdn == nil {
+			return badRequest(errors.New(in.route.String() + " is not available: no CDN is configured"))
+		}
+		return serve(h, ctx, c, req)
 	}
 }

@@ -3,23 +3,21 @@ package api
 import (
 	"errors"
 
-	"github.com/securestore/securestore/lambdas/presign/codec"
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/identity"
 )
 
 // callerFrom reads the caller from requestContext.authorizer.claims and,
 // for its groups, the ID token in the Authorization header that the
 // authorizer verified: the only places identity is taken from.
-func callerFrom(ev *codec.Event) (identity.Caller, error) {
-	raw := ev.Claims
-	if raw == nil {
-		return identity.Caller{}, errors.New("the caller is not signed in")
-	}
-	claims, ok := raw.(map[string]any)
+func callerFrom(ev *events.APIGatewayProxyRequest) (identity.Caller, error) {
+	claims, ok := ev.RequestContext.Authorizer["claims"].(map[string]any)
 	if !ok || len(claims) == 0 {
 		return identity.Caller{}, errors.New("the caller is not signed in")
 	}
-	tokens := ev.Authorization.Values()
+	tokens := headerValues(ev, "Authorization")
 	if len(tokens) != 1 {
 		return identity.Caller{}, errors.New("want exactly one Authorization header with the ID token")
 	}
@@ -33,4 +31,16 @@ func callerFrom(ev *codec.Event) (identity.Caller, error) {
 		return identity.Caller{}, errors.New("the caller's identity claims are malformed")
 	}
 	return c, nil
+}
+
+// decide is the access decision for key: the caller may do c.method on
+// it. A refusal is a 403 with the rules' reason.
+func (h *Handler) decide(c *call, key string) *outcome {
+	d := access.Decide(h.cfg.Rules, c.caller, key, c.method)
+	c.rec.decide(d)
+	if !d.Allowed {
+		fail := forbidden(errors.New(d.Reason))
+		return &fail
+	}
+	return nil
 }

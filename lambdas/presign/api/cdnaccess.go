@@ -1,49 +1,73 @@
 package api
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/cdnsign"
-	"github.com/securestore/securestore/lambdas/presign/codec"
 	"github.com/securestore/securestore/lambdas/presign/objectkey"
 )
 
+// folderRequest is POST /cdn-access's request.
+type folderRequest struct {
+	prefix    string
+	expiresIn optInt
+}
+
+func (r folderRequest) subject() subject { return subject{key: r.prefix, delivery: deliveryCDN} }
+
+// parseCDNAccess reads the POST /cdn-access body: exactly the table's
+// prefix (required) and expiresIn (optional, whole seconds).
+func parseCDNAccess(in *input) (folderRequest, error) {
+	var r folderRequest
+	fields, err := in.object(MaxBodyBytes)
+	if err != nil {
+		return r, err
+	}
+	if err := stringField(fields, "prefix", &r.prefix); err != nil {
+		return r, err
+	}
+	n, has, err := intField(fields, "expiresIn")
+	if err != nil {
+		return r, fmt.Errorf("field expiresIn: want a whole number of seconds")
+	}
+	r.expiresIn = optInt{n, has}
+	return r, nil
+}
+
 // cdnAccess answers POST /cdn-access: a CloudFront custom policy for every
 // key under the prefix, as a query string and as the three CloudFront
-// cookies. The prefix must end with "/" and the caller must be able to GET
-// every key under it (access.DecideFolder). The distribution is read-only
-// for the key the function signs with: the construct and the app's config
-// refuse CDN delivery otherwise, since a CloudFront signature names no
-// method.
-func (h *Handler) cdnAccess(ev *codec.Event, req request, caller access.Caller, rec *record) outcome {
-	if h.cdn == nil {
-		return badRequest(errors.New("CDN access is not available: no CDN is configured"))
-	}
-	if req.prefix == "" || !strings.HasSuffix(req.prefix, "/") {
+// cookies. The prefix must match the table's pattern (end with "/") and
+// the caller must be able to GET every key under it (access.DecideFolder).
+// The route needs a CDN (routes.CDN: without one it is refused before
+// this). The distribution is read-only for the key the function signs
+// with: the construct and the app's config refuse CDN delivery otherwise,
+// since a CloudFront signature names no method.
+func (h *Handler) cdnAccess(_ context.Context, c *call, req folderRequest) outcome {
+	s, _ := c.route.Lookup("prefix")
+	if !lengthWithin(s, req.prefix) || !matches(s, req.prefix) {
 		return badRequest(fmt.Errorf("prefix %s must end with \"/\": folder access covers the keys under a prefix", quote(req.prefix)))
 	}
-	if err := objectkey.Validate(req.prefix + "x"); err != nil {
-		return badRequest(fmt.Errorf("invalid prefix: %s", strings.TrimPrefix(err.Error(), "objectkey: ")))
+	if err := validatePrefix(req.prefix); err != nil {
+		return badRequest(err)
 	}
-	ttl, err := h.expiry(req)
+	ttl, err := h.expiry(c.route, req.expiresIn)
 	if err != nil {
 		return badRequest(err)
 	}
-	d := access.DecideFolder(h.cfg.Rules, caller, req.prefix, http.MethodGet)
-	rec.decide(d)
+	d := access.DecideFolder(h.cfg.Rules, c.caller, req.prefix, c.method)
+	c.rec.decide(d)
 	if !d.Allowed {
 		return forbidden(fmt.Errorf("prefix %s: %s", quote(req.prefix), d.Reason))
 	}
 	expires := ceilSecond(h.now().Add(ttl))
 	f, err := h.cdn.SignFolder(req.prefix, expires)
 	if err != nil {
-		rec.err = fmt.Errorf("sign CDN folder: %w", err)
+		c.rec.err = fmt.Errorf("sign CDN folder: %w", err)
 		return serverError()
 	}
 	out := ok(folderBody{
@@ -84,16 +108,4 @@ type folderBody struct {
 	ExpiresAt string            `json:"expiresAt"`
 	Query     string            `json:"query"`
 	Cookies   map[string]string `json:"cookies"`
-}
-
-func (b folderBody) appendJSON(dst []byte) []byte {
-	dst = append(dst, `{"resource":`...)
-	dst = codec.AppendString(dst, b.Resource)
-	dst = append(dst, `,"expiresAt":`...)
-	dst = codec.AppendString(dst, b.ExpiresAt)
-	dst = append(dst, `,"query":`...)
-	dst = codec.AppendString(dst, b.Query)
-	dst = append(dst, `,"cookies":`...)
-	dst = codec.AppendStringMap(dst, b.Cookies)
-	return append(dst, '}')
 }

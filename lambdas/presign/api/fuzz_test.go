@@ -3,14 +3,20 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/securestore/securestore/lambdas/presign/access"
+	"github.com/securestore/securestore/lambdas/presign/api"
 	"github.com/securestore/securestore/lambdas/presign/identity"
 	"github.com/securestore/securestore/lambdas/presign/objectkey"
+	"github.com/securestore/securestore/lambdas/presign/routes"
+	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
 // FuzzHandle sends random query values or bodies through the handler and
@@ -92,4 +98,110 @@ func FuzzHandle(f *testing.F) {
 			t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
 		}
 	})
+}
+
+// FuzzParse feeds raw query strings to GET /presign and raw bodies to
+// POST /uploads and POST /multipart/{uploadId}/complete, through Handle.
+// Nothing panics or answers 500 but an S3 call (the multipart client here
+// is unreachable). What gets past parsing (any status but 400) named only
+// the table's parameters, each once, and a known method, CDN delivery
+// only for GET; an upload body past parsing was small and UTF-8, and its
+// canonical re-encoding is answered alike; a complete body past parsing
+// held 1 to MaxParts parts, ascending, each with a printable ETag.
+func FuzzParse(f *testing.F) {
+	f.Add("key=tier-1/a&method=GET", `{"key":"a","contentType":"text/plain"}`)
+	f.Add("key=a&key=b", `{"key":"a","contentType":"text/plain","maxBytes":10}`)
+	f.Add("key=a&method=PUT&contentType=text/plain&checksumSha256=47DEQpj8HBSa%2B%2FTImW%2B5JCeuQeRkm5NMpJWZG3hSuFU%3D&expiresIn=60", `{"key":"a","key":"b"}`)
+	f.Add("key=a&delivery=cdn&expiresIn=-1", `{"key":"a","contentType":"text/plain","maxBytes":1.5}`)
+	f.Add("sub=x&key=a", `{"key":"a","contentType":"text/plain"} {}`)
+	f.Add("key=a", `{"parts":[{"partNumber":1,"etag":"\"abc\""},{"partNumber":2,"etag":"d"}]}`)
+	f.Add("key=a", `{"parts":[{"partNumber":2,"etag":"x"},{"partNumber":1,"etag":"y"}]}`)
+	fx := newFixture(f)
+	home := "users/" + alice + "/"
+	cl := claims(alice, "tier-1")
+	f.Fuzz(func(t *testing.T, rawQuery, body string) {
+		if q, err := url.ParseQuery(rawQuery); err == nil {
+			ev := getEvent(t, nil, cl)
+			ev.MultiValueQueryStringParameters = q
+			ev.QueryStringParameters = map[string]string{}
+			for name, vals := range q {
+				ev.QueryStringParameters[name] = vals[len(vals)-1]
+			}
+			resp := handleOK(t, fx, ev)
+			if resp.StatusCode != 400 {
+				for name, vals := range q {
+					if _, ok := presignRoute.Lookup(name); !ok || len(vals) != 1 {
+						t.Fatalf("%d for parameter %q with %d values", resp.StatusCode, name, len(vals))
+					}
+				}
+				method := q.Get("method")
+				if _, ok := q["method"]; !ok {
+					method = "GET"
+				}
+				if !slices.Contains([]string{"GET", "PUT", "DELETE"}, method) {
+					t.Fatalf("%d for method %q", resp.StatusCode, method)
+				}
+				if q.Get("delivery") == "cdn" && method != "GET" {
+					t.Fatalf("%d for CDN delivery of %s", resp.StatusCode, method)
+				}
+			}
+		}
+
+		resp := handleOK(t, fx, postEvent(t, body, cl))
+		if resp.StatusCode != 400 {
+			if len(body) > api.MaxBodyBytes || !utf8.ValidString(body) {
+				t.Fatalf("%d for a body of %d bytes, UTF-8 %v", resp.StatusCode, len(body), utf8.ValidString(body))
+			}
+			var b map[string]any
+			dec := json.NewDecoder(strings.NewReader(body))
+			dec.UseNumber()
+			if err := dec.Decode(&b); err != nil {
+				t.Fatalf("%d for a body encoding/json refuses: %v", resp.StatusCode, err)
+			}
+			canon, err := json.Marshal(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again := handleOK(t, fx, postEvent(t, string(canon), cl))
+			if again.StatusCode != resp.StatusCode {
+				t.Fatalf("canonical body %s: %d, the original %d", canon, again.StatusCode, resp.StatusCode)
+			}
+		}
+
+		ev := routeEvent(t, "POST", "/multipart/{uploadId}/complete", map[string]string{"uploadId": uploadID}, map[string]string{"key": home + "big.bin"}, body, cl)
+		if resp := handleOK(t, fx, ev); resp.StatusCode != 400 {
+			var b struct {
+				Parts []struct {
+					PartNumber int64  `json:"partNumber"`
+					ETag       string `json:"etag"`
+				} `json:"parts"`
+			}
+			if err := json.Unmarshal([]byte(body), &b); err != nil || len(b.Parts) < 1 || len(b.Parts) > settings.MaxParts {
+				t.Fatalf("%d for a complete body of %d parts (%v)", resp.StatusCode, len(b.Parts), err)
+			}
+			for i, p := range b.Parts {
+				if p.PartNumber < 1 || p.PartNumber > settings.MaxParts || i > 0 && p.PartNumber <= b.Parts[i-1].PartNumber || p.ETag == "" {
+					t.Fatalf("%d for part %d: %+v", resp.StatusCode, i, p)
+				}
+			}
+		}
+	})
+}
+
+// presignRoute is GET /presign's entry in the table.
+var presignRoute, _ = routes.Find("GET", "/presign")
+
+// handleOK is Handle's answer to ev, which is never a Go error and never a
+// 500 but for an S3 call.
+func handleOK(t *testing.T, fx *fixture, ev events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
+	t.Helper()
+	before := fx.mp.calls.Load()
+	resp, err := fx.h.Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatalf("Handle returned an error: %v", err)
+	}
+	if resp.StatusCode == 500 && fx.mp.calls.Load() == before {
+		t.Fatalf("500 without an S3 call: %s", resp.Body)
+	}
+	return resp
 }

@@ -21,10 +21,14 @@ import (
 
 	"github.com/securestore/securestore/lambdas/presign/api"
 	"github.com/securestore/securestore/lambdas/presign/cdnsign"
+	"github.com/securestore/securestore/lambdas/presign/routes"
 	"github.com/securestore/securestore/lambdas/presign/signer"
 )
 
 const sha256OfEmpty = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+
+// longType is a content type of routes.MaxContentTypeBytes.
+var longType = "application/" + strings.Repeat("x", routes.MaxContentTypeBytes-len("application/"))
 
 // presignCase is one GET /presign request and what must come back.
 type presignCase struct {
@@ -65,6 +69,7 @@ func presignCases() []presignCase {
 		{name: "expiry of one second", query: map[string]string{"key": home + "a", "expiresIn": "1"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: time.Second},
 		{name: "expiry equal to the maximum", query: map[string]string{"key": home + "a", "expiresIn": "300"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
 		{name: "expiry over the maximum", query: map[string]string{"key": home + "a", "expiresIn": "301"}, claims: none, status: 400, message: "expiresIn must be from 1 to 300 seconds"},
+		{name: "contentType of the longest length", query: map[string]string{"key": home + "long.bin", "method": "PUT", "contentLength": "5", "contentType": longType}, claims: none, status: 200, method: "PUT", headers: map[string]string{"Content-Type": longType, "Content-Length": "5"}, ttl: 300 * time.Second},
 		{name: "explicit s3 delivery", query: map[string]string{"key": home + "a", "delivery": "s3"}, claims: none, status: 200, method: "GET", headers: map[string]string{}, ttl: 300 * time.Second},
 	}
 }
@@ -362,6 +367,13 @@ func TestHandle_Routes(t *testing.T) {
 		{name: "OPTIONS /uploads", resource: "/uploads", path: "/uploads", httpMethod: "OPTIONS", status: 405, allow: "POST"},
 		{name: "proxy resource routes by path", resource: "/{proxy+}", path: "/presign", httpMethod: "GET", status: 200},
 		{name: "proxy resource, unknown path", resource: "/{proxy+}", path: "/hello/world", httpMethod: "GET", status: 404},
+		{name: "no resource routes by path", resource: "", path: "/presign", httpMethod: "GET", status: 200},
+		{name: "known resource without its path parameter", resource: "/multipart/{uploadId}", path: "/multipart/abc", httpMethod: "GET", status: 404},
+		{name: "proxy resource, a method the upload's path does not take", resource: "/{proxy+}", path: "/multipart/abc", httpMethod: "PUT", status: 405, allow: "DELETE, GET"},
+		{name: "proxy resource, an empty upload id", resource: "/{proxy+}", path: "/multipart//complete", httpMethod: "POST", status: 404},
+		{name: "proxy resource, a trailing slash under /multipart", resource: "/{proxy+}", path: "/multipart/abc/", httpMethod: "GET", status: 404},
+		{name: "proxy resource, too many segments", resource: "/{proxy+}", path: "/multipart/abc/parts/1/x", httpMethod: "GET", status: 404},
+		{name: "another resource does not route by path", resource: "/secrets", path: "/presign", httpMethod: "GET", status: 404},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -444,6 +456,9 @@ func TestHandle_LambdaInvoke(t *testing.T) {
 	}
 	if resp.StatusCode != 200 || resp.Headers["Cache-Control"] != "no-store" {
 		t.Fatalf("response = %+v", resp)
+	}
+	if !strings.Contains(resp.Body, "&X-Amz-") || strings.Contains(resp.Body, `\u0026`) {
+		t.Errorf("the URL's & are escaped in the body (SetEscapeHTML(false) keeps them): %s", resp.Body)
 	}
 	checkS3URL(t, decodeJSON(t, resp.Body), "tier-1/a.txt", "GET", map[string]string{}, 300*time.Second)
 }

@@ -207,6 +207,9 @@ func hostileCases() []hostileCase {
 		{"maxBytes negative", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":-1}`), 400},
 		{"maxBytes overflowing int64", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":9223372036854775808}`), 400},
 		{"contentType field not a media type", post(`{"key":"` + home + `x","contentType":"nope"}`), 400},
+		{"contentType field of 256 bytes", post(`{"key":"` + home + `x","contentType":"text/` + strings.Repeat("a", 251) + `"}`), 400},
+		{"contentType parameter of 256 bytes", putAs(home+"x", "text/"+strings.Repeat("a", 251)), 400},
+		{"multipart contentType of 256 bytes", mpCreate(`{"key":"` + home + `a","contentType":"text/` + strings.Repeat("a", 251) + `","size":1}`), 400},
 		{"body over the limit", post(`{"key":"` + home + `x","contentType":"text/plain","maxBytes":100` + strings.Repeat(" ", 4096) + `}`), 400},
 		{"base64 body over the limit", with(post(base64.StdEncoding.EncodeToString([]byte(up(home+"x")+strings.Repeat(" ", 4096)))), func(ev *events.APIGatewayProxyRequest) {
 			ev.IsBase64Encoded = true

@@ -1,47 +1,46 @@
 package api
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
+	"github.com/securestore/securestore/lambdas/presign/routes"
 	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
-// expiry bounds the requested lifetime: default and maximum are
-// Config.MaxTTL; the caller may ask for less, down to one second.
-func (h *Handler) expiry(req request) (time.Duration, error) {
-	maxSec := int64(h.cfg.MaxTTL / time.Second)
-	if !req.hasExpiresIn {
-		return time.Duration(maxSec) * time.Second, nil
-	}
-	if req.expiresIn < 1 || req.expiresIn > maxSec {
-		return 0, fmt.Errorf("expiresIn must be from 1 to %d seconds", maxSec)
-	}
-	return time.Duration(req.expiresIn) * time.Second, nil
+// optInt is an integer a request may leave out.
+type optInt struct {
+	n   int64
+	set bool
 }
 
-// checkDelivery refuses delivery=cdn when no distribution is configured.
-func (h *Handler) checkDelivery(req request) error {
-	if req.delivery == deliveryCDN && h.cdn == nil {
-		return errors.New("delivery=cdn is not available: no CDN is configured")
+// expiry bounds the requested lifetime by the table's bounds of the
+// route's expiresIn (1 to Config.MaxTTL); an absent one is Config.MaxTTL.
+func (h *Handler) expiry(r routes.Route, expiresIn optInt) (time.Duration, error) {
+	if !expiresIn.set {
+		return h.cfg.MaxTTL, nil
 	}
-	return nil
+	if err := within(r, "expiresIn", expiresIn.n, h.limits, " seconds"); err != nil {
+		return 0, err
+	}
+	return time.Duration(expiresIn.n) * time.Second, nil
 }
 
 // putLimit is the largest single PUT or POST: Config.MaxUploadBytes, at
 // most settings.MaxPutBytes.
 func (h *Handler) putLimit() int64 { return settings.PutLimit(h.cfg.MaxUploadBytes) }
 
-// uploadLimit bounds maxBytes to 1..putLimit; an absent maxBytes means
-// putLimit.
-func (h *Handler) uploadLimit(req request) (int64, error) {
-	limit := h.putLimit()
-	if !req.hasMaxBytes {
-		return limit, nil
+// ceilSecond rounds t up to a whole second.
+func ceilSecond(t time.Time) time.Time {
+	if r := t.Truncate(time.Second); !r.Equal(t) {
+		return r.Add(time.Second)
 	}
-	if req.maxBytes < 1 || req.maxBytes > limit {
-		return 0, fmt.Errorf("maxBytes must be from 1 to %d", limit)
+	return t
+}
+
+// expiresAt formats the signer's expiry, or now+ttl when it gave none.
+func (h *Handler) expiresAt(t time.Time, ttl time.Duration) string {
+	if t.IsZero() {
+		t = h.now().Add(ttl)
 	}
-	return req.maxBytes, nil
+	return t.UTC().Format(time.RFC3339)
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,8 +12,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/securestore/securestore/lambdas/presign/access"
-	"github.com/securestore/securestore/lambdas/presign/codec"
-	"github.com/securestore/securestore/lambdas/presign/objectkey"
+	"github.com/securestore/securestore/lambdas/presign/routes"
 )
 
 // Lister lists a bucket's objects (ListObjectsV2). *s3.Client implements
@@ -26,21 +23,56 @@ type Lister interface {
 
 var _ Lister = (*s3.Client)(nil)
 
+// listRequest is GET /objects' request.
+type listRequest struct {
+	prefix  string
+	token   string
+	maxKeys int32
+}
+
+func (r listRequest) subject() subject { return subject{key: r.prefix} }
+
+// parseList reads GET /objects' query: prefix (required; the handler
+// checks it as the start of a key), continuationToken (printable ASCII of
+// the table's length) and maxKeys (the table's bounds, routes.DefaultListKeys
+// when absent).
+func parseList(in *input) (listRequest, error) {
+	r := listRequest{maxKeys: routes.DefaultListKeys}
+	r.prefix, _ = in.param("prefix")
+	if t, ok := in.param("continuationToken"); ok {
+		s, _ := in.route.Lookup("continuationToken")
+		if !lengthWithin(s, t) || !printable(t) {
+			return r, fmt.Errorf("continuationToken must be %d to %d printable ASCII characters, as the last answer gave it", s.MinLength, s.MaxLength)
+		}
+		r.token = t
+	}
+	n, has, err := in.intParam("maxKeys")
+	if err != nil {
+		return r, err
+	}
+	if has {
+		if err := within(in.route, "maxKeys", n, in.limits, ""); err != nil {
+			return r, err
+		}
+		r.maxKeys = int32(n)
+	}
+	return r, nil
+}
+
 // list answers GET /objects: the prefix must lie at or under a rule
 // prefix that lets the caller GET (its longest rule decides, as for a key),
 // and only the keys the caller may GET are answered, each decided by its
 // own longest rule. A page may so hold fewer than maxKeys objects; the
 // continuation token goes on while S3 has more.
-func (h *Handler) list(ctx context.Context, req request, caller access.Caller, rec *record) outcome {
+func (h *Handler) list(ctx context.Context, c *call, req listRequest) outcome {
 	if req.prefix == "" {
 		return badRequest(errors.New("prefix must not be empty: list under a prefix you may read, such as your home"))
 	}
-	// A prefix is the start of a key: it must be one once anything follows.
-	if err := objectkey.Validate(req.prefix + "x"); err != nil {
-		return badRequest(fmt.Errorf("invalid prefix: %s", strings.TrimPrefix(err.Error(), "objectkey: ")))
+	if err := validatePrefix(req.prefix); err != nil {
+		return badRequest(err)
 	}
-	d := access.Decide(h.cfg.Rules, caller, req.prefix, http.MethodGet)
-	rec.decide(d)
+	d := access.Decide(h.cfg.Rules, c.caller, req.prefix, c.method)
+	c.rec.decide(d)
 	if !d.Allowed {
 		return forbidden(fmt.Errorf("prefix %s: %s", quote(req.prefix), d.Reason))
 	}
@@ -61,7 +93,7 @@ func (h *Handler) list(ctx context.Context, req request, caller access.Caller, r
 		if errors.As(err, &ae) && ae.ErrorCode() == "InvalidArgument" && req.token != "" {
 			return badRequest(errors.New("continuationToken is not one S3 gave for this prefix"))
 		}
-		rec.err = fmt.Errorf("list %q: %w", req.prefix, err)
+		c.rec.err = fmt.Errorf("list %q: %w", req.prefix, err)
 		return serverError()
 	}
 	body := listBody{Objects: make([]listEntry, 0, len(out.Contents))}
@@ -69,7 +101,7 @@ func (h *Handler) list(ctx context.Context, req request, caller access.Caller, r
 		key := aws.ToString(o.Key)
 		// A key written around the API (the console, another role) that
 		// GET /presign would refuse is not listed either.
-		if objectkey.Validate(key) != nil || !access.Decide(h.cfg.Rules, caller, key, http.MethodGet).Allowed {
+		if validateKey(key) != nil || !access.Decide(h.cfg.Rules, c.caller, key, c.method).Allowed {
 			continue
 		}
 		e := listEntry{Key: key, Size: aws.ToInt64(o.Size), ETag: aws.ToString(o.ETag)}
@@ -97,29 +129,4 @@ type listEntry struct {
 	Size         int64  `json:"size"`
 	LastModified string `json:"lastModified"`
 	ETag         string `json:"etag"`
-}
-
-func (b listBody) appendJSON(dst []byte) []byte {
-	dst = append(dst, `{"objects":[`...)
-	for i, e := range b.Objects {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"key":`...)
-		dst = codec.AppendString(dst, e.Key)
-		dst = append(dst, `,"size":`...)
-		dst = strconv.AppendInt(dst, e.Size, 10)
-		dst = append(dst, `,"lastModified":`...)
-		dst = codec.AppendString(dst, e.LastModified)
-		dst = append(dst, `,"etag":`...)
-		dst = codec.AppendString(dst, e.ETag)
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `],"nextContinuationToken":`...)
-	if b.NextContinuationToken == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = codec.AppendString(dst, *b.NextContinuationToken)
-	}
-	return append(dst, '}')
 }

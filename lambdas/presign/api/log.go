@@ -4,10 +4,10 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/securestore/securestore/lambdas/presign/access"
-	"github.com/securestore/securestore/lambdas/presign/codec"
 	"github.com/securestore/securestore/lambdas/presign/objectkey"
 )
 
@@ -28,8 +28,8 @@ type record struct {
 	err             error
 }
 
-func newRecord(ctx context.Context, ev *codec.Event) record {
-	r := record{requestID: ev.RequestID, httpMethod: ev.HTTPMethod}
+func newRecord(ctx context.Context, ev *events.APIGatewayProxyRequest) record {
+	r := record{requestID: ev.RequestContext.RequestID, httpMethod: ev.HTTPMethod}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		r.lambdaRequestID = lc.AwsRequestID
 	}
@@ -53,9 +53,7 @@ func (h *Handler) logRecord(ctx context.Context, r *record, out outcome) {
 	if !h.log.Enabled(ctx, level) {
 		return
 	}
-	// Room for every attribute, so that the slice does not grow.
-	var buf [13]slog.Attr
-	attrs := append(buf[:0],
+	attrs := []slog.Attr{
 		slog.String("requestId", r.requestID),
 		slog.String("lambdaRequestId", r.lambdaRequestID),
 		slog.String("httpMethod", cut(r.httpMethod, 16)),
@@ -66,7 +64,7 @@ func (h *Handler) logRecord(ctx context.Context, r *record, out outcome) {
 		slog.String("delivery", r.delivery),
 		slog.String("decision", r.decision),
 		slog.Int("status", r.status),
-	)
+	}
 	if r.reason != "" {
 		attrs = append(attrs, slog.String("reason", r.reason))
 	}

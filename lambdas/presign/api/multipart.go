@@ -6,17 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/securestore/securestore/lambdas/presign/codec"
 	"github.com/securestore/securestore/lambdas/presign/multipart"
 	"github.com/securestore/securestore/lambdas/presign/settings"
-	"github.com/securestore/securestore/lambdas/presign/signer"
 )
 
 // Multipart is the part of the S3 API the /multipart routes call.
@@ -33,183 +29,53 @@ var _ Multipart = (*s3.Client)(nil)
 // listPartsPage is the page size of ListParts (S3's maximum).
 const listPartsPage = 1000
 
-// multipart answers the /multipart routes, once the caller may PUT the key
-// (serve has decided): the upload id is not a credential, so every call is
-// decided again for its key and caller, and S3 answers NoSuchUpload (404)
-// for an upload id that is not one of the key's.
-func (h *Handler) multipart(ctx context.Context, o op, req request, ttl time.Duration, rec *record) outcome {
+// uploadRef is what every route under /multipart/{uploadId} names: the
+// API's upload id, unchecked, and the key the upload was made for.
+type uploadRef struct {
+	key      string
+	uploadID string
+}
+
+func (r uploadRef) subject() subject { return subject{key: r.key, delivery: deliveryS3} }
+
+// parseUploadRef reads the upload id from the path and the key from the
+// query (the router and the table have made both present).
+func parseUploadRef(in *input) uploadRef {
+	key, _ := in.param("key")
+	return uploadRef{key: key, uploadID: in.path["uploadId"]}
+}
+
+// multipartOff answers the /multipart routes when the handler has no
+// Multipart client.
+func multipartOff() outcome {
+	return outcome{status: http.StatusNotFound, body: errorBody{Message: "multipart uploads are not available"}}
+}
+
+// openUpload runs what every route under /multipart/{uploadId} does once
+// the caller may PUT the key (the upload id is not a credential, so every
+// call is decided again for its key and caller): the upload id must be one
+// this API issued (404 otherwise) of a size within maxUploadBytes; it
+// returns the id and the server's plan for its size. S3 later answers
+// NoSuchUpload (404) for an id that is not one of the key's.
+func (h *Handler) openUpload(ref uploadRef) (multipart.ID, multipart.Plan, *outcome) {
 	if h.uploads == nil {
-		return outcome{status: http.StatusNotFound, body: errorBody{Message: "multipart uploads are not available"}}
+		return multipart.ID{}, multipart.Plan{}, ptr(multipartOff())
 	}
-	if o == opMultipartCreate {
-		return h.createUpload(ctx, req, rec)
-	}
-	id, err := multipart.ParseID(req.uploadID)
+	id, err := multipart.ParseID(ref.uploadID)
 	if err != nil {
-		return outcome{status: http.StatusNotFound, body: errorBody{Message: fmt.Sprintf("upload id %s is not one this API issued", quote(req.uploadID))}}
+		return multipart.ID{}, multipart.Plan{}, &outcome{status: http.StatusNotFound, body: errorBody{Message: fmt.Sprintf("upload id %s is not one this API issued", quote(ref.uploadID))}}
 	}
 	if id.Size > h.cfg.MaxUploadBytes {
 		// An id from before the limit was lowered, or edited.
-		return badRequest(fmt.Errorf("the upload's size %d is over maxUploadBytes (%d)", id.Size, h.cfg.MaxUploadBytes))
+		return multipart.ID{}, multipart.Plan{}, ptr(badRequest(fmt.Errorf("the upload's size %d is over maxUploadBytes (%d)", id.Size, h.cfg.MaxUploadBytes)))
 	}
 	plan, _ := multipart.PlanFor(id.Size) // ParseID checked the size
-	switch o {
-	case opMultipartSign:
-		return h.signPart(ctx, req, id, plan, ttl, rec)
-	case opMultipartParts:
-		parts, fail := h.listParts(ctx, req.key, id, rec)
-		if fail != nil {
-			return *fail
-		}
-		return ok(partsBody{Parts: parts})
-	case opMultipartComplete:
-		return h.completeUpload(ctx, req, id, plan, rec)
-	default:
-		if fail := h.abort(ctx, req.key, id, rec); fail != nil {
-			return *fail
-		}
-		return outcome{status: http.StatusNoContent, body: noBody{}}
-	}
-}
-
-// createUpload answers POST /multipart: the size within the upload limit,
-// the server's plan for it, and S3's CreateMultipartUpload.
-func (h *Handler) createUpload(ctx context.Context, req request, rec *record) outcome {
-	if req.size < 1 || req.size > h.cfg.MaxUploadBytes {
-		return badRequest(fmt.Errorf("size must be from 1 to %d bytes (maxUploadBytes)", h.cfg.MaxUploadBytes))
-	}
-	plan, err := multipart.PlanFor(req.size)
-	if err != nil {
-		return badRequest(fmt.Errorf("size: %w", err))
-	}
-	out, err := h.uploads.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
-		Bucket:      aws.String(h.cfg.Bucket),
-		Key:         aws.String(req.key),
-		ContentType: aws.String(req.contentType),
-	})
-	if err != nil || aws.ToString(out.UploadId) == "" {
-		rec.err = fmt.Errorf("create multipart upload: %w", errors.Join(err, errors.New("no upload id")))
-		return serverError()
-	}
-	b := createBody{
-		UploadID: multipart.ID{Upload: *out.UploadId, Size: req.size}.String(),
-		Key:      req.key,
-		PartSize: plan.PartSize,
-		Parts:    plan.Parts,
-	}
-	if out.AbortDate != nil {
-		b.ExpiresAt = out.AbortDate.UTC().Format(time.RFC3339)
-	}
-	return ok(b)
-}
-
-// signPart answers GET /multipart/{uploadId}/parts/{partNumber}: a PUT URL
-// for the part that signs its exact length, once S3 confirms the upload is
-// the key's.
-func (h *Handler) signPart(ctx context.Context, req request, id multipart.ID, plan multipart.Plan, ttl time.Duration, rec *record) outcome {
-	if req.partNumber > plan.Parts {
-		return badRequest(fmt.Errorf("partNumber must be from 1 to %d for this upload (%d bytes in parts of %d)", plan.Parts, plan.Size, plan.PartSize))
-	}
-	if _, fail := h.partsPage(ctx, req.key, id, 0, 1, rec); fail != nil {
-		return *fail
-	}
-	u, err := h.presigner.Presign(ctx, signer.Request{
-		Method:        http.MethodPut,
-		Key:           req.key,
-		UploadID:      id.Upload,
-		PartNumber:    int32(req.partNumber),
-		ContentLength: plan.PartLength(req.partNumber),
-		Expires:       ttl,
-	})
-	if err != nil {
-		rec.err = fmt.Errorf("presign part %d: %w", req.partNumber, err)
-		return serverError()
-	}
-	return ok(urlBody{URL: u.URL, Method: http.MethodPut, Headers: u.Headers, ExpiresAt: h.expiresAt(u.ExpiresAt, ttl)})
-}
-
-// completeUpload answers POST /multipart/{uploadId}/complete. The parts S3
-// holds must be exactly the plan's, each of its planned length; otherwise
-// the upload is aborted (what was sent is not the declared object) and the
-// answer is 400. The caller's list must then name each part with S3's
-// ETag; a list that does not is refused with 400 and the upload kept, so
-// that the caller can read the parts again (GET /multipart/{uploadId}) and
-// retry.
-func (h *Handler) completeUpload(ctx context.Context, req request, id multipart.ID, plan multipart.Plan, rec *record) outcome {
-	held, fail := h.listParts(ctx, req.key, id, rec)
-	if fail != nil {
-		return *fail
-	}
-	if err := heldMatchPlan(plan, held); err != nil {
-		if fail := h.abort(ctx, req.key, id, rec); fail != nil && fail.status != http.StatusNotFound {
-			return *fail
-		}
-		return badRequest(fmt.Errorf("%w; the upload is aborted", err))
-	}
-	if err := listMatchesHeld(req.parts, held); err != nil {
-		return badRequest(fmt.Errorf("%w; the upload is kept: read its parts (GET /multipart/{uploadId}) and complete again", err))
-	}
-	done := make([]types.CompletedPart, len(held))
-	for i, p := range held {
-		done[i] = types.CompletedPart{PartNumber: aws.Int32(int32(p.PartNumber)), ETag: aws.String(p.ETag)}
-	}
-	out, err := h.uploads.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
-		Bucket:          aws.String(h.cfg.Bucket),
-		Key:             aws.String(req.key),
-		UploadId:        aws.String(id.Upload),
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: done},
-	})
-	if err != nil {
-		return h.s3Failure(err, "complete multipart upload", rec)
-	}
-	return ok(completeBody{Key: req.key, ETag: aws.ToString(out.ETag)})
-}
-
-// heldMatchPlan checks the parts S3 holds (ascending, as ListParts gives
-// them) against the plan: parts 1 to plan.Parts, each its planned length,
-// and nothing beyond.
-func heldMatchPlan(plan multipart.Plan, held []partEntry) error {
-	for i, p := range held {
-		if p.PartNumber > plan.Parts {
-			return fmt.Errorf("part %d is beyond the plan's %d parts", p.PartNumber, plan.Parts)
-		}
-		if n := i + 1; p.PartNumber != n {
-			return fmt.Errorf("part %d is missing", n)
-		}
-		if want := plan.PartLength(p.PartNumber); p.Size != want {
-			return fmt.Errorf("part %d is %d bytes, the plan's is %d", p.PartNumber, p.Size, want)
-		}
-	}
-	if len(held) < plan.Parts {
-		return fmt.Errorf("part %d is missing (%d of %d parts uploaded)", len(held)+1, len(held), plan.Parts)
-	}
-	return nil
-}
-
-// listMatchesHeld checks the caller's list against the parts S3 holds.
-func listMatchesHeld(listed []partETag, held []partEntry) error {
-	if len(listed) != len(held) {
-		return fmt.Errorf("the request lists %d parts, the upload has %d", len(listed), len(held))
-	}
-	for i, p := range listed {
-		if p.number != held[i].PartNumber || unquote(p.etag) != unquote(held[i].ETag) {
-			return fmt.Errorf("part %d: the request's ETag is not the uploaded part's", held[i].PartNumber)
-		}
-	}
-	return nil
-}
-
-// unquote drops the quotes around an ETag, which clients keep or strip.
-func unquote(etag string) string {
-	if len(etag) >= 2 && etag[0] == '"' && etag[len(etag)-1] == '"' {
-		return etag[1 : len(etag)-1]
-	}
-	return etag
+	return id, plan, nil
 }
 
 // listParts returns every part S3 holds of the upload, page by page.
 func (h *Handler) listParts(ctx context.Context, key string, id multipart.ID, rec *record) ([]partEntry, *outcome) {
-	var parts []partEntry
+	parts := []partEntry{}
 	marker := 0
 	for range (settings.MaxParts + listPartsPage - 1) / listPartsPage {
 		out, fail := h.partsPage(ctx, key, id, marker, listPartsPage, rec)
@@ -278,79 +144,9 @@ func (h *Handler) s3Failure(err error, what string, rec *record) outcome {
 	return serverError()
 }
 
-// createBody answers POST /multipart; expiresAt is when S3's lifecycle
-// rule aborts the upload if it is not completed (null when S3 does not
-// say).
-type createBody struct {
-	UploadID  string `json:"uploadId"`
-	Key       string `json:"key"`
-	PartSize  int64  `json:"partSize"`
-	Parts     int    `json:"partCount"`
-	ExpiresAt string `json:"expiresAt"`
-}
-
-func (b createBody) appendJSON(dst []byte) []byte {
-	dst = append(dst, `{"uploadId":`...)
-	dst = codec.AppendString(dst, b.UploadID)
-	dst = append(dst, `,"key":`...)
-	dst = codec.AppendString(dst, b.Key)
-	dst = append(dst, `,"partSize":`...)
-	dst = strconv.AppendInt(dst, b.PartSize, 10)
-	dst = append(dst, `,"partCount":`...)
-	dst = strconv.AppendInt(dst, int64(b.Parts), 10)
-	dst = append(dst, `,"expiresAt":`...)
-	if b.ExpiresAt == "" {
-		dst = append(dst, "null"...)
-	} else {
-		dst = codec.AppendString(dst, b.ExpiresAt)
-	}
-	return append(dst, '}')
-}
-
 // partEntry is a part S3 holds.
 type partEntry struct {
 	PartNumber int    `json:"partNumber"`
 	ETag       string `json:"etag"`
 	Size       int64  `json:"size"`
 }
-
-// partsBody answers GET /multipart/{uploadId}.
-type partsBody struct {
-	Parts []partEntry `json:"parts"`
-}
-
-func (b partsBody) appendJSON(dst []byte) []byte {
-	dst = append(dst, `{"parts":[`...)
-	for i, p := range b.Parts {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"partNumber":`...)
-		dst = strconv.AppendInt(dst, int64(p.PartNumber), 10)
-		dst = append(dst, `,"etag":`...)
-		dst = codec.AppendString(dst, p.ETag)
-		dst = append(dst, `,"size":`...)
-		dst = strconv.AppendInt(dst, p.Size, 10)
-		dst = append(dst, '}')
-	}
-	return append(dst, "]}"...)
-}
-
-// completeBody answers POST /multipart/{uploadId}/complete.
-type completeBody struct {
-	Key  string `json:"key"`
-	ETag string `json:"etag"`
-}
-
-func (b completeBody) appendJSON(dst []byte) []byte {
-	dst = append(dst, `{"key":`...)
-	dst = codec.AppendString(dst, b.Key)
-	dst = append(dst, `,"etag":`...)
-	dst = codec.AppendString(dst, b.ETag)
-	return append(dst, '}')
-}
-
-// noBody is the empty body of a 204.
-type noBody struct{}
-
-func (noBody) appendJSON(dst []byte) []byte { return dst }

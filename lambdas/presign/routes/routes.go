@@ -9,7 +9,9 @@
 // importing the construct compiles neither the AWS SDK nor aws-lambda-go.
 //
 // Adding a route means one entry in All, one handler file in package api
-// and its tests.
+// (with its line in api's router.go, which maps each route's Name to its
+// parser and handler) and its tests (api's case tables; the e2e check of
+// every route's answer against its Response).
 package routes
 
 import (
@@ -230,6 +232,41 @@ func (r Route) In(in In) []Param {
 		}
 	}
 	return ps
+}
+
+// Lookup returns the schema of r's parameter or top-level body field
+// named name (a parameter first), and whether there is one.
+func (r Route) Lookup(name string) (Schema, bool) {
+	for _, p := range r.Params {
+		if p.Name == name {
+			return p.Schema, true
+		}
+	}
+	if r.Body != nil {
+		if f, ok := r.Body.Field(name); ok {
+			return f.Schema, true
+		}
+	}
+	return Schema{}, false
+}
+
+// Field returns s's field named name, and whether there is one.
+func (s Schema) Field(name string) (Field, bool) {
+	for _, f := range s.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// FieldNames returns the names of s's fields, in order.
+func (s Schema) FieldNames() []string {
+	names := make([]string, len(s.Fields))
+	for i, f := range s.Fields {
+		names[i] = f.Name
+	}
+	return names
 }
 
 // Find returns the route of method on the resource path (API Gateway's

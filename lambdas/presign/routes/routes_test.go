@@ -98,3 +98,23 @@ func TestFindAndMethods(t *testing.T) {
 		t.Errorf("%d paths, want 8", got)
 	}
 }
+
+func TestRoute_Lookup(t *testing.T) {
+	sign, _ := Find(http.MethodGet, "/multipart/{uploadId}/parts/{partNumber}")
+	if s, ok := sign.Lookup("partNumber"); !ok || s.Maximum.Value(Limits{}) != 10000 {
+		t.Errorf("Lookup(partNumber) = %+v, %v", s, ok)
+	}
+	folder, _ := Find(http.MethodPost, "/cdn-access")
+	if s, ok := folder.Lookup("expiresIn"); !ok || s.Maximum.From != FromURLTTL {
+		t.Errorf("Lookup(expiresIn) in the body = %+v, %v", s, ok)
+	}
+	if _, ok := folder.Lookup("key"); ok {
+		t.Error("Lookup(key) found a field POST /cdn-access does not have")
+	}
+	if got := folder.Body.FieldNames(); !slices.Equal(got, []string{"prefix", "expiresIn"}) {
+		t.Errorf("FieldNames = %v", got)
+	}
+	if f, ok := folder.Body.Field("prefix"); !ok || !f.Required {
+		t.Errorf("Field(prefix) = %+v, %v", f, ok)
+	}
+}

@@ -36,6 +36,7 @@ var (
 	headers     = Schema{Type: Object, Map: true, Doc: "every header the client must send for the signature to hold"}
 	uploadID    = Param{Name: "uploadId", In: InPath, Required: true, Schema: Schema{Type: String, MinLength: 1, Doc: "the upload id POST /multipart answered"}}
 	keyQuery    = Param{Name: "key", In: InQuery, Required: true, Schema: key}
+	uploadKey   = Param{Name: "key", In: InQuery, Required: true, Schema: withDoc(key, "the key the upload was created for")}
 	etag        = Schema{Type: String, MinLength: 1, MaxLength: MaxETagBytes, Doc: "the ETag S3 answered the part's upload with"}
 	partNumber  = Schema{Type: Integer, Minimum: N(1), Maximum: N(settings.MaxParts), Doc: "the part's number"}
 )
@@ -117,13 +118,13 @@ var All = []Route{
 			{Name: "key", Required: true, Schema: key},
 			{Name: "partSize", Required: true, Schema: Schema{Type: Integer, Doc: "every part's size but the last's"}},
 			{Name: "partCount", Required: true, Schema: Schema{Type: Integer, Doc: "the number of parts"}},
-			{Name: "expiresAt", Required: true, Schema: expiresAt},
+			{Name: "expiresAt", Required: true, Schema: Schema{Type: String, Nullable: true, Doc: "when the bucket's lifecycle rule aborts the upload if it is not completed (RFC 3339); null when S3 does not say"}},
 		}}},
 	},
 	{
 		Name: "multipartParts", Method: http.MethodGet, Path: "/multipart/{uploadId}",
 		Summary: "the parts S3 holds of an upload",
-		Params:  []Param{uploadID, keyQuery},
+		Params:  []Param{uploadID, uploadKey},
 		Access:  AccessPut,
 		Status:  http.StatusOK,
 		Response: &Body{Model: "PartsResponse", Doc: "the parts uploaded so far", Schema: Schema{Type: Object, Fields: []Field{
@@ -137,7 +138,7 @@ var All = []Route{
 	{
 		Name: "multipartAbort", Method: http.MethodDelete, Path: "/multipart/{uploadId}",
 		Summary: "aborts an upload and drops its parts",
-		Params:  []Param{uploadID, keyQuery},
+		Params:  []Param{uploadID, uploadKey},
 		Access:  AccessPut,
 		Status:  http.StatusNoContent,
 	},
@@ -147,7 +148,7 @@ var All = []Route{
 		Params: []Param{
 			uploadID,
 			{Name: "partNumber", In: InPath, Required: true, Schema: partNumber},
-			keyQuery,
+			uploadKey,
 			{Name: "expiresIn", In: InQuery, Schema: expiresIn},
 		},
 		Access: AccessPut,
@@ -161,7 +162,7 @@ var All = []Route{
 	{
 		Name: "multipartComplete", Method: http.MethodPost, Path: "/multipart/{uploadId}/complete",
 		Summary: "completes an upload whose parts match its plan",
-		Params:  []Param{uploadID, keyQuery},
+		Params:  []Param{uploadID, uploadKey},
 		Body: &Body{Model: "CompleteRequest", Doc: "POST /multipart/{uploadId}/complete body: every part's number and ETag", Schema: Schema{Type: Object, Fields: []Field{
 			{Name: "parts", Required: true, Schema: Schema{Type: Array, MinItems: 1, MaxItems: settings.MaxParts, Items: &Schema{Type: Object, Fields: []Field{
 				{Name: "partNumber", Required: true, Schema: partNumber},
