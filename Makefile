@@ -14,6 +14,7 @@ FUZZTIME ?= 10s
 TEST_FUZZTIME ?= 5s
 
 .PHONY: all deps tools synth test test-update diagram fuzz e2e bench lint diff deploy destroy clean
+.PHONY: chromium browser
 
 all: synth test
 
@@ -40,8 +41,8 @@ synth: deps
 	# cdk-nag's Serverless pack is not in cdk-nag-go: run it over the templates (tools/nag-serverless).
 	node tools/nag-serverless/check.cjs cdk.out/assembly-*/*.template.json > cdk.out/nag-serverless.jsonl || { grep -v '"kind":"suppressed"' cdk.out/nag-serverless.jsonl; exit 1; }
 
-## test: every test: units, constructs, snapshots and policy gates, examples, end to end, then a short fuzz run
-test: deps tools
+## test: every test: units, constructs, snapshots and policy gates, examples, end to end, the browser, then a short fuzz run
+test: deps tools chromium
 	$(GO) test ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
@@ -66,6 +67,21 @@ fuzz:
 	    $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) ./$$(dirname $${file#./}); \
 	  done; \
 	done
+
+## chromium: the machine's Chromium for the browser test (installed with apt-get when missing and run as root, as in CI; otherwise prints the command)
+chromium:
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "apt-get install -y chromium"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }; \
+	else \
+	  echo "chromium is missing: install it with 'sudo apt-get install -y chromium' (Debian, Ubuntu) for the browser test"; \
+	fi
+
+## browser: the browser test alone (Chromium, playwright-core, Uppy 6 and clients/uppy against make dev), each step printed
+browser: deps chromium
+	$(GO) test -count=1 -v -run 'TestBrowser|TestModulePlan' ./test/browser
 
 ## e2e: the presign function end to end (real bootstrap, Lambda Runtime API, MinIO), each step printed
 e2e: tools

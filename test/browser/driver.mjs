@@ -1,0 +1,188 @@
+// The browser test's driver: Chromium (the machine's, through playwright-core,
+// no browser download) loads the test page, bundled from the pinned Uppy
+// packages and clients/uppy, against make dev's API and S3 server. Run by
+// browser_test.go, which starts the services and passes their addresses as
+// JSON on stdin; it prints each step and exits non-zero on the first
+// failure.
+//
+// stdin: {"chromium", "pageUrl", "apiUrl", "s3Url", "maxUploadBytes",
+//         "users": {"alice": token, "bob": token, "tier1": token}}
+import assert from 'node:assert/strict'
+import { createHash, randomBytes } from 'node:crypto'
+import { chromium } from 'playwright-core'
+
+const cfg = JSON.parse(await new Promise((resolve, reject) => {
+  let s = ''
+  process.stdin.setEncoding('utf8')
+  process.stdin.on('data', (d) => { s += d })
+  process.stdin.on('end', () => resolve(s))
+  process.stdin.on('error', reject)
+}))
+
+const started = Date.now()
+const step = (msg) => console.log(`step ${((Date.now() - started) / 1000).toFixed(1)}s: ${msg}`)
+const note = (msg) => console.log(`note: ${msg}`)
+const sha256 = (buf) => createHash('sha256').update(buf).digest('hex')
+const s3Origin = new URL(cfg.s3Url).origin
+const apiBase = cfg.apiUrl.endsWith('/') ? cfg.apiUrl : `${cfg.apiUrl}/`
+
+/** The API's own answer to a request, read outside the browser. */
+async function apiAnswer(token, path) {
+  const res = await fetch(new URL(path, apiBase), { headers: { Authorization: token } })
+  return { status: res.status, body: await res.json() }
+}
+
+step(`launch ${cfg.chromium}`)
+const browser = await chromium.launch({ executablePath: cfg.chromium, args: ['--no-sandbox'] })
+try {
+  // Every request the page sends to S3, and every console message: what
+  // reached S3, and what the browser refused.
+  const s3Requests = []
+  const s3Responses = []
+  const consoleLines = []
+  const context = await browser.newContext()
+  context.on('request', (r) => {
+    if (r.url().startsWith(s3Origin)) {
+      const u = new URL(r.url())
+      s3Requests.push({ method: r.method(), path: decodeURIComponent(u.pathname), query: u.search, headers: r.headers() })
+    }
+  })
+  context.on('response', async (r) => {
+    if (r.url().startsWith(s3Origin)) {
+      s3Responses.push({ method: r.request().method(), path: decodeURIComponent(new URL(r.url()).pathname), status: r.status(), headers: await r.allHeaders() })
+    }
+  })
+  const s3Sent = (key) => s3Requests.filter((r) => r.path.endsWith(`/${key}`) && r.method !== 'OPTIONS' && r.method !== 'GET')
+
+  async function openAs(name) {
+    const page = await context.newPage()
+    page.on('console', (m) => consoleLines.push(`${name}: ${m.type()}: ${m.text()}`))
+    page.on('pageerror', (e) => consoleLines.push(`${name}: pageerror: ${e.message}`))
+    await page.goto(`${cfg.pageUrl}?api=${encodeURIComponent(cfg.apiUrl)}`)
+    await page.waitForSelector('body[data-ready="true"]')
+    const sub = await page.evaluate((t) => window.app.signIn(t), cfg.users[name])
+    return { page, sub }
+  }
+  const choose = (page, files) => page.setInputFiles('#file', files)
+  const upload = (page) => page.evaluate(() => window.app.upload())
+  const logText = (page) => page.evaluate(() => window.app.logText())
+
+  // 1. One small file, one PUT, read back byte for byte.
+  const alice = await openAs('alice')
+  step(`alice signed in (sub ${alice.sub}); uploads hello.txt with Uppy`)
+  const home = `users/${alice.sub}/`
+  await alice.page.evaluate((p) => window.app.setPrefix(p), home)
+  const small = randomBytes(2048)
+  await choose(alice.page, [{ name: 'hello.txt', mimeType: 'text/plain', buffer: small }])
+  let res = await upload(alice.page)
+  assert.deepEqual(res, [{ name: 'hello.txt', ok: true, key: `${home}hello.txt` }], `upload: ${JSON.stringify(res)}`)
+  const puts = s3Sent(`${home}hello.txt`)
+  assert.equal(puts.length, 1, `one request to S3 for hello.txt, saw ${JSON.stringify(puts)}`)
+  assert.equal(puts[0].method, 'PUT')
+  assert.ok(!puts[0].query.includes('uploadId'), 'a single PUT, not a part')
+  step(`one PUT reached S3; the browser sent Content-Type ${puts[0].headers['content-type']}, Content-Length ${puts[0].headers['content-length'] ?? '(not reported)'}`)
+  let back = await alice.page.evaluate((k) => window.app.readBack(k), `${home}hello.txt`)
+  assert.equal(back.size, small.length)
+  assert.equal(back.sha256, sha256(small), 'read back byte for byte')
+  step(`read back through a presigned GET: ${back.size} bytes, SHA-256 equal`)
+
+  // 2. A lower tier is refused a higher tier's key; the page shows the reason.
+  const tier1 = await openAs('tier1')
+  step('a tier-1 user asks for tier-2/report.pdf and uploads to tier-2/')
+  const want = await apiAnswer(cfg.users.tier1, 'presign?key=tier-2%2Freport.pdf')
+  assert.equal(want.status, 403, `the API refuses tier-2 to tier-1: ${JSON.stringify(want)}`)
+  res = await tier1.page.evaluate(() => window.app.presign('tier-2/report.pdf'))
+  assert.equal(res.status, 403)
+  assert.equal(res.error, want.body.message)
+  assert.ok((await logText(tier1.page)).includes(want.body.message), 'the page shows the API\'s reason')
+  await tier1.page.evaluate(() => window.app.setPrefix('tier-2/'))
+  await choose(tier1.page, [{ name: 'report.pdf', mimeType: 'application/pdf', buffer: randomBytes(100) }])
+  res = await upload(tier1.page)
+  assert.equal(res.length, 1)
+  assert.equal(res[0].ok, false)
+  const putWant = await apiAnswer(cfg.users.tier1, 'presign?key=tier-2%2Freport.pdf&method=PUT&contentType=application%2Fpdf&contentLength=100')
+  assert.equal(putWant.status, 403)
+  assert.ok(res[0].error.includes(putWant.body.message), `Uppy's error is the API's reason: ${res[0].error}`)
+  assert.ok((await logText(tier1.page)).includes(putWant.body.message))
+  assert.equal(s3Sent('tier-2/report.pdf').length, 0, 'nothing reached S3')
+  step(`refused with 403, the page shows: ${putWant.body.message}`)
+
+  // 3. Over maxUploadBytes, and active content: refused before any byte reaches S3.
+  step(`alice uploads a file of maxUploadBytes + 1 (${cfg.maxUploadBytes + 1} bytes) and page.html (text/html)`)
+  await choose(alice.page, [
+    { name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(cfg.maxUploadBytes + 1) },
+    { name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<script>alert(1)</script>') },
+  ])
+  res = await upload(alice.page)
+  const byName = Object.fromEntries(res.map((r) => [r.name, r]))
+  assert.equal(byName['big.bin']?.ok, false, JSON.stringify(res))
+  assert.equal(byName['page.html']?.ok, false, JSON.stringify(res))
+  for (const [name, type, size] of [['big.bin', 'application/octet-stream', cfg.maxUploadBytes + 1], ['page.html', 'text/html', 26]]) {
+    const key = `${home}${name}`
+    const why = await apiAnswer(cfg.users.alice, `presign?key=${encodeURIComponent(key)}&method=PUT&contentType=${encodeURIComponent(type)}&contentLength=${size}`)
+    assert.equal(why.status, 400, `${name}: ${JSON.stringify(why)}`)
+    assert.ok(byName[name].error.includes(why.body.message), `${name}: Uppy's error ${byName[name].error} is the API's ${why.body.message}`)
+    assert.equal(s3Sent(key).length, 0, `no byte of ${name} reached S3`)
+    step(`${name} refused before S3: ${why.body.message}`)
+  }
+
+  // 4. A listing shows only the caller's keys.
+  const bob = await openAs('bob')
+  await bob.page.evaluate((p) => window.app.setPrefix(p), `users/${bob.sub}/`)
+  await choose(bob.page, [{ name: 'bob.txt', mimeType: 'text/plain', buffer: randomBytes(10) }])
+  res = await upload(bob.page)
+  assert.equal(res[0]?.ok, true, JSON.stringify(res))
+  const mine = await alice.page.evaluate((p) => window.app.list(p), home)
+  assert.ok(mine.ok, JSON.stringify(mine))
+  assert.deepEqual(mine.keys, [`${home}hello.txt`], 'alice lists her keys only')
+  const theirs = await alice.page.evaluate((p) => window.app.list(p), `users/${bob.sub}/`)
+  assert.equal(theirs.status, 403, JSON.stringify(theirs))
+  step(`alice's listing: ${mine.keys.join(', ')}; bob's prefix: 403 ${theirs.error}`)
+
+  // 5. CORS lets the page read ETag.
+  const etagKey = `${home}etag.txt`
+  const put = await alice.page.evaluate(([k, t]) => window.app.putETag(k, t), [etagKey, 'etag me'])
+  assert.equal(put.status, 200)
+  assert.ok(put.etag, 'the page reads ETag from S3\'s answer (CORS exposes it)')
+  const wire = s3Responses.find((r) => r.method === 'PUT' && r.path.endsWith(etagKey))
+  assert.equal(put.etag, wire.headers.etag, 'the page reads the ETag S3 sent')
+  const listed = await alice.page.evaluate((p) => window.app.list(p), home)
+  assert.equal(listed.etags[listed.keys.indexOf(etagKey)].replaceAll('"', ''), put.etag.replaceAll('"', ''))
+  step(`the page read ETag ${put.etag}; S3 exposed: ${wire.headers['access-control-expose-headers'] ?? '(no list: all)'}`)
+
+  // 6. Several parts, signed by the module, read back byte for byte.
+  const partsFile = randomBytes(11 * 1024 * 1024 + 7)
+  await choose(alice.page, [{ name: 'parts.bin', mimeType: 'application/octet-stream', buffer: partsFile }])
+  step('alice uploads parts.bin (11 MiB + 7) in parts: POST /multipart, the module signs each part, the page reads each ETag')
+  const mp = await alice.page.evaluate((k) => window.app.multipart(k), `${home}parts.bin`)
+  assert.equal(mp.plan.partCount, 3)
+  assert.equal(mp.chunkSize, mp.plan.partSize, 'getChunkSize is the API\'s plan')
+  assert.ok(mp.parts.every((p) => p.etag), 'every part\'s ETag readable')
+  back = await alice.page.evaluate((k) => window.app.readBack(k), `${home}parts.bin`)
+  assert.equal(back.size, partsFile.length)
+  assert.equal(back.sha256, sha256(partsFile), 'read back byte for byte')
+  step(`${mp.plan.partCount} parts of ${mp.plan.partSize}, completed (${mp.done.etag}); read back equal`)
+
+  // 7. Uppy's own multipart path stops with the module's clear error.
+  await alice.page.evaluate(() => window.app.forceMultipart(true))
+  await choose(alice.page, [{ name: 'forced.bin', mimeType: 'application/octet-stream', buffer: randomBytes(1000) }])
+  res = await upload(alice.page)
+  await alice.page.evaluate(() => window.app.forceMultipart(false))
+  assert.equal(res[0]?.ok, false)
+  assert.match(res[0].error, /CreateMultipartUpload is not available through the presign API/)
+  assert.equal(s3Sent(`${home}forced.bin`).length, 0)
+  step(`Uppy's multipart path: ${res[0].error.slice(0, 90)}...`)
+
+  // 8. AbortMultipartUpload: the browser sends the API's DELETE itself.
+  const ab = await alice.page.evaluate((k) => window.app.abort(k), `${home}aborted.bin`)
+  assert.equal(ab.status, 204)
+  assert.equal(ab.after, 404, 'the upload is gone')
+  step('AbortMultipartUpload through the API: 204, then the upload is unknown (404)')
+
+  for (const line of consoleLines) note(`console ${line}`)
+  const kinds = new Set(s3Requests.map((r) => r.method))
+  note(`requests the page sent to S3: ${s3Requests.length} (${[...kinds].join(', ')})`)
+} finally {
+  await browser.close()
+}
+step('done')

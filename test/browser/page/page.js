@@ -1,0 +1,168 @@
+// The test page: an app that uploads through securestore with Uppy 6 and
+// clients/uppy, as a team would write it. The browser test drives it through
+// the file input and window.app, and reads what it shows in #log.
+import Uppy from '@uppy/core'
+import AwsS3 from '@uppy/aws-s3'
+import { createSignRequest, shouldUseMultipart, getChunkSize } from '../../../clients/uppy/index.js'
+
+const apiUrl = new URLSearchParams(location.search).get('api')
+let idToken = null
+let prefix = ''
+let multipart = shouldUseMultipart
+
+const getIdToken = () => idToken
+const signRequest = createSignRequest({ apiUrl, getIdToken })
+const base = apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`
+
+const uppy = new Uppy({ autoProceed: false }).use(AwsS3, {
+  signRequest,
+  generateObjectKey: signRequest.objectKey((file) => `${prefix}${file.name}`),
+  shouldUseMultipart: (file) => multipart(file),
+  getChunkSize,
+})
+
+/** show adds a line to the page's log, for the user (and the test) to read. */
+function show(kind, text) {
+  const li = document.createElement('li')
+  li.className = kind
+  li.textContent = text
+  document.getElementById('log').append(li)
+}
+
+/** api calls the presign API as the signed-in user; throws its reason. */
+async function api(path, init = {}) {
+  const res = await fetch(new URL(path, base), {
+    ...init,
+    headers: { Authorization: idToken, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
+  })
+  const text = await res.text()
+  const body = text ? JSON.parse(text) : null
+  if (!res.ok) throw Object.assign(new Error(body?.message ?? `API ${res.status}`), { status: res.status })
+  return body
+}
+
+/** sha256 of bytes, in hex. */
+async function sha256(buf) {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', buf))
+  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+document.getElementById('file').addEventListener('change', (ev) => {
+  for (const f of ev.target.files) {
+    uppy.addFile({ name: f.name, type: f.type, data: f, source: 'file input' })
+  }
+  ev.target.value = ''
+})
+
+uppy.on('upload-success', (file, res) => show('ok', `uploaded ${res.body.key} (${file.size} bytes)`))
+uppy.on('upload-error', (file, err) => show('error', `${file.name}: ${err.message}`))
+
+window.app = {
+  /** signIn keeps the user's ID token, as an app does after Cognito sign-in. */
+  signIn(token) {
+    idToken = token
+    const claims = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')))
+    document.getElementById('user').textContent = claims['cognito:username'] ?? claims.sub
+    return claims.sub
+  },
+  /** setPrefix sets where the next files go ("users/<sub>/", "tier-2/"). */
+  setPrefix(p) {
+    prefix = p
+    document.getElementById('prefix').textContent = p
+  },
+  /** forceMultipart makes Uppy take the multipart path for every file. */
+  forceMultipart(on) {
+    multipart = on ? () => true : shouldUseMultipart
+  },
+  /** upload runs Uppy over the files added, and reports each one. */
+  async upload() {
+    const result = await uppy.upload()
+    const out = [
+      ...(result?.successful ?? []).map((f) => ({ name: f.name, ok: true, key: f.response?.body?.key })),
+      ...(result?.failed ?? []).map((f) => ({ name: f.name, ok: false, error: String(f.error) })),
+    ]
+    uppy.clear()
+    return out
+  },
+  /** readBack fetches a key through a presigned GET: its size and SHA-256. */
+  async readBack(key) {
+    const signed = await api(`presign?key=${encodeURIComponent(key)}`)
+    const res = await fetch(signed.url, { headers: signed.headers })
+    if (!res.ok) throw new Error(`GET ${res.status}`)
+    const buf = await res.arrayBuffer()
+    return { size: buf.byteLength, sha256: await sha256(buf), etag: res.headers.get('ETag') }
+  },
+  /** presign asks for a URL and shows the API's reason when refused. */
+  async presign(key, method = 'GET') {
+    try {
+      await api(`presign?key=${encodeURIComponent(key)}&method=${method}`)
+      show('ok', `may ${method} ${key}`)
+      return { ok: true }
+    } catch (err) {
+      show('error', `${method} ${key}: ${err.message}`)
+      return { ok: false, status: err.status, error: err.message }
+    }
+  },
+  /** list returns the keys of one listing page under prefix. */
+  async list(p) {
+    try {
+      const page = await api(`objects?prefix=${encodeURIComponent(p)}`)
+      return { ok: true, keys: page.objects.map((o) => o.key), etags: page.objects.map((o) => o.etag) }
+    } catch (err) {
+      show('error', `list ${p}: ${err.message}`)
+      return { ok: false, status: err.status, error: err.message }
+    }
+  },
+  /**
+   * putETag signs a PutObject through the module and sends it with fetch:
+   * the ETag the page can read (CORS must expose it).
+   */
+  async putETag(key, text) {
+    const data = new Blob([text], { type: 'text/plain' })
+    signRequest.objectKey(() => key)({ size: data.size, type: data.type })
+    const signed = await signRequest({ method: 'PUT', key, contentType: data.type })
+    const res = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: data })
+    return { status: res.status, etag: res.headers.get('ETag') }
+  },
+  /**
+   * multipart uploads the chosen file in parts the way today's API allows:
+   * POST /multipart plans it, the module signs each part (Uppy's UploadPart),
+   * the page sends each part and reads its ETag, POST .../complete checks the
+   * parts against the plan.
+   */
+  async multipart(key) {
+    const file = uppy.getFiles()[0].data
+    uppy.clear()
+    const plan = await api('multipart', { method: 'POST', body: JSON.stringify({ key, contentType: file.type || 'application/octet-stream', size: file.size }) })
+    const parts = []
+    for (let n = 1; n <= plan.partCount; n++) {
+      const signed = await signRequest({ method: 'PUT', key, uploadId: plan.uploadId, partNumber: n })
+      const body = file.slice((n - 1) * plan.partSize, Math.min(n * plan.partSize, file.size))
+      const res = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body })
+      if (!res.ok) throw new Error(`part ${n}: S3 answered ${res.status}: ${await res.text()}`)
+      parts.push({ partNumber: n, etag: res.headers.get('ETag') })
+    }
+    const done = await api(`multipart/${plan.uploadId}/complete?key=${encodeURIComponent(key)}`, { method: 'POST', body: JSON.stringify({ parts }) })
+    return { plan, parts, done, chunkSize: getChunkSize({ size: file.size }) }
+  },
+  /** abort starts an upload and aborts it through the module's AbortMultipartUpload. */
+  async abort(key) {
+    const plan = await api('multipart', { method: 'POST', body: JSON.stringify({ key, contentType: 'application/octet-stream', size: 1 }) })
+    const signed = await signRequest({ method: 'DELETE', key, uploadId: plan.uploadId })
+    const res = await fetch(signed.url, { method: 'DELETE', headers: signed.headers })
+    let after
+    try {
+      await api(`multipart/${plan.uploadId}?key=${encodeURIComponent(key)}`)
+      after = 200
+    } catch (err) {
+      after = err.status
+    }
+    return { status: res.status, after }
+  },
+  /** logText is what the page shows. */
+  logText() {
+    return document.getElementById('log').textContent
+  },
+}
+document.getElementById('upload').addEventListener('click', () => window.app.upload())
+document.body.dataset.ready = 'true'
