@@ -9,6 +9,9 @@
 //         "users": {"alice": token, "bob": token, "tier1": token}}
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 
 const cfg = JSON.parse(await new Promise((resolve, reject) => {
@@ -32,6 +35,7 @@ async function apiAnswer(token, path) {
   return { status: res.status, body: await res.json() }
 }
 
+const filesDir = await mkdtemp(join(tmpdir(), 'securestore-browser-'))
 step(`launch ${cfg.chromium}`)
 const browser = await chromium.launch({ executablePath: cfg.chromium, args: ['--no-sandbox'] })
 try {
@@ -41,15 +45,16 @@ try {
   const s3Responses = []
   const consoleLines = []
   const context = await browser.newContext()
+  // (headers: promises of every header, those the network stack adds too)
   context.on('request', (r) => {
     if (r.url().startsWith(s3Origin)) {
       const u = new URL(r.url())
-      s3Requests.push({ method: r.method(), path: decodeURIComponent(u.pathname), query: u.search, headers: r.headers() })
+      s3Requests.push({ method: r.method(), path: decodeURIComponent(u.pathname), query: u.search, headers: r.allHeaders() })
     }
   })
-  context.on('response', async (r) => {
+  context.on('response', (r) => {
     if (r.url().startsWith(s3Origin)) {
-      s3Responses.push({ method: r.request().method(), path: decodeURIComponent(new URL(r.url()).pathname), status: r.status(), headers: await r.allHeaders() })
+      s3Responses.push({ method: r.request().method(), path: decodeURIComponent(new URL(r.url()).pathname), status: r.status(), headers: r.allHeaders() })
     }
   })
   const s3Sent = (key) => s3Requests.filter((r) => r.path.endsWith(`/${key}`) && r.method !== 'OPTIONS' && r.method !== 'GET')
@@ -63,7 +68,18 @@ try {
     const sub = await page.evaluate((t) => window.app.signIn(t), cfg.users[name])
     return { page, sub }
   }
-  const choose = (page, files) => page.setInputFiles('#file', files)
+  // Files are written to disk and chosen by path, as a user picks them
+  // (a buffer would cross the DevTools protocol in base64, slowly).
+  const choose = async (page, files) => {
+    const paths = []
+    for (const f of files) {
+      const p = join(filesDir, f.name)
+      await writeFile(p, f.buffer)
+      paths.push(p)
+    }
+    // The browser takes the type from the extension; Uppy reads file.type.
+    await page.setInputFiles('#file', paths)
+  }
   const upload = (page) => page.evaluate(() => window.app.upload())
   const logText = (page) => page.evaluate(() => window.app.logText())
 
@@ -80,7 +96,15 @@ try {
   assert.equal(puts.length, 1, `one request to S3 for hello.txt, saw ${JSON.stringify(puts)}`)
   assert.equal(puts[0].method, 'PUT')
   assert.ok(!puts[0].query.includes('uploadId'), 'a single PUT, not a part')
-  step(`one PUT reached S3; the browser sent Content-Type ${puts[0].headers['content-type']}, Content-Length ${puts[0].headers['content-length'] ?? '(not reported)'}`)
+  const sent = await puts[0].headers
+  assert.equal(sent['content-length'], String(small.length), 'the browser sends the signed Content-Length itself')
+  // The headers the page set (all but those the browser adds) must be ones
+  // the bucket's CORS rule allows (constructs/privatebucket corsRules).
+  const browserOwn = /^(content-length|host|origin|referer|user-agent|accept|accept-encoding|accept-language|connection|sec-.*)$/
+  const pageSet = Object.keys(sent).filter((h) => !browserOwn.test(h))
+  const corsAllowed = ['content-type', 'x-amz-checksum-sha256', 'x-amz-sdk-checksum-algorithm', 'content-md5']
+  assert.deepEqual(pageSet.filter((h) => !corsAllowed.includes(h)), [], `headers the page set on the PUT: ${pageSet}`)
+  step(`one PUT reached S3 with the headers the page set: ${pageSet.join(', ')} (Content-Type ${sent['content-type']}); the browser's Content-Length ${sent['content-length']}`)
   let back = await alice.page.evaluate((k) => window.app.readBack(k), `${home}hello.txt`)
   assert.equal(back.size, small.length)
   assert.equal(back.sha256, sha256(small), 'read back byte for byte')
@@ -144,11 +168,11 @@ try {
   const put = await alice.page.evaluate(([k, t]) => window.app.putETag(k, t), [etagKey, 'etag me'])
   assert.equal(put.status, 200)
   assert.ok(put.etag, 'the page reads ETag from S3\'s answer (CORS exposes it)')
-  const wire = s3Responses.find((r) => r.method === 'PUT' && r.path.endsWith(etagKey))
-  assert.equal(put.etag, wire.headers.etag, 'the page reads the ETag S3 sent')
+  const wire = await s3Responses.find((r) => r.method === 'PUT' && r.path.endsWith(etagKey)).headers
+  assert.equal(put.etag, wire.etag, 'the page reads the ETag S3 sent')
   const listed = await alice.page.evaluate((p) => window.app.list(p), home)
   assert.equal(listed.etags[listed.keys.indexOf(etagKey)].replaceAll('"', ''), put.etag.replaceAll('"', ''))
-  step(`the page read ETag ${put.etag}; S3 exposed: ${wire.headers['access-control-expose-headers'] ?? '(no list: all)'}`)
+  step(`the page read ETag ${put.etag}; S3 exposed: ${wire['access-control-expose-headers'] ?? '(no Access-Control-Expose-Headers)'}`)
 
   // 6. Several parts, signed by the module, read back byte for byte.
   const partsFile = randomBytes(11 * 1024 * 1024 + 7)
@@ -184,5 +208,6 @@ try {
   note(`requests the page sent to S3: ${s3Requests.length} (${[...kinds].join(', ')})`)
 } finally {
   await browser.close()
+  await rm(filesDir, { recursive: true, force: true })
 }
 step('done')
