@@ -47,6 +47,11 @@ type devJSON struct {
 
 func TestBrowser(t *testing.T) {
 	root := repoRoot(t)
+	if mk, err := os.ReadFile(filepath.Join(root, "Makefile")); err != nil || !bytes.Contains(mk, []byte("\ndev:")) || !bytes.Contains(mk, []byte("\ndev-user:")) {
+		// A precondition of the tree, not of the machine: the local stack
+		// (issue 21, section 1) lands on its own branch.
+		t.Skip("the Makefile has no dev and dev-user targets yet: the browser test runs against make dev")
+	}
 	chromium := findChromium(t)
 	for _, p := range []string{"node_modules/playwright-core", "node_modules/@uppy/aws-s3", "node_modules/.bin/esbuild"} {
 		if _, err := os.Stat(filepath.Join(root, p)); err != nil {

@@ -89,7 +89,7 @@ try {
   const home = `users/${alice.sub}/`
   await alice.page.evaluate((p) => window.app.setPrefix(p), home)
   const small = randomBytes(2048)
-  await choose(alice.page, [{ name: 'hello.txt', mimeType: 'text/plain', buffer: small }])
+  await choose(alice.page, [{ name: 'hello.txt', buffer: small }])
   let res = await upload(alice.page)
   assert.deepEqual(res, [{ name: 'hello.txt', ok: true, key: `${home}hello.txt` }], `upload: ${JSON.stringify(res)}`)
   const puts = s3Sent(`${home}hello.txt`)
@@ -110,6 +110,20 @@ try {
   assert.equal(back.sha256, sha256(small), 'read back byte for byte')
   step(`read back through a presigned GET: ${back.size} bytes, SHA-256 equal`)
 
+  // 1b. A key the module was not told the size of: a POST form, its size
+  // bounded by the policy.
+  const formBytes = randomBytes(3000)
+  await alice.page.evaluate(() => window.app.useForm(true))
+  await choose(alice.page, [{ name: 'form.txt', buffer: formBytes }])
+  res = await upload(alice.page)
+  await alice.page.evaluate(() => window.app.useForm(false))
+  assert.deepEqual(res, [{ name: 'form.txt', ok: true, key: `${home}form.txt` }], `form upload: ${JSON.stringify(res)}`)
+  const posts = s3Sent(`${home}form.txt`).concat(s3Requests.filter((r) => r.method === 'POST'))
+  assert.ok(posts.some((r) => r.method === 'POST'), `a POST form reached S3: ${JSON.stringify(posts)}`)
+  back = await alice.page.evaluate((k) => window.app.readBack(k), `${home}form.txt`)
+  assert.equal(back.sha256, sha256(formBytes), 'read back byte for byte')
+  step('a key made without objectKey went up as a POST form (POST /uploads), read back equal')
+
   // 2. A lower tier is refused a higher tier's key; the page shows the reason.
   const tier1 = await openAs('tier1')
   step('a tier-1 user asks for tier-2/report.pdf and uploads to tier-2/')
@@ -120,7 +134,7 @@ try {
   assert.equal(res.error, want.body.message)
   assert.ok((await logText(tier1.page)).includes(want.body.message), 'the page shows the API\'s reason')
   await tier1.page.evaluate(() => window.app.setPrefix('tier-2/'))
-  await choose(tier1.page, [{ name: 'report.pdf', mimeType: 'application/pdf', buffer: randomBytes(100) }])
+  await choose(tier1.page, [{ name: 'report.pdf', buffer: randomBytes(100) }])
   res = await upload(tier1.page)
   assert.equal(res.length, 1)
   assert.equal(res[0].ok, false)
@@ -134,8 +148,8 @@ try {
   // 3. Over maxUploadBytes, and active content: refused before any byte reaches S3.
   step(`alice uploads a file of maxUploadBytes + 1 (${cfg.maxUploadBytes + 1} bytes) and page.html (text/html)`)
   await choose(alice.page, [
-    { name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(cfg.maxUploadBytes + 1) },
-    { name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<script>alert(1)</script>') },
+    { name: 'big.bin', buffer: Buffer.alloc(cfg.maxUploadBytes + 1) },
+    { name: 'page.html', buffer: Buffer.from('<script>alert(1)</script>') },
   ])
   res = await upload(alice.page)
   const byName = Object.fromEntries(res.map((r) => [r.name, r]))
@@ -153,12 +167,12 @@ try {
   // 4. A listing shows only the caller's keys.
   const bob = await openAs('bob')
   await bob.page.evaluate((p) => window.app.setPrefix(p), `users/${bob.sub}/`)
-  await choose(bob.page, [{ name: 'bob.txt', mimeType: 'text/plain', buffer: randomBytes(10) }])
+  await choose(bob.page, [{ name: 'bob.txt', buffer: randomBytes(10) }])
   res = await upload(bob.page)
   assert.equal(res[0]?.ok, true, JSON.stringify(res))
   const mine = await alice.page.evaluate((p) => window.app.list(p), home)
   assert.ok(mine.ok, JSON.stringify(mine))
-  assert.deepEqual(mine.keys, [`${home}hello.txt`], 'alice lists her keys only')
+  assert.deepEqual(mine.keys, [`${home}form.txt`, `${home}hello.txt`], 'alice lists her keys only')
   const theirs = await alice.page.evaluate((p) => window.app.list(p), `users/${bob.sub}/`)
   assert.equal(theirs.status, 403, JSON.stringify(theirs))
   step(`alice's listing: ${mine.keys.join(', ')}; bob's prefix: 403 ${theirs.error}`)
@@ -176,7 +190,7 @@ try {
 
   // 6. Several parts, signed by the module, read back byte for byte.
   const partsFile = randomBytes(11 * 1024 * 1024 + 7)
-  await choose(alice.page, [{ name: 'parts.bin', mimeType: 'application/octet-stream', buffer: partsFile }])
+  await choose(alice.page, [{ name: 'parts.bin', buffer: partsFile }])
   step('alice uploads parts.bin (11 MiB + 7) in parts: POST /multipart, the module signs each part, the page reads each ETag')
   const mp = await alice.page.evaluate((k) => window.app.multipart(k), `${home}parts.bin`)
   assert.equal(mp.plan.partCount, 3)
@@ -189,7 +203,7 @@ try {
 
   // 7. Uppy's own multipart path stops with the module's clear error.
   await alice.page.evaluate(() => window.app.forceMultipart(true))
-  await choose(alice.page, [{ name: 'forced.bin', mimeType: 'application/octet-stream', buffer: randomBytes(1000) }])
+  await choose(alice.page, [{ name: 'forced.bin', buffer: randomBytes(1000) }])
   res = await upload(alice.page)
   await alice.page.evaluate(() => window.app.forceMultipart(false))
   assert.equal(res[0]?.ok, false)

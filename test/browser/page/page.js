@@ -14,9 +14,15 @@ const getIdToken = () => idToken
 const signRequest = createSignRequest({ apiUrl, getIdToken })
 const base = apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`
 
+// objectKey tells the module each file's size, so PutObject signs it exactly;
+// a key made without it (formMode) goes up through a POST form instead.
+let formMode = false
+const keyOf = (file) => `${prefix}${file.name}`
+const knownKey = signRequest.objectKey(keyOf)
+
 const uppy = new Uppy({ autoProceed: false }).use(AwsS3, {
   signRequest,
-  generateObjectKey: signRequest.objectKey((file) => `${prefix}${file.name}`),
+  generateObjectKey: (file) => (formMode ? keyOf(file) : knownKey(file)),
   shouldUseMultipart: (file) => multipart(file),
   getChunkSize,
 })
@@ -69,6 +75,10 @@ window.app = {
   setPrefix(p) {
     prefix = p
     document.getElementById('prefix').textContent = p
+  },
+  /** useForm makes the next keys unknown to the module (no objectKey). */
+  useForm(on) {
+    formMode = on
   },
   /** forceMultipart makes Uppy take the multipart path for every file. */
   forceMultipart(on) {
