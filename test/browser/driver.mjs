@@ -113,10 +113,10 @@ try {
   // 1b. A key the module was not told the size of: a POST form, its size
   // bounded by the policy.
   const formBytes = randomBytes(3000)
-  await alice.page.evaluate(() => window.app.useForm(true))
+  await alice.page.evaluate(() => window.app.use('form'))
   await choose(alice.page, [{ name: 'form.txt', buffer: formBytes }])
   res = await upload(alice.page)
-  await alice.page.evaluate(() => window.app.useForm(false))
+  await alice.page.evaluate(() => window.app.use('main'))
   assert.deepEqual(res, [{ name: 'form.txt', ok: true, key: `${home}form.txt` }], `form upload: ${JSON.stringify(res)}`)
   const posts = s3Sent(`${home}form.txt`).concat(s3Requests.filter((r) => r.method === 'POST'))
   assert.ok(posts.some((r) => r.method === 'POST'), `a POST form reached S3: ${JSON.stringify(posts)}`)
@@ -202,10 +202,10 @@ try {
   step(`${mp.plan.partCount} parts of ${mp.plan.partSize}, completed (${mp.done.etag}); read back equal`)
 
   // 7. Uppy's own multipart path stops with the module's clear error.
-  await alice.page.evaluate(() => window.app.forceMultipart(true))
+  await alice.page.evaluate(() => window.app.use('multipart'))
   await choose(alice.page, [{ name: 'forced.bin', buffer: randomBytes(1000) }])
   res = await upload(alice.page)
-  await alice.page.evaluate(() => window.app.forceMultipart(false))
+  await alice.page.evaluate(() => window.app.use('main'))
   assert.equal(res[0]?.ok, false)
   assert.match(res[0].error, /CreateMultipartUpload is not available through the presign API/)
   assert.equal(s3Sent(`${home}forced.bin`).length, 0)

@@ -8,24 +8,34 @@ import { createSignRequest, shouldUseMultipart, getChunkSize } from '../../../cl
 const apiUrl = new URLSearchParams(location.search).get('api')
 let idToken = null
 let prefix = ''
-let multipart = shouldUseMultipart
-
 const getIdToken = () => idToken
+const keyFor = (file) => `${prefix}${file.name}`
+
+// The README's setup ("Uppy 6 in the browser"), line for line: a test
+// checks that the two agree.
+// readme: begin
 const signRequest = createSignRequest({ apiUrl, getIdToken })
-const base = apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`
-
-// objectKey tells the module each file's size, so PutObject signs it exactly;
-// a key made without it (formMode) goes up through a POST form instead.
-let formMode = false
-const keyOf = (file) => `${prefix}${file.name}`
-const knownKey = signRequest.objectKey(keyOf)
-
-const uppy = new Uppy({ autoProceed: false }).use(AwsS3, {
+const uppy = new Uppy().use(AwsS3, {
   signRequest,
-  generateObjectKey: (file) => (formMode ? keyOf(file) : knownKey(file)),
-  shouldUseMultipart: (file) => multipart(file),
+  generateObjectKey: signRequest.objectKey(keyFor),
+  shouldUseMultipart,
   getChunkSize,
 })
+uppy.on('upload-error', (file, err) => show('error', `${file.name}: ${err.message}`)) // the API's reason
+// readme: end
+uppy.on('upload-success', (file, res) => show('ok', `uploaded ${res.body.key} (${file.size} bytes)`))
+
+// Two more set-ups the test compares with: keys the module was not told
+// the size of (a POST form), and Uppy's own multipart path.
+const others = {
+  form: new Uppy({ id: 'form' }).use(AwsS3, { signRequest, generateObjectKey: keyFor }),
+  multipart: new Uppy({ id: 'multipart' }).use(AwsS3, { signRequest, generateObjectKey: signRequest.objectKey(keyFor), shouldUseMultipart: true, getChunkSize }),
+}
+for (const u of Object.values(others)) {
+  u.on('upload-error', (file, err) => show('error', `${file.name}: ${err.message}`))
+}
+let current = uppy
+const base = apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`
 
 /** show adds a line to the page's log, for the user (and the test) to read. */
 function show(kind, text) {
@@ -55,13 +65,10 @@ async function sha256(buf) {
 
 document.getElementById('file').addEventListener('change', (ev) => {
   for (const f of ev.target.files) {
-    uppy.addFile({ name: f.name, type: f.type, data: f, source: 'file input' })
+    current.addFile({ name: f.name, type: f.type, data: f, source: 'file input' })
   }
   ev.target.value = ''
 })
-
-uppy.on('upload-success', (file, res) => show('ok', `uploaded ${res.body.key} (${file.size} bytes)`))
-uppy.on('upload-error', (file, err) => show('error', `${file.name}: ${err.message}`))
 
 window.app = {
   /** signIn keeps the user's ID token, as an app does after Cognito sign-in. */
@@ -76,22 +83,18 @@ window.app = {
     prefix = p
     document.getElementById('prefix').textContent = p
   },
-  /** useForm makes the next keys unknown to the module (no objectKey). */
-  useForm(on) {
-    formMode = on
-  },
-  /** forceMultipart makes Uppy take the multipart path for every file. */
-  forceMultipart(on) {
-    multipart = on ? () => true : shouldUseMultipart
+  /** use picks the set-up of the next files: "main", "form" or "multipart". */
+  use(name) {
+    current = name === 'main' ? uppy : others[name]
   },
   /** upload runs Uppy over the files added, and reports each one. */
   async upload() {
-    const result = await uppy.upload()
+    const result = await current.upload()
     const out = [
       ...(result?.successful ?? []).map((f) => ({ name: f.name, ok: true, key: f.response?.body?.key })),
       ...(result?.failed ?? []).map((f) => ({ name: f.name, ok: false, error: String(f.error) })),
     ]
-    uppy.clear()
+    current.clear()
     return out
   },
   /** readBack fetches a key through a presigned GET: its size and SHA-256. */
