@@ -217,6 +217,13 @@ try {
   assert.equal(ab.after, 404, 'the upload is gone')
   step('AbortMultipartUpload through the API: 204, then the upload is unknown (404)')
 
+  // 9. DeleteObject through the module.
+  const del = await alice.page.evaluate((k) => window.app.remove(k), etagKey)
+  assert.equal(del.status, 204)
+  const after = await alice.page.evaluate((p) => window.app.list(p), home)
+  assert.ok(!after.keys.includes(etagKey), `deleted: ${after.keys}`)
+  step('DeleteObject through a presigned DELETE: 204, the key is gone from the listing')
+
   for (const line of consoleLines) note(`console ${line}`)
   const kinds = new Set(s3Requests.map((r) => r.method))
   note(`requests the page sent to S3: ${s3Requests.length} (${[...kinds].join(', ')})`)

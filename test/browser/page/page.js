@@ -172,6 +172,12 @@ window.app = {
     }
     return { status: res.status, after }
   },
+  /** remove deletes a key through the module's DeleteObject. */
+  async remove(key) {
+    const signed = await signRequest({ method: 'DELETE', key })
+    const res = await fetch(signed.url, { method: 'DELETE', headers: signed.headers })
+    return { status: res.status }
+  },
   /** logText is what the page shows. */
   logText() {
     return document.getElementById('log').textContent
