@@ -13,7 +13,7 @@ FUZZTIME ?= 10s
 # The short fuzz run that is part of make test, per target.
 TEST_FUZZTIME ?= 5s
 
-.PHONY: all deps tools synth test test-update diagram fuzz e2e bench lint diff deploy destroy clean
+.PHONY: all deps tools synth test test-update diagram fuzz e2e bench lint diff deploy destroy clean dev dev-user
 .PHONY: chromium browser
 
 all: synth test
@@ -108,6 +108,24 @@ deploy: deps
 destroy: deps
 	@echo "Buckets, logs, the KMS key and the user pool are retained: destroy removes the rest."
 	$(CDK) destroy -c env=$(ENV) '$(ENV)/*'
+
+## dev: the local securestore in the foreground until Ctrl-C: MinIO, cognito-local and the API on
+## 127.0.0.1:$${DEV_API_PORT:-4000}, configured by a synth with cdk.json and CDK_ARGS; ready when .dev/dev.json exists
+## (ports: DEV_API_PORT, DEV_S3_PORT (9000), DEV_COGNITO_PORT (9229); state kept in DEV_DIR, default .dev)
+DEV_DIR ?= .dev
+DEV_BIN = $(DEV_DIR)/bin/securestore-dev
+dev: deps tools
+	@mkdir -p $(DEV_DIR)/bin
+	$(CDK) synth --quiet $(CDK_ARGS) -o $(DEV_DIR)/cdk.out '**'
+	$(GO) build -o $(DEV_BIN) ./tools/dev
+	$(DEV_BIN) serve -dir $(DEV_DIR) -template $(DEV_DIR)/cdk.out
+
+## dev-user: NAME=<name> GROUPS=<g1,g2>: creates the user in make dev's pool if needed, prints its ID token last
+dev-user:
+	@test -n "$(NAME)" || { echo "usage: make dev-user NAME=<name> GROUPS=<g1,g2>"; exit 1; }
+	@mkdir -p $(DEV_DIR)/bin
+	@$(GO) build -o $(DEV_BIN) ./tools/dev
+	@$(DEV_BIN) user -dir $(DEV_DIR) -name '$(NAME)' -groups '$(GROUPS)'
 
 clean:
 	rm -rf cdk.out

@@ -308,6 +308,9 @@ func (i *Instance) Close() error {
 	return errors.Join(errs...)
 }
 
+// Dir is the instance's state directory, absolute.
+func (i *Instance) Dir() string { return i.dir }
+
 // PIDs are the process ids of the servers started (for tests that check
 // that none is left).
 func (i *Instance) PIDs() []int {

@@ -319,19 +319,19 @@ func (g *Gateway) event(r *http.Request, m *Method, pathParams map[string]string
 	sourceIP, _, _ := net.SplitHostPort(r.RemoteAddr)
 	now := time.Now()
 	rc := events.APIGatewayProxyRequestContext{
-		AccountID:    LocalPseudo.AccountID,
-		ResourceID:   "local",
-		Stage:        g.dep.Stage,
-		DomainName:   r.Host,
-		RequestID:    newID(),
-		Protocol:     r.Proto,
-		Identity:     events.APIGatewayRequestIdentity{SourceIP: sourceIP, UserAgent: r.UserAgent()},
-		ResourcePath: m.Path,
-		Path:         "/" + g.dep.Stage + r.URL.Path,
-		HTTPMethod:   r.Method,
-		RequestTime:  now.UTC().Format("02/Jan/2006:15:04:05 -0700"),
+		AccountID:        LocalPseudo.AccountID,
+		ResourceID:       "local",
+		Stage:            g.dep.Stage,
+		DomainName:       r.Host,
+		RequestID:        newID(),
+		Protocol:         r.Proto,
+		Identity:         events.APIGatewayRequestIdentity{SourceIP: sourceIP, UserAgent: r.UserAgent()},
+		ResourcePath:     m.Path,
+		Path:             "/" + g.dep.Stage + r.URL.Path,
+		HTTPMethod:       r.Method,
+		RequestTime:      now.UTC().Format("02/Jan/2006:15:04:05 -0700"),
 		RequestTimeEpoch: now.UnixMilli(),
-		APIID:        "local",
+		APIID:            "local",
 	}
 	if claims != nil {
 		rc.Authorizer = map[string]any{"claims": claims}

@@ -1,0 +1,105 @@
+package devapi_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/securestore/securestore/internal/devapi"
+)
+
+// gateway is the maximal template's API (two allowed origins) in front of
+// the real handler, whose signer needs no S3 server to presign, with the
+// authorizer trusting pool p.
+func gateway(t *testing.T, p *pool) http.Handler {
+	t.Helper()
+	dep := read(t, maximalTemplate)
+	env, err := devapi.FunctionEnv(dep, devapi.S3Access{Endpoint: "http://127.0.0.1:9", Region: "us-east-1", AccessKey: "AKIDEXAMPLE", SecretKey: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.DiscardHandler)
+	h, _, err := devapi.NewHandler(t.Context(), env, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := devapi.NewGateway(dep, h.Handle, authorizer(t, p), nil, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func serve(g http.Handler, method, target, body string, header map[string]string) (*http.Response, string) {
+	req := httptest.NewRequest(method, "http://127.0.0.1:4000"+target, strings.NewReader(body))
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	g.ServeHTTP(rec, req)
+	res := rec.Result()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func TestGateway_AnswersAsTheDeployedAPI(t *testing.T) {
+	p := newPool(t)
+	g := gateway(t, p)
+	token := p.idToken(t, nil)
+	const (
+		first  = "https://app.example.com" // the preflight's static origin
+		second = "http://localhost:3000"   // echoed by its response template
+	)
+	cases := []struct {
+		name, method, target, body string
+		header                     map[string]string
+		status                     int
+		bodyHas                    string
+		wantHeaders                map[string]string
+	}{
+		{name: "a preflight from the first origin", method: "OPTIONS", target: "/presign", header: map[string]string{"Origin": first},
+			status: 204, wantHeaders: map[string]string{"Access-Control-Allow-Origin": first, "Access-Control-Allow-Headers": "Authorization,Content-Type", "Access-Control-Max-Age": "600"}},
+		{name: "a preflight from another allowed origin", method: "OPTIONS", target: "/multipart/u1/parts/3", header: map[string]string{"Origin": second},
+			status: 204, wantHeaders: map[string]string{"Access-Control-Allow-Origin": second}},
+		{name: "a preflight from a stranger gets the first origin", method: "OPTIONS", target: "/uploads", header: map[string]string{"Origin": "https://evil.example"},
+			status: 204, wantHeaders: map[string]string{"Access-Control-Allow-Origin": first}},
+		{name: "no token", method: "GET", target: "/presign?key=tier-1/a.txt", header: map[string]string{"Origin": second},
+			status: 401, bodyHas: `{"message":"Unauthorized"}`, wantHeaders: map[string]string{"Access-Control-Allow-Origin": second, "Vary": "Origin"}},
+		{name: "a token the pool did not sign", method: "GET", target: "/presign?key=tier-1/a.txt", header: map[string]string{"Authorization": newPool(t).idToken(t, func(c jwt.MapClaims) { c["iss"] = p.issuer })},
+			status: 401, bodyHas: "Unauthorized"},
+		{name: "an unknown resource", method: "GET", target: "/nope", header: map[string]string{"Origin": first},
+			status: 403, bodyHas: "Missing Authentication Token", wantHeaders: map[string]string{"Access-Control-Allow-Origin": first}},
+		{name: "a method the resource lacks", method: "PUT", target: "/presign", header: map[string]string{"Authorization": token},
+			status: 403, bodyHas: "Missing Authentication Token"},
+		{name: "a missing required parameter", method: "GET", target: "/objects", header: map[string]string{"Authorization": token},
+			status: 400, bodyHas: "Missing required request parameters: [prefix]"},
+		{name: "a body its model refuses", method: "POST", target: "/uploads", body: `{"key":"users/x/a","contentType":"text/plain","acl":"public-read"}`,
+			header: map[string]string{"Authorization": token, "Content-Type": "application/json"}, status: 400, bodyHas: `{"message":"Invalid request body"}`},
+		{name: "a body that is not JSON", method: "POST", target: "/multipart", body: `key=a`,
+			header: map[string]string{"Authorization": token, "Content-Type": "application/json"}, status: 400, bodyHas: "Invalid request body"},
+		{name: "a presign the rules allow, through the function", method: "GET", target: "/presign?key=tier-1/a.txt", header: map[string]string{"Authorization": token, "Origin": second},
+			status: 200, bodyHas: `"url":"http://127.0.0.1:9/`, wantHeaders: map[string]string{"Access-Control-Allow-Origin": second}},
+		{name: "a key the rules refuse, through the function", method: "GET", target: "/presign?key=users/someone-else/a.txt", header: map[string]string{"Authorization": "Bearer " + token},
+			status: 403, bodyHas: `"message"`},
+		{name: "a path parameter the function refuses", method: "GET", target: "/multipart/u1/parts/abc?key=users/x/a", header: map[string]string{"Authorization": token},
+			status: 400, bodyHas: `"message"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, body := serve(g, c.method, c.target, c.body, c.header)
+			if res.StatusCode != c.status || !strings.Contains(body, c.bodyHas) {
+				t.Errorf("%d %s, want %d with %q", res.StatusCode, body, c.status, c.bodyHas)
+			}
+			for k, v := range c.wantHeaders {
+				if got := res.Header.Get(k); got != v {
+					t.Errorf("%s: %q, want %q", k, got, v)
+				}
+			}
+		})
+	}
+}
