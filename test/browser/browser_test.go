@@ -213,15 +213,18 @@ type devStack struct {
 // the group remains.
 func startDev(t *testing.T, root, origin string, step func(string, ...any)) devStack {
 	t.Helper()
-	devFile := filepath.Join(root, ".dev", "dev.json")
-	if err := os.Remove(devFile); err != nil && !errors.Is(err, os.ErrNotExist) {
-		t.Fatal(err)
-	}
+	// A state directory of the test's own, so that a make dev of the
+	// developer's (.dev) is neither read nor disturbed.
+	devDir := t.TempDir()
+	devFile := filepath.Join(devDir, "dev.json")
 	env := append(os.Environ(),
+		"DEV_DIR="+devDir,
 		"DEV_API_PORT="+strconv.Itoa(freePort(t)),
 		"DEV_S3_PORT="+strconv.Itoa(freePort(t)),
 		"DEV_COGNITO_PORT="+strconv.Itoa(freePort(t)),
-		fmt.Sprintf(`CDK_ARGS=-c corsAllowedOrigins=["%s"] -c maxUploadBytes=%d`, origin, maxUploadBytes),
+		// make passes CDK_ARGS to the shell unquoted: the list in its
+		// comma-separated form.
+		fmt.Sprintf("CDK_ARGS=-c corsAllowedOrigins=%s -c maxUploadBytes=%d", origin, maxUploadBytes),
 	)
 	logPath := filepath.Join(t.TempDir(), "make-dev.log")
 	logFile, err := os.Create(logPath)
@@ -236,8 +239,9 @@ func startDev(t *testing.T, root, origin string, step func(string, ...any)) devS
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("make dev: %v", err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait(); _ = logFile.Close() }()
+	done := make(chan struct{}) // closed when make dev has exited, waitErr set
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); _ = logFile.Close(); close(done) }()
 	pgid := cmd.Process.Pid
 	t.Cleanup(func() {
 		_ = syscall.Kill(-pgid, syscall.SIGINT) // Ctrl-C
@@ -261,9 +265,9 @@ func startDev(t *testing.T, root, origin string, step func(string, ...any)) devS
 	deadline := time.Now().Add(devReadyWait)
 	for {
 		select {
-		case err := <-done:
+		case <-done:
 			log, _ := os.ReadFile(logPath)
-			t.Fatalf("make dev stopped before it was ready: %v\n%s", err, log)
+			t.Fatalf("make dev stopped before it was ready: %v\n%s", waitErr, log)
 		case <-time.After(250 * time.Millisecond):
 		}
 		if b, err := os.ReadFile(devFile); err == nil && len(b) > 0 {
