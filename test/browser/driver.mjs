@@ -217,6 +217,15 @@ try {
   assert.equal(ab.after, 404, 'the upload is gone')
   step('AbortMultipartUpload through the API: 204, then the upload is unknown (404)')
 
+  // 8b. The API's signed headers as they are: the browser refuses to set
+  // Content-Length (which clients/uppy drops) and sends the body's own.
+  const raw = await alice.page.evaluate(([k, t]) => window.app.rawPut(k, t), [`${home}raw.txt`, 'raw headers'])
+  assert.equal(raw.status, 200, JSON.stringify(raw))
+  assert.ok(raw.signedHeaders.includes('Content-Length'), `the API lists Content-Length: ${raw.signedHeaders}`)
+  const refused = consoleLines.filter((l) => /Refused to set unsafe header "Content-Length"/i.test(l))
+  assert.ok(refused.length > 0, 'the browser refuses to set Content-Length')
+  step(`a page that sets every signed header: the browser logs "${refused[0].replace(/^alice: \w+: /, '')}" and sends its own Content-Length (PUT ${raw.status})`)
+
   // 9. DeleteObject through the module.
   const del = await alice.page.evaluate((k) => window.app.remove(k), etagKey)
   assert.equal(del.status, 204)

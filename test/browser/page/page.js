@@ -172,6 +172,24 @@ window.app = {
     }
     return { status: res.status, after }
   },
+  /**
+   * rawPut sends a PUT with every header the API signed, Content-Length
+   * included, through XMLHttpRequest as Uppy does: what the browser does
+   * with a header a page may not set.
+   */
+  async rawPut(key, text) {
+    const data = new Blob([text], { type: 'text/plain' })
+    const signed = await api(`presign?key=${encodeURIComponent(key)}&method=PUT&contentType=text%2Fplain&contentLength=${data.size}`)
+    const status = await new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest()
+      xhr.open('PUT', signed.url)
+      for (const [name, value] of Object.entries(signed.headers)) xhr.setRequestHeader(name, value)
+      xhr.onload = () => resolve(xhr.status)
+      xhr.onerror = () => reject(new Error('network error'))
+      xhr.send(data)
+    })
+    return { status, signedHeaders: Object.keys(signed.headers) }
+  },
   /** remove deletes a key through the module's DeleteObject. */
   async remove(key) {
     const signed = await signRequest({ method: 'DELETE', key })
