@@ -100,6 +100,7 @@ DEV_DIR ?= .dev
 DEV_BIN = $(DEV_DIR)/bin/securestore-dev
 dev: deps tools
 	@mkdir -p $(DEV_DIR)/bin
+	rm -rf $(DEV_DIR)/cdk.out
 	$(CDK) synth --quiet $(CDK_ARGS) -o $(DEV_DIR)/cdk.out '**'
 	$(GO) build -o $(DEV_BIN) ./tools/dev
 	$(DEV_BIN) serve -dir $(DEV_DIR) -template $(DEV_DIR)/cdk.out
