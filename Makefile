@@ -98,12 +98,25 @@ destroy: deps
 ## (ports: DEV_API_PORT, DEV_S3_PORT (9000), DEV_COGNITO_PORT (9229); state kept in DEV_DIR, default .dev)
 DEV_DIR ?= .dev
 DEV_BIN = $(DEV_DIR)/bin/securestore-dev
-dev: deps tools
+# What the synthesized template depends on: a second make dev synthesizes again only when one changed.
+DEV_SYNTH_INPUTS = cdk.json go.mod go.sum $(shell find . -name '*.go' ! -name '*_test.go' -not -path './node_modules/*' -not -path './.dev/*' -not -path './cdk.out/*')
+dev: deps tools $(DEV_DIR)/cdk.out/manifest.json
 	@mkdir -p $(DEV_DIR)/bin
-	rm -rf $(DEV_DIR)/cdk.out
-	$(CDK) synth --quiet $(CDK_ARGS) -o $(DEV_DIR)/cdk.out '**'
 	$(GO) build -o $(DEV_BIN) ./tools/dev
 	$(DEV_BIN) serve -dir $(DEV_DIR) -template $(DEV_DIR)/cdk.out
+
+# CDK_ARGS as a file, rewritten only when they change, so that a change resynthesizes.
+$(DEV_DIR)/synth-args: FORCE
+	@mkdir -p $(DEV_DIR)
+	$(file >$@.new,$(CDK_ARGS))
+	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+
+$(DEV_DIR)/cdk.out/manifest.json: $(DEV_DIR)/synth-args $(DEV_SYNTH_INPUTS) | deps
+	rm -rf $(DEV_DIR)/cdk.out
+	$(CDK) synth --quiet $(CDK_ARGS) -o $(DEV_DIR)/cdk.out '**' || { rm -rf $(DEV_DIR)/cdk.out; exit 1; }
+
+.PHONY: FORCE
+FORCE:
 
 ## dev-user: NAME=<name> GROUPS=<g1,g2>: creates the user in make dev's pool if needed, prints its ID token last
 dev-user:
