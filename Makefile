@@ -110,15 +110,31 @@ destroy: deps
 	$(CDK) destroy -c env=$(ENV) '$(ENV)/*'
 
 ## dev: the local securestore in the foreground until Ctrl-C: MinIO, cognito-local and the API on
-## 127.0.0.1:$${DEV_API_PORT:-4000}, configured by a synth with cdk.json and CDK_ARGS; ready when .dev/dev.json exists
+## 127.0.0.1:DEV_API_PORT (4000), configured by a synth with cdk.json and CDK_ARGS; ready when .dev/dev.json exists
 ## (ports: DEV_API_PORT, DEV_S3_PORT (9000), DEV_COGNITO_PORT (9229); state kept in DEV_DIR, default .dev)
 DEV_DIR ?= .dev
 DEV_BIN = $(DEV_DIR)/bin/securestore-dev
-dev: deps tools
+dev: deps tools $(DEV_DIR)/cdk.out/manifest.json
 	@mkdir -p $(DEV_DIR)/bin
-	$(CDK) synth --quiet $(CDK_ARGS) -o $(DEV_DIR)/cdk.out '**'
 	$(GO) build -o $(DEV_BIN) ./tools/dev
 	$(DEV_BIN) serve -dir $(DEV_DIR) -template $(DEV_DIR)/cdk.out
+
+# The synth's inputs as one hash: CDK_ARGS, cdk.json, go.mod, go.sum and the Go files of the CDK
+# app's own packages. The file changes only when the hash does, so a second make dev synthesizes
+# again only then.
+DEV_APP_FILES = {{if .Module}}{{if .Module.Main}}{{$$d := .Dir}}{{range .GoFiles}}{{$$d}}/{{.}} {{end}}{{range .EmbedFiles}}{{$$d}}/{{.}} {{end}}{{end}}{{end}}
+$(DEV_DIR)/synth-inputs: FORCE
+	@mkdir -p $(DEV_DIR)
+	$(file >$@.args,$(CDK_ARGS))
+	@cat $@.args cdk.json go.mod go.sum $$($(GO) list -deps -f '$(DEV_APP_FILES)' .) | sha256sum > $@.new
+	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+
+$(DEV_DIR)/cdk.out/manifest.json: $(DEV_DIR)/synth-inputs | deps
+	rm -rf $(DEV_DIR)/cdk.out
+	$(CDK) synth --quiet $(CDK_ARGS) -o $(DEV_DIR)/cdk.out '**' || { rm -rf $(DEV_DIR)/cdk.out; exit 1; }
+
+.PHONY: FORCE
+FORCE:
 
 ## dev-user: NAME=<name> GROUPS=<g1,g2>: creates the user in make dev's pool if needed, prints its ID token last
 dev-user:

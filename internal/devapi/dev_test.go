@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/securestore/securestore/internal/devapi"
 )
 
@@ -199,14 +201,17 @@ func TestDev_UploadAndReadBackThroughTheLocalAPI(t *testing.T) {
 		t.Errorf("tier-2 key for a tier-2 member: %d %s", a.status, a.body)
 	}
 
-	t.Log("GET /openapi.json")
+	t.Log("GET /openapi.json: the document validates and names this API as its server")
 	a = call(t, "GET", api+"/openapi.json", "", nil, nil)
-	var doc struct {
-		OpenAPI string         `json:"openapi"`
-		Paths   map[string]any `json:"paths"`
+	doc, err := openapi3.NewLoader().LoadFromData(a.body)
+	if err != nil || a.status != http.StatusOK {
+		t.Fatalf("/openapi.json: %d %v %.200s", a.status, err, a.body)
 	}
-	if err := json.Unmarshal(a.body, &doc); err != nil || a.status != http.StatusOK || doc.Paths["/presign"] == nil {
-		t.Errorf("/openapi.json: %d %v %.200s", a.status, err, a.body)
+	if err := doc.Validate(t.Context()); err != nil {
+		t.Errorf("/openapi.json does not validate: %v", err)
+	}
+	if len(doc.Servers) != 1 || doc.Servers[0].URL != api {
+		t.Errorf("/openapi.json servers %v, want %s", doc.Servers, api)
 	}
 
 	t.Log("stop, start again on the same state: the pool, its users and the objects are kept")

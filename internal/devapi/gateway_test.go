@@ -103,3 +103,61 @@ func TestGateway_AnswersAsTheDeployedAPI(t *testing.T) {
 		})
 	}
 }
+
+// TestNewHandler_BuildsEveryGoldenDeployment: the function starts locally
+// from each committed template, CloudFront delivery included (regional).
+func TestNewHandler_BuildsEveryGoldenDeployment(t *testing.T) {
+	for _, path := range []string{defaultTemplate, maximalTemplate, regionalTemplate, "../../test/testdata/prod.template.json", "../../test/testdata/regional-edge.template.json"} {
+		t.Run(path, func(t *testing.T) {
+			dep, err := devapi.ReadDeployment(path, devapi.LocalPseudo)
+			if strings.HasSuffix(path, "regional-edge.template.json") {
+				if err == nil {
+					t.Fatal("the edge stack has no API; want an error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			env, err := devapi.FunctionEnv(dep, devapi.S3Access{Endpoint: "http://127.0.0.1:9", Region: "us-east-1", AccessKey: "AKIDEXAMPLE", SecretKey: "secret"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, cfg, err := devapi.NewHandler(t.Context(), env, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (cfg.CDN != nil) != (path == regionalTemplate) {
+				t.Errorf("CDN delivery %v", cfg.CDN != nil)
+			}
+		})
+	}
+}
+
+// TestGateway_CDNAccessWithALocalKey: with CloudFront delivery configured,
+// POST /cdn-access answers as deployed, cookies included, signed with the
+// key made at start.
+func TestGateway_CDNAccessWithALocalKey(t *testing.T) {
+	p := newPool(t)
+	dep := read(t, regionalTemplate)
+	env, err := devapi.FunctionEnv(dep, devapi.S3Access{Endpoint: "http://127.0.0.1:9", Region: "us-east-1", AccessKey: "AKIDEXAMPLE", SecretKey: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.DiscardHandler)
+	h, _, err := devapi.NewHandler(t.Context(), env, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := devapi.NewGateway(dep, h.Handle, authorizer(t, p), nil, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body := serve(g, "POST", "/cdn-access", `{"prefix":"tier-1/"}`, map[string]string{"Authorization": p.idToken(t, nil), "Content-Type": "application/json"})
+	if res.StatusCode != 200 || !strings.Contains(body, `"cookies"`) {
+		t.Fatalf("%d %s", res.StatusCode, body)
+	}
+	if cookies := res.Header.Values("Set-Cookie"); len(cookies) != 3 || !strings.Contains(strings.Join(cookies, ";"), "CloudFront-Key-Pair-Id="+devapi.LocalKeyPairID) {
+		t.Errorf("Set-Cookie %q, want the three CloudFront cookies with the local key pair id", cookies)
+	}
+}

@@ -141,4 +141,3 @@ func TestOpenAPI_RefusesLimitsItCannotResolve(t *testing.T) {
 		t.Fatal("want an error for zero limits")
 	}
 }
-
