@@ -10,6 +10,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +32,10 @@ import (
 // a file over it to be cheap, large enough for an upload of several parts.
 const (
 	maxUploadBytes = 12 << 20
+	// pagePort is the page's port when it is free: with the same origin,
+	// the same CDK_ARGS, so make dev reuses its last synth (a minute or
+	// more saved). Another port works too, after a synth.
+	pagePort       = 47173
 	devReadyWait   = 4 * time.Minute // a cold make dev builds the S3 server and the API
 	stopGrace      = 10 * time.Second
 )
@@ -69,7 +75,7 @@ func TestBrowser(t *testing.T) {
 	origin := servePage(t, dir)
 	step("page served at %s", origin)
 
-	dev := startDev(t, root, origin, step)
+	dev := startDev(t, root, stateDir(t), origin, step)
 	users := map[string]string{}
 	for name, groups := range map[string]string{"alice": "", "bob": "", "tier1": "tier-1"} {
 		users[name] = devUser(t, root, dev.env, "browser-"+name, groups)
@@ -83,6 +89,7 @@ func TestBrowser(t *testing.T) {
 		"s3Url":          dev.info.S3URL,
 		"maxUploadBytes": maxUploadBytes,
 		"users":          users,
+		"run":            runID(t),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -190,9 +197,11 @@ func bundle(t *testing.T, root, dir string) {
 // http://localhost:<port> (the one plain-http origin the constructs allow).
 func servePage(t *testing.T, dir string) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(pagePort))
 	if err != nil {
-		t.Fatal(err)
+		if l, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	srv := &http.Server{Handler: http.FileServer(http.Dir(dir)), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(l) }()
@@ -211,12 +220,12 @@ type devStack struct {
 // limit, and waits for .dev/dev.json. Cleanup interrupts it as Ctrl-C does,
 // kills what is left after a grace period and checks that no process of
 // the group remains.
-func startDev(t *testing.T, root, origin string, step func(string, ...any)) devStack {
+func startDev(t *testing.T, root, devDir, origin string, step func(string, ...any)) devStack {
 	t.Helper()
-	// A state directory of the test's own, so that a make dev of the
-	// developer's (.dev) is neither read nor disturbed.
-	devDir := t.TempDir()
 	devFile := filepath.Join(devDir, "dev.json")
+	if err := os.Remove(devFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
 	env := append(os.Environ(),
 		"DEV_DIR="+devDir,
 		"DEV_API_PORT="+strconv.Itoa(freePort(t)),
@@ -281,6 +290,44 @@ func startDev(t *testing.T, root, origin string, step func(string, ...any)) devS
 			t.Fatalf("make dev wrote no %s in %s", devFile, devReadyWait)
 		}
 	}
+}
+
+// stateDir is make dev's state directory for the test (DEV_DIR), never the
+// developer's .dev: one kept in the user's cache between runs, so that make
+// dev reuses its synth and its pool, locked for this run; or, when another
+// run holds it, a fresh one.
+func stateDir(t *testing.T) string {
+	t.Helper()
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return t.TempDir()
+	}
+	dir := filepath.Join(cache, "securestore", "browser-dev")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return t.TempDir()
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return t.TempDir()
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		_ = lock.Close()
+		t.Logf("%s is in use by another run: a fresh state directory", dir)
+		return t.TempDir()
+	}
+	t.Cleanup(func() { _ = lock.Close() }) // closing releases the lock
+	return dir
+}
+
+// runID names this run's keys (users/<sub>/<run>/...), so that a run's
+// listing holds its own uploads only, whatever the kept state holds.
+func runID(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return "run-" + hex.EncodeToString(b)
 }
 
 // devUser runs make dev-user and returns the ID token it prints last.

@@ -6,7 +6,8 @@
 // failure.
 //
 // stdin: {"chromium", "pageUrl", "apiUrl", "s3Url", "maxUploadBytes",
-//         "users": {"alice": token, "bob": token, "tier1": token}}
+//         "users": {"alice": token, "bob": token, "tier1": token}, "run": "run-<hex>"}
+// Every key of the run lies under users/<sub>/<run>/.
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -86,7 +87,7 @@ try {
   // 1. One small file, one PUT, read back byte for byte.
   const alice = await openAs('alice')
   step(`alice signed in (sub ${alice.sub}); uploads hello.txt with Uppy`)
-  const home = `users/${alice.sub}/`
+  const home = `users/${alice.sub}/${cfg.run}/`
   await alice.page.evaluate((p) => window.app.setPrefix(p), home)
   const small = randomBytes(2048)
   await choose(alice.page, [{ name: 'hello.txt', buffer: small }])
@@ -166,7 +167,7 @@ try {
 
   // 4. A listing shows only the caller's keys.
   const bob = await openAs('bob')
-  await bob.page.evaluate((p) => window.app.setPrefix(p), `users/${bob.sub}/`)
+  await bob.page.evaluate((p) => window.app.setPrefix(p), `users/${bob.sub}/${cfg.run}/`)
   await choose(bob.page, [{ name: 'bob.txt', buffer: randomBytes(10) }])
   res = await upload(bob.page)
   assert.equal(res[0]?.ok, true, JSON.stringify(res))
@@ -232,6 +233,12 @@ try {
   const after = await alice.page.evaluate((p) => window.app.list(p), home)
   assert.ok(!after.keys.includes(etagKey), `deleted: ${after.keys}`)
   step('DeleteObject through a presigned DELETE: 204, the key is gone from the listing')
+
+  // The run's objects go: make dev's state is kept between runs.
+  for (const [who, prefix] of [[alice, home], [bob, `users/${bob.sub}/${cfg.run}/`]]) {
+    const left = await who.page.evaluate((p) => window.app.list(p), prefix)
+    for (const k of left.keys) await who.page.evaluate((key) => window.app.remove(key), k)
+  }
 
   for (const line of consoleLines) note(`console ${line}`)
   const kinds = new Set(s3Requests.map((r) => r.method))
