@@ -133,7 +133,7 @@ window.app = {
   async putETag(key, text) {
     const data = new Blob([text], { type: 'text/plain' })
     signRequest.objectKey(() => key)({ size: data.size, type: data.type })
-    const signed = await signRequest({ method: 'PUT', key, contentType: data.type })
+    const signed = await signRequest({ method: 'PUT', key, contentType: data.type, expiresIn: 60 })
     const res = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: data })
     return { status: res.status, etag: res.headers.get('ETag') }
   },
