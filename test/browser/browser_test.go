@@ -35,9 +35,9 @@ const (
 	// pagePort is the page's port when it is free: with the same origin,
 	// the same CDK_ARGS, so make dev reuses its last synth (a minute or
 	// more saved). Another port works too, after a synth.
-	pagePort       = 47173
-	devReadyWait   = 4 * time.Minute // a cold make dev builds the S3 server and the API
-	stopGrace      = 10 * time.Second
+	pagePort     = 47173
+	devReadyWait = 4 * time.Minute // a cold make dev builds the S3 server and the API
+	stopGrace    = 10 * time.Second
 )
 
 // devJSON is .dev/dev.json, which make dev writes when it is ready.
