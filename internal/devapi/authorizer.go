@@ -12,6 +12,10 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
+// ErrExpired is wrapped by Authorize's error for an expired token, which
+// API Gateway answers 401 {"message": "The incoming token has expired"}.
+var ErrExpired = errors.New("the incoming token has expired")
+
 // CognitoAuthorizer verifies ID tokens as API Gateway's Cognito user-pool
 // authorizer does: the RS256 signature against the pool's JWKS, the
 // issuer (the pool), the audience (the app client), the expiry, and
@@ -57,6 +61,9 @@ func (a *CognitoAuthorizer) Authorize(ctx context.Context, authorization string)
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 	)
+	if errors.Is(err, jwt.ErrTokenExpired) {
+		return nil, fmt.Errorf("devapi: token: %w (%v)", ErrExpired, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("devapi: token: %w", err)
 	}

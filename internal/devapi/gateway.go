@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -100,6 +101,7 @@ type gatewayError struct {
 var (
 	errMissingToken = gatewayError{http.StatusForbidden, []string{"MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX"}, "MissingAuthenticationTokenException", "Missing Authentication Token"}
 	errUnauthorized = gatewayError{http.StatusUnauthorized, []string{"UNAUTHORIZED", "DEFAULT_4XX"}, "UnauthorizedException", "Unauthorized"}
+	errExpired      = gatewayError{http.StatusUnauthorized, []string{"UNAUTHORIZED", "DEFAULT_4XX"}, "UnauthorizedException", "The incoming token has expired"}
 	errTooLarge     = gatewayError{http.StatusRequestEntityTooLarge, []string{"REQUEST_TOO_LARGE", "DEFAULT_4XX"}, "RequestTooLargeException", "Request Too Long"}
 	errBadBody      = gatewayError{http.StatusBadRequest, []string{"BAD_REQUEST_BODY", "DEFAULT_4XX"}, "BadRequestException", "Invalid request body"}
 	errIntegration  = gatewayError{http.StatusBadGateway, []string{"DEFAULT_5XX"}, "InternalServerErrorException", "Internal server error"}
@@ -144,6 +146,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) int {
 		c, err := g.auth.Authorize(r.Context(), authz)
 		if err != nil {
 			g.logger.Info("authorizer refused the token", slog.String("reason", err.Error()))
+			if errors.Is(err, ErrExpired) {
+				return g.fail(w, r, errExpired)
+			}
 			return g.fail(w, r, errUnauthorized)
 		}
 		claims = c

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -72,6 +73,8 @@ func TestGateway_AnswersAsTheDeployedAPI(t *testing.T) {
 			status: 401, bodyHas: `{"message":"Unauthorized"}`, wantHeaders: map[string]string{"Access-Control-Allow-Origin": second, "Vary": "Origin"}},
 		{name: "a token the pool did not sign", method: "GET", target: "/presign?key=tier-1/a.txt", header: map[string]string{"Authorization": newPool(t).idToken(t, func(c jwt.MapClaims) { c["iss"] = p.issuer })},
 			status: 401, bodyHas: "Unauthorized"},
+		{name: "an expired token", method: "GET", target: "/presign?key=tier-1/a.txt", header: map[string]string{"Authorization": p.idToken(t, func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-time.Minute).Unix() })},
+			status: 401, bodyHas: `{"message":"The incoming token has expired"}`},
 		{name: "an unknown resource", method: "GET", target: "/nope", header: map[string]string{"Origin": first},
 			status: 403, bodyHas: "Missing Authentication Token", wantHeaders: map[string]string{"Access-Control-Allow-Origin": first}},
 		{name: "a method the resource lacks", method: "PUT", target: "/presign", header: map[string]string{"Authorization": token},
