@@ -13,7 +13,8 @@ FUZZTIME ?= 10s
 # The short fuzz run that is part of make test, per target.
 TEST_FUZZTIME ?= 5s
 
-.PHONY: all deps tools synth test test-update diagram fuzz e2e bench lint diff deploy destroy clean
+.PHONY: all deps tools synth test test-update diagram fuzz e2e bench lint diff deploy destroy clean dev dev-user
+.PHONY: chromium browser
 
 all: synth test
 
@@ -40,8 +41,8 @@ synth: deps
 	# cdk-nag's Serverless pack is not in cdk-nag-go: run it over the templates (tools/nag-serverless).
 	node tools/nag-serverless/check.cjs cdk.out/assembly-*/*.template.json > cdk.out/nag-serverless.jsonl || { grep -v '"kind":"suppressed"' cdk.out/nag-serverless.jsonl; exit 1; }
 
-## test: every test: units, constructs, snapshots and policy gates, examples, end to end, then a short fuzz run
-test: deps tools
+## test: every test: units, constructs, snapshots and policy gates, examples, end to end, the browser, then a short fuzz run
+test: deps tools chromium
 	$(GO) test ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
@@ -68,6 +69,21 @@ fuzz:
 	  done; \
 	done
 
+## chromium: the machine's Chromium for the browser test (installed with apt-get when missing and run as root, as in CI; otherwise prints the command)
+chromium:
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "apt-get install -y chromium"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }; \
+	else \
+	  echo "chromium is missing: install it with 'sudo apt-get install -y chromium' (Debian, Ubuntu) for the browser test"; \
+	fi
+
+## browser: the browser test alone (Chromium, playwright-core, Uppy 6 and clients/uppy against make dev), each step printed
+browser: deps chromium
+	$(GO) test -count=1 -v -run 'TestBrowser|TestModulePlan' ./test/browser
+
 ## e2e: the presign function end to end (real bootstrap, Lambda Runtime API, MinIO), each step printed
 e2e: tools
 	$(GO) test -count=1 -v -run 'TestE2E' ./lambdas/presign/e2e
@@ -93,6 +109,40 @@ deploy: deps
 destroy: deps
 	@echo "Buckets, logs, the KMS key and the user pool are retained: destroy removes the rest."
 	$(CDK) destroy -c env=$(ENV) '$(ENV)/*'
+
+## dev: the local securestore in the foreground until Ctrl-C: MinIO, cognito-local and the API on
+## 127.0.0.1:DEV_API_PORT (4000), configured by a synth with cdk.json and CDK_ARGS; ready when .dev/dev.json exists
+## (ports: DEV_API_PORT, DEV_S3_PORT (9000), DEV_COGNITO_PORT (9229); state kept in DEV_DIR, default .dev)
+DEV_DIR ?= .dev
+DEV_BIN = $(DEV_DIR)/bin/securestore-dev
+dev: deps tools $(DEV_DIR)/cdk.out/manifest.json
+	@mkdir -p $(DEV_DIR)/bin
+	$(GO) build -o $(DEV_BIN) ./tools/dev
+	$(DEV_BIN) serve -dir $(DEV_DIR) -template $(DEV_DIR)/cdk.out
+
+# The synth's inputs as one hash: CDK_ARGS, cdk.json, go.mod, go.sum and the Go files of the CDK
+# app's own packages. The file changes only when the hash does, so a second make dev synthesizes
+# again only then.
+DEV_APP_FILES = {{if .Module}}{{if .Module.Main}}{{$$d := .Dir}}{{range .GoFiles}}{{$$d}}/{{.}} {{end}}{{range .EmbedFiles}}{{$$d}}/{{.}} {{end}}{{end}}{{end}}
+$(DEV_DIR)/synth-inputs: FORCE
+	@mkdir -p $(DEV_DIR)
+	$(file >$@.args,$(CDK_ARGS))
+	@cat $@.args cdk.json go.mod go.sum $$($(GO) list -deps -f '$(DEV_APP_FILES)' .) | sha256sum > $@.new
+	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+
+$(DEV_DIR)/cdk.out/manifest.json: $(DEV_DIR)/synth-inputs | deps
+	rm -rf $(DEV_DIR)/cdk.out
+	$(CDK) synth --quiet $(CDK_ARGS) -o $(DEV_DIR)/cdk.out '**' || { rm -rf $(DEV_DIR)/cdk.out; exit 1; }
+
+.PHONY: FORCE
+FORCE:
+
+## dev-user: NAME=<name> GROUPS=<g1,g2>: creates the user in make dev's pool if needed, prints its ID token last
+dev-user:
+	@test -n "$(NAME)" || { echo "usage: make dev-user NAME=<name> GROUPS=<g1,g2>"; exit 1; }
+	@mkdir -p $(DEV_DIR)/bin
+	@$(GO) build -o $(DEV_BIN) ./tools/dev
+	@$(DEV_BIN) user -dir $(DEV_DIR) -name '$(NAME)' -groups '$(GROUPS)'
 
 clean:
 	rm -rf cdk.out
