@@ -43,7 +43,6 @@ func check(c constructs.Construct, p *Props) *effective {
 		maxUploadBytes: settings.DefaultMaxUploadBytes,
 		rate:           DefaultThrottleRateLimit,
 		burst:          DefaultThrottleBurstLimit,
-		concurrency:    DefaultReservedConcurrency,
 		retention:      DefaultLogRetention,
 	}
 
@@ -134,7 +133,7 @@ func check(c constructs.Construct, p *Props) *effective {
 		if v := *p.ReservedConcurrency; !whole(v) || v < 1 {
 			problems.Addf("ReservedConcurrency", "must be a whole number, at least 1 (0 would stop the function), received %v", v)
 		} else {
-			s.concurrency = v
+			s.concurrency = &v
 		}
 	}
 	if p.LogRetention != "" {

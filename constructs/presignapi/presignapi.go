@@ -26,7 +26,7 @@
 //   - The function: Go on provided.al2023 for arm64, built at synth by go
 //     build on the synthesizing machine (no Docker), reproducibly, with its
 //     asset hash taken from the binary; its own log group with retention,
-//     X-Ray active, reserved concurrency, and the environment of the presign
+//     X-Ray active, reserved concurrency when asked for, and the environment of the presign
 //     Lambda contract.
 //   - The function's role: s3:GetObject, s3:PutObject (with
 //     s3:AbortMultipartUpload and s3:ListMultipartUploadParts, for
@@ -88,10 +88,9 @@ import (
 // MaxUploadBytes' defaults and bounds are the function's own, in package
 // settings (DefaultURLTTL, MaxURLTTL, DefaultMaxUploadBytes, MaxPutBytes).
 const (
-	DefaultThrottleRateLimit   = 50
-	DefaultThrottleBurstLimit  = 100
-	DefaultReservedConcurrency = 10
-	DefaultLogRetention        = awslogs.RetentionDays_ONE_YEAR
+	DefaultThrottleRateLimit  = 50
+	DefaultThrottleBurstLimit = 100
+	DefaultLogRetention       = awslogs.RetentionDays_ONE_YEAR
 	// StageName is the API's one stage; the API URL ends with it.
 	StageName = "v1"
 )
@@ -199,10 +198,14 @@ type Props struct {
 	// logs are kept; INFINITE is refused.
 	// Default: - one year (RetentionDays_ONE_YEAR).
 	LogRetention awslogs.RetentionDays
-	// ReservedConcurrency is the function's reserved concurrency, a whole
+	// ReservedConcurrency reserves concurrency for the function, a whole
 	// number of at least 1: a cap on what the API can cost and a share of
-	// the account's concurrency that other functions cannot take.
-	// Default: - 10.
+	// the account's concurrency that other functions cannot take. Lambda
+	// keeps 100 of the account's concurrency unreserved, so a reservation
+	// of N needs a quota of at least 100+N in the region; new accounts
+	// often start at 10 or 50, and CloudFormation then fails ("decreases
+	// account's UnreservedConcurrentExecution below its minimum value").
+	// Default: - none: the function shares the account's unreserved pool.
 	ReservedConcurrency *float64
 	// CDN turns on delivery=cdn: CloudFront signed URLs signed with the
 	// private key in a Secrets Manager secret.
@@ -365,7 +368,7 @@ type effective struct {
 	ttlSeconds     int64
 	maxUploadBytes int64
 	rate, burst    float64
-	concurrency    float64
+	concurrency    *float64 // nil: no reservation
 	retention      awslogs.RetentionDays
 	moduleDir      string
 }
@@ -560,7 +563,7 @@ func (a *API) function(c constructs.Construct, p *Props, s *effective) {
 		Role:                         role,
 		LogGroup:                     logs,
 		Tracing:                      awslambda.Tracing_ACTIVE,
-		ReservedConcurrentExecutions: jsii.Number(s.concurrency),
+		ReservedConcurrentExecutions: s.concurrency,
 		Environment:                  &env,
 	})
 	a.Function = fn

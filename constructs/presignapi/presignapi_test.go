@@ -475,8 +475,8 @@ func TestFunction_RuntimeAndLimits(t *testing.T) {
 	def, max, _ := fixtures(t)
 	for _, c := range []struct {
 		fx          *fixture
-		concurrency float64
-	}{{def, DefaultReservedConcurrency}, {max, 3}} {
+		concurrency any
+	}{{def, assertions.Match_Absent()}, {max, 3}} {
 		fx := c.fx
 		fx.template.HasResourceProperties(jsii.String("AWS::Lambda::Function"), &map[string]any{
 			"Runtime":                      "provided.al2023",
