@@ -104,11 +104,14 @@ const (
 	FunctionTimeoutSeconds = 10
 )
 
-// Token lifetimes of the app client.
+// Token lifetimes of the app client. IDTokenMinutes is Props.TokenValidity's
+// default (for the ID and the access token); MinTokenMinutes and
+// MaxTokenMinutes are Cognito's bounds.
 const (
 	IDTokenMinutes      = 60
-	AccessTokenMinutes  = 60
 	RefreshTokenMinutes = 24 * 60
+	MinTokenMinutes     = 5
+	MaxTokenMinutes     = 24 * 60
 )
 
 // Props configures an API. Bucket is required; every other field has a
@@ -155,6 +158,14 @@ type Props struct {
 	// Default: - a new user pool (child id "UserPool") and an SRP app
 	// client (child id "Client").
 	UserPool awscognito.IUserPool
+	// TokenValidity is how long the ID and access tokens of the pool's app
+	// client stay valid, whole minutes from 5 minutes to 1 day: group
+	// membership comes from the ID token, so removing a user from a group,
+	// or disabling the user, takes effect only when the tokens issued
+	// before expire (the refresh token then fails for a disabled user).
+	// Only for the pool this construct creates (UserPool nil).
+	// Default: - IDTokenMinutes (60 minutes).
+	TokenValidity awscdk.Duration
 	// MFARequired makes TOTP MFA required for every user instead of optional.
 	// Default: - false: MFA (TOTP only, never SMS) is optional.
 	MFARequired *bool
@@ -369,6 +380,7 @@ type effective struct {
 	maxUploadBytes int64
 	rate, burst    float64
 	concurrency    *float64 // nil: no reservation
+	tokenValidity  awscdk.Duration
 	retention      awslogs.RetentionDays
 	moduleDir      string
 }
@@ -423,8 +435,8 @@ func (a *API) userPool(c constructs.Construct, p *Props, s *effective) {
 		GenerateSecret:             jsii.Bool(false),
 		DisableOAuth:               jsii.Bool(true),
 		SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
-		IdTokenValidity:            awscdk.Duration_Minutes(jsii.Number(IDTokenMinutes)),
-		AccessTokenValidity:        awscdk.Duration_Minutes(jsii.Number(AccessTokenMinutes)),
+		IdTokenValidity:            s.tokenValidity,
+		AccessTokenValidity:        s.tokenValidity,
 		RefreshTokenValidity:       awscdk.Duration_Minutes(jsii.Number(RefreshTokenMinutes)),
 		AuthSessionValidity:        awscdk.Duration_Minutes(jsii.Number(3)),
 		EnableTokenRevocation:      jsii.Bool(true),

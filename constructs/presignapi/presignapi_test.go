@@ -118,11 +118,15 @@ func TestClient_SRPAndRefreshOnlyNoSecretShortTokens(t *testing.T) {
 		if flows != "[ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH]" {
 			t.Errorf("%s: ExplicitAuthFlows %s, want SRP and refresh only", name, flows)
 		}
+		tokens := IDTokenMinutes
+		if name == "Maximal" {
+			tokens = 15 // Props.TokenValidity
+		}
 		fx.template.HasResourceProperties(jsii.String("AWS::Cognito::UserPoolClient"), &map[string]any{
 			"GenerateSecret":             false,
 			"PreventUserExistenceErrors": "ENABLED",
-			"IdTokenValidity":            IDTokenMinutes,
-			"AccessTokenValidity":        AccessTokenMinutes,
+			"IdTokenValidity":            tokens,
+			"AccessTokenValidity":        tokens,
 			"RefreshTokenValidity":       RefreshTokenMinutes,
 			"TokenValidityUnits":         map[string]any{"IdToken": "minutes", "AccessToken": "minutes", "RefreshToken": "minutes"},
 			"EnableTokenRevocation":      true,
