@@ -27,13 +27,14 @@ func main() {
 
 func run() (err error) {
 	defer jsii.Close()
+	var cfg *config.Config
 	defer func() {
 		// Constructs reject invalid props by panicking, as CDK's own do; show
-		// the message, not a stack trace.
+		// the message, naming the context keys, not a stack trace.
 		if r := recover(); r != nil {
 			var verr *validation.Error
-			if e, ok := r.(error); ok && errors.As(e, &verr) {
-				err = verr
+			if e, ok := r.(error); ok && errors.As(e, &verr) && cfg != nil {
+				err = fmt.Errorf("invalid configuration:\n%w", stacks.ContextError(cfg, verr))
 				return
 			}
 			panic(r)
@@ -41,7 +42,7 @@ func run() (err error) {
 	}()
 
 	app := awscdk.NewApp(nil)
-	cfg, err := config.FromNode(app.Node())
+	cfg, err = config.FromNode(app.Node())
 	if err != nil {
 		return fmt.Errorf("invalid configuration:\n%w", err)
 	}

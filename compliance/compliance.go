@@ -23,6 +23,10 @@ const (
 	PCIDSS321     = "PCI.DSS.321"
 )
 
+// Packs lists every pack Apply accepts, in the order the app applies them
+// by default.
+var Packs = []string{AwsSolutions, Serverless, NIST80053R5, HIPAASecurity, PCIDSS321}
+
 // InApp reports whether the pack runs inside the Go app. The Serverless pack
 // is not in cdk-nag-go v2.35.0 (the newest the Go proxy serves); it runs over
 // the synthesized templates instead (internal/gates/nagserverless), honouring the

@@ -9,6 +9,13 @@
 // are JSON arrays or comma-separated strings. An unknown key, or a value of
 // the wrong type or out of range, is an error that names the key and what it
 // accepts.
+//
+// Every fact has one home: a key's default is rendered from the constant
+// of the construct, settings or compliance that applies it, and a value a
+// construct checks (a bucket name, an origin, an alias, a threshold) is
+// checked there alone, at synth; stacks.ContextError then names the key,
+// as KeyError does, on the construct's message. Parse checks types, the
+// combinations of keys, and what no construct sees.
 package config
 
 import (
@@ -17,6 +24,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -25,9 +33,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+
+	"github.com/securestore/securestore/compliance"
+	"github.com/securestore/securestore/constructs/malwarescan"
+	"github.com/securestore/securestore/constructs/monitoring"
+	"github.com/securestore/securestore/constructs/presignapi"
+	"github.com/securestore/securestore/constructs/privatebucket"
+	"github.com/securestore/securestore/constructs/privatecdn"
+	"github.com/securestore/securestore/constructs/webacl"
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/settings"
+	"github.com/securestore/securestore/validation"
 )
 
 // Config is the validated configuration of one environment.
@@ -62,6 +79,7 @@ type Config struct {
 	AlarmFunctionErrors             int
 	AlarmFunctionThrottles          int
 	AlarmConcurrencyPercent         float64
+	AlarmAccountConcurrency         int
 	AlarmCDN5xxPercent              float64
 	AlarmMinRequests                int
 	AlarmCDN4xxPercent              float64
@@ -84,6 +102,7 @@ type Config struct {
 	CDNGeoAllow            []string
 	CDNGeoDeny             []string
 	CDNPriceClass          string
+	CDNCacheMaxTTLSeconds  int
 
 	Tiers                     []string
 	AccessRules               string
@@ -96,8 +115,31 @@ type Config struct {
 	APIWebACLArn              string
 	LogRetentionDays          int
 	LambdaReservedConcurrency int
+	TokenValidityMinutes      int
+	APIGatewayCloudWatchRole  bool
 
 	NagPacks []string
+
+	// from names where each key's value came from, as errors name it: the
+	// key (a -c flag or cdk.json's top level), environments.<env>.<key>,
+	// or the key for its default.
+	from map[string]string
+}
+
+// KeyError reports msg, a problem found in the value of the context key
+// named key (by a construct, say), as Parse reports its own: naming the
+// key where the user set it, and its type.
+func (c *Config) KeyError(key, msg string) error {
+	where, kind := key, Kind("")
+	if w, ok := c.from[key]; ok {
+		where = w
+	}
+	for _, k := range Keys {
+		if k.Name == key {
+			kind = k.Kind
+		}
+	}
+	return fmt.Errorf("context key %q (%s): %s", where, kind, msg)
 }
 
 // Kind is a context value's type, as documented in the configuration reference.
@@ -128,9 +170,6 @@ type Key struct {
 	set func(c *Config, raw any) error
 }
 
-// NagPackNames are the cdk-nag rule packs the app can apply.
-var NagPackNames = []string{"AwsSolutions", "Serverless", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"}
-
 // Keys lists every context key securestore reads, in reference order.
 // The README's configuration table is checked against it.
 var Keys = []Key{
@@ -151,7 +190,7 @@ var Keys = []Key{
 
 	{Name: "bucketName", Kind: String, Default: "", Doc: "Full name of the data bucket; empty builds `<bucketNamePrefix>-<account>-<region>`.",
 		set: str(func(c *Config, v string) error { c.BucketName = v; return nil })},
-	{Name: "bucketNamePrefix", Kind: String, Default: "securestore-<env>-data", Doc: "Prefix of the generated bucket name (at most 35 characters).",
+	{Name: "bucketNamePrefix", Kind: String, Default: "securestore-<env>-data", Doc: fmt.Sprintf("Prefix of the generated bucket name (at most %d characters).", privatebucket.MaxBucketNamePrefixLength),
 		set: str(func(c *Config, v string) error { c.BucketNamePrefix = v; return nil })},
 	{Name: "keyAlias", Kind: String, Default: "alias/securestore/<env>/data", Doc: "Alias of the customer-managed KMS key.",
 		set: str(func(c *Config, v string) error { c.KeyAlias = v; return nil })},
@@ -159,18 +198,18 @@ var Keys = []Key{
 		set: str(func(c *Config, v string) error { c.LogsKeyAlias = v; return nil })},
 	{Name: "keyAdminRoleArns", Kind: List, Default: "[]", Doc: "IAM role ARNs that may administer (never use) the KMS key, beside the account root.",
 		set: list(func(c *Config, v []string) error { c.KeyAdminRoleArns = v; return nil })},
-	{Name: "accessLogRetentionDays", Kind: Int, Default: "365", Doc: "Days to keep S3 server access logs, CloudFront logs and the audit trail's files.",
-		set: integer(1, 36500, func(c *Config, v int) { c.AccessLogRetentionDays = v })},
-	{Name: "abortIncompleteUploadDays", Kind: Int, Default: "7", Doc: "Days after which incomplete multipart uploads are aborted.",
-		set: integer(1, 3650, func(c *Config, v int) { c.AbortIncompleteUploadDays = v })},
-	{Name: "noncurrentVersionExpirationDays", Kind: Int, Default: "90", Doc: "Days after which noncurrent object versions are deleted.",
-		set: integer(1, 36500, func(c *Config, v int) { c.NoncurrentVersionExpirationDays = v })},
+	{Name: "accessLogRetentionDays", Kind: Int, Default: itoa(privatebucket.DefaultAccessLogRetentionDays), Doc: "Days to keep S3 server access logs, CloudFront logs and the audit trail's files.",
+		set: integer(0, 36500, func(c *Config, v int) { c.AccessLogRetentionDays = v })},
+	{Name: "abortIncompleteUploadDays", Kind: Int, Default: itoa(privatebucket.DefaultAbortIncompleteUploadDays), Doc: "Days after which incomplete multipart uploads are aborted.",
+		set: integer(0, 3650, func(c *Config, v int) { c.AbortIncompleteUploadDays = v })},
+	{Name: "noncurrentVersionExpirationDays", Kind: Int, Default: itoa(privatebucket.DefaultNoncurrentVersionExpirationDays), Doc: "Days after which noncurrent object versions are deleted.",
+		set: integer(0, 36500, func(c *Config, v int) { c.NoncurrentVersionExpirationDays = v })},
 	{Name: "corsAllowedOrigins", Kind: List, Default: "[]", Doc: "Browser origins (`https://app.example.com`) allowed by the bucket, CloudFront and API CORS rules; none by default.",
 		set: list(func(c *Config, v []string) error { c.CorsAllowedOrigins = v; return nil })},
 	{Name: "objectLockMode", Kind: String, Default: "", Doc: "`GOVERNANCE` or `COMPLIANCE` turns on S3 Object Lock; empty leaves it off.",
 		set: str(func(c *Config, v string) error {
 			c.ObjectLockMode = v
-			return oneOf(v, "", "GOVERNANCE", "COMPLIANCE")
+			return nil
 		})},
 	{Name: "objectLockDays", Kind: Int, Default: "0", Doc: "Default Object Lock retention in days; required (at least 1) when objectLockMode is set.",
 		set: integer(0, 36500, func(c *Config, v int) { c.ObjectLockDays = v })},
@@ -190,28 +229,30 @@ var Keys = []Key{
 		})},
 	{Name: "alarmTopicKeyAlias", Kind: String, Default: "alias/securestore/<env>/alarms", Doc: "Alias of the KMS key that encrypts the alarm topic the app creates (one per region).",
 		set: str(func(c *Config, v string) error { c.AlarmTopicKeyAlias = v; return nil })},
-	{Name: "alarmApi5xx", Kind: Int, Default: "5", Doc: "Alarm when the API answers this many 5XX in 5 minutes.",
-		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmAPI5xx = v })},
-	{Name: "alarmApiLatencyP99Ms", Kind: Int, Default: "3000", Doc: "Alarm when the API's p99 latency exceeds this many milliseconds for 15 minutes.",
-		set: integer(1, 29000, func(c *Config, v int) { c.AlarmAPILatencyP99Ms = v })},
-	{Name: "alarmApi4xxPercent", Kind: Number, Default: "25", Doc: "Alarm when more than this percent of the API's requests are answered 4XX for 15 minutes (abuse, or a client bug).",
-		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmAPI4xxPercent = v })},
-	{Name: "alarmFunctionErrors", Kind: Int, Default: "1", Doc: "Alarm when the function has this many errors (crashes, timeouts) in 5 minutes.",
-		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmFunctionErrors = v })},
-	{Name: "alarmFunctionThrottles", Kind: Int, Default: "1", Doc: "Alarm when this many invocations are throttled in 5 minutes.",
-		set: integer(1, 1000000, func(c *Config, v int) { c.AlarmFunctionThrottles = v })},
-	{Name: "alarmConcurrencyPercent", Kind: Number, Default: "80", Doc: "Alarm when the function's concurrency reaches this percent of lambdaReservedConcurrency.",
-		set: num(1, 100, func(c *Config, v float64) { c.AlarmConcurrencyPercent = v })},
-	{Name: "alarmCdn5xxPercent", Kind: Number, Default: "5", Doc: "Alarm when the distribution's 5xx error rate exceeds this percent for 15 minutes.",
-		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmCDN5xxPercent = v })},
+	{Name: "alarmApi5xx", Kind: Int, Default: itoa(monitoring.DefaultAPI5xx), Doc: "Alarm when the API answers this many 5XX in 5 minutes.",
+		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmAPI5xx = v })},
+	{Name: "alarmApiLatencyP99Ms", Kind: Int, Default: itoa(monitoring.DefaultAPILatencyP99Millis), Doc: "Alarm when the API's p99 latency exceeds this many milliseconds for 15 minutes.",
+		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmAPILatencyP99Ms = v })},
+	{Name: "alarmApi4xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultAPI4xxPercent), Doc: "Alarm when more than this percent of the API's requests are answered 4XX for 15 minutes (abuse, or a client bug).",
+		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmAPI4xxPercent = v })},
+	{Name: "alarmFunctionErrors", Kind: Int, Default: itoa(monitoring.DefaultFunctionErrors), Doc: "Alarm when the function has this many errors (crashes, timeouts) in 5 minutes.",
+		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmFunctionErrors = v })},
+	{Name: "alarmFunctionThrottles", Kind: Int, Default: itoa(monitoring.DefaultFunctionThrottles), Doc: "Alarm when this many invocations are throttled in 5 minutes.",
+		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmFunctionThrottles = v })},
+	{Name: "alarmConcurrencyPercent", Kind: Number, Default: ftoa(monitoring.DefaultConcurrencyPercent), Doc: "Alarm when the function's concurrency reaches this percent of lambdaReservedConcurrency or, without a reservation, the region's claimed Lambda concurrency this percent of alarmAccountConcurrency.",
+		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmConcurrencyPercent = v })},
+	{Name: "alarmAccountConcurrency", Kind: Int, Default: itoa(monitoring.DefaultAccountConcurrency), Doc: "The account's Lambda concurrency quota in the region (Service Quotas: Concurrent executions), which alarmConcurrencyPercent applies to when the function reserves none.",
+		set: integer(0, math.MaxInt32, func(c *Config, v int) { c.AlarmAccountConcurrency = v })},
+	{Name: "alarmCdn5xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultCDN5xxPercent), Doc: "Alarm when the distribution's 5xx error rate exceeds this percent for 15 minutes.",
+		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmCDN5xxPercent = v })},
 	{Name: "malwareScanning", Kind: Bool, Default: "false", Doc: "GuardDuty Malware Protection for S3 on the data bucket: new objects are scanned and tagged, and none is readable (presigned or through CloudFront) until tagged `NO_THREATS_FOUND`; turns the bucket's EventBridge notifications on.",
 		set: boolean(func(c *Config, v bool) { c.MalwareScanning = v })},
-	{Name: "malwareScanPrefixes", Kind: List, Default: "[]", Doc: "Limit malwareScanning (and its read gate) to keys under these prefixes (each ending with `/`, at most 5); empty scans every new object.",
+	{Name: "malwareScanPrefixes", Kind: List, Default: "[]", Doc: fmt.Sprintf("Limit malwareScanning (and its read gate) to keys under these prefixes (each ending with `/`, at most %d); empty scans every new object.", malwarescan.MaxPrefixes),
 		set: list(func(c *Config, v []string) error { c.MalwareScanPrefixes = v; return nil })},
-	{Name: "alarmCdn4xxPercent", Kind: Number, Default: "25", Doc: "Alarm when the distribution's 4xx error rate exceeds this percent for 15 minutes (unsigned or expired requests, or a policy refusing OAC).",
-		set: num(0.1, 100, func(c *Config, v float64) { c.AlarmCDN4xxPercent = v })},
-	{Name: "alarmMinRequests", Kind: Int, Default: "100", Doc: "Requests a 5-minute period needs before the rate alarms (API 4XX, distribution 4xx and 5xx) count it; fewer count as 0%, so a lone probe is not an unusual rate.",
-		set: integer(1, 1000000000, func(c *Config, v int) { c.AlarmMinRequests = v })},
+	{Name: "alarmCdn4xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultCDN4xxPercent), Doc: "Alarm when the distribution's 4xx error rate exceeds this percent for 15 minutes (unsigned or expired requests, or a policy refusing OAC).",
+		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmCDN4xxPercent = v })},
+	{Name: "alarmMinRequests", Kind: Int, Default: itoa(monitoring.DefaultMinRequests), Doc: "Requests a 5-minute period needs before the rate alarms (API 4XX, distribution 4xx and 5xx) count it; fewer count as 0%, so a lone probe is not an unusual rate.",
+		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmMinRequests = v })},
 	{Name: "auditTrail", Kind: Bool, Default: "false", Doc: "A CloudTrail trail of the data bucket's object-level events (data events only, log file validation on) to a private bucket of its own, encrypted with a key of its own; on in `prod`. Turn it off where an organisation trail already records this bucket's data events (two trails bill each event twice).",
 		set: boolean(func(c *Config, v bool) { c.AuditTrail = v })},
 	{Name: "auditTrailKeyAlias", Kind: String, Default: "alias/securestore/<env>/trail", Doc: "Alias of the audit trail's customer-managed KMS key, which CloudTrail may use for this trail only.",
@@ -221,16 +262,8 @@ var Keys = []Key{
 
 	{Name: "cdnEnabled", Kind: Bool, Default: "true", Doc: "Put a CloudFront distribution with Origin Access Control in front of the bucket.",
 		set: boolean(func(c *Config, v bool) { c.CDNEnabled = v })},
-	{Name: "cdnAccess", Kind: List, Default: `["read"]`, Doc: "What CloudFront may do at the origin: `read`, and opt-in `write` (PUT) and `delete` (DELETE); viewers always need signed URLs or cookies for writes.",
-		set: list(func(c *Config, v []string) error {
-			c.CDNAccess = v
-			for _, a := range v {
-				if err := oneOf(a, "read", "write", "delete"); err != nil {
-					return err
-				}
-			}
-			return nil
-		})},
+	{Name: "cdnAccess", Kind: List, Default: jsonList(string(privatecdn.Read)), Doc: "What CloudFront may do at the origin: `read`, and opt-in `write` (PUT) and `delete` (DELETE); viewers always need signed URLs or cookies for writes.",
+		set: list(func(c *Config, v []string) error { c.CDNAccess = v; return nil })},
 	{Name: "cdnPublicKeyPem", Kind: String, Default: "", Doc: "Public key of the CloudFront trusted key group that signs viewer URLs: PEM, or its base64 body on one line (the CDK CLI's `-c` keeps only the first line of a value); required unless cdnUnsafePublicReads is true.",
 		set: str(func(c *Config, v string) error {
 			pemText, err := publicKeyPEM(v)
@@ -240,9 +273,6 @@ var Keys = []Key{
 	{Name: "cdnPrivateKeySecretArn", Kind: String, Default: "", Doc: "Secrets Manager ARN of the matching private key; when set, the presign API can return CloudFront signed URLs (`delivery=cdn`).",
 		set: str(func(c *Config, v string) error {
 			c.CDNPrivateKeySecretArn = v
-			if v != "" && !settings.IsSecretARN(v) {
-				return fmt.Errorf("want the complete ARN of a Secrets Manager secret, with its six-character suffix (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), or empty, received %q", v)
-			}
 			return nil
 		})},
 	{Name: "cdnCookieDomain", Kind: String, Default: "", Doc: "Parent domain for the CloudFront cookies of `POST /cdn-access` (`Domain=`), shared by the API's custom domain and the first of cdnDomainNames under it, which signed URLs then use. Empty: no cookies are set; the answer's query form works alone.",
@@ -267,53 +297,51 @@ var Keys = []Key{
 		set: str(func(c *Config, v string) error { c.CDNWebACLArn = v; return nil })},
 	{Name: "cdnWaf", Kind: Bool, Default: "false", Doc: "Create a CLOUDFRONT-scope web ACL in us-east-1 (AWS managed IP reputation, common and known-bad-inputs rules, a per-IP rate limit, logs with signatures redacted) and attach it.",
 		set: boolean(func(c *Config, v bool) { c.CDNWAF = v })},
-	{Name: "cdnWafRateLimit", Kind: Int, Default: "2000", Doc: "Requests one IP may make in 5 minutes before cdnWaf's web ACL blocks it.",
-		set: integer(10, 2000000000, func(c *Config, v int) { c.CDNWAFRateLimit = v })},
+	{Name: "cdnWafRateLimit", Kind: Int, Default: itoa(webacl.DefaultRateLimit), Doc: "Requests one IP may make in 5 minutes before cdnWaf's web ACL blocks it.",
+		set: integer(0, noLimit, func(c *Config, v int) { c.CDNWAFRateLimit = v })},
 	{Name: "cdnGeoAllow", Kind: List, Default: "[]", Doc: "ISO 3166-1 alpha-2 country codes allowed to reach the distribution (not with cdnGeoDeny).",
 		set: list(func(c *Config, v []string) error { c.CDNGeoAllow = v; return nil })},
 	{Name: "cdnGeoDeny", Kind: List, Default: "[]", Doc: "ISO 3166-1 alpha-2 country codes refused by the distribution (not with cdnGeoAllow).",
 		set: list(func(c *Config, v []string) error { c.CDNGeoDeny = v; return nil })},
-	{Name: "cdnPriceClass", Kind: String, Default: "PriceClass_100", Doc: "CloudFront price class: `PriceClass_100`, `PriceClass_200` or `PriceClass_All`.",
+	{Name: "cdnPriceClass", Kind: String, Default: priceClassName(privatecdn.DefaultPriceClass), Doc: "CloudFront price class: `PriceClass_100`, `PriceClass_200` or `PriceClass_All`.",
 		set: str(func(c *Config, v string) error {
 			c.CDNPriceClass = v
-			return oneOf(v, "PriceClass_100", "PriceClass_200", "PriceClass_All")
+			return oneOf(v, slices.Sorted(maps.Keys(PriceClasses))...)
 		})},
 
-	{Name: "tiers", Kind: List, Default: `["tier-1","tier-2"]`, Doc: "Cognito groups, lowest first; members of a tier read their tier's prefix (`tier-1/`) and every lower one.",
-		set: list(func(c *Config, v []string) error {
-			c.Tiers = v
-			for _, t := range v {
-				if err := match(t, `^[a-z0-9][a-z0-9-]{0,62}$`, "lowercase letters, digits and '-'"); err != nil {
-					return err
-				}
-			}
-			return nil
-		})},
+	{Name: "cdnCacheMaxTtlSeconds", Kind: Int, Default: itoa(privatecdn.DefaultCacheMaxTTLSeconds), Doc: "Longest an object stays cached at CloudFront's edges, whatever Cache-Control an uploader stored with it: how long a deleted or infected object may still be served (1 to 31536000).",
+		set: integer(0, math.MaxInt32, func(c *Config, v int) { c.CDNCacheMaxTTLSeconds = v })},
+	{Name: "tiers", Kind: List, Default: jsonList(presignapi.DefaultTiers...), Doc: "Cognito groups, lowest first; members of a tier read their tier's prefix (`tier-1/`) and every lower one.",
+		set: list(func(c *Config, v []string) error { c.Tiers = v; return nil })},
 	{Name: "accessRules", Kind: String, Default: "", Doc: "Presign access rules as JSON (`[{\"prefix\":\"reports/\",\"groups\":[\"tier-2\"],\"methods\":[\"GET\"]}]`); empty derives them from `tiers` plus a private `users/{sub}/` home.",
 		set: str(func(c *Config, v string) error { c.AccessRules = v; return nil })},
-	{Name: "urlTtlSeconds", Kind: Int, Default: "300", Doc: "Default and maximum lifetime of a presigned URL, in seconds; at most 43200, the 12 hours a role session lasts at most.",
-		set: integer(1, int(settings.MaxURLTTL/time.Second), func(c *Config, v int) { c.URLTTLSeconds = v })},
-	{Name: "maxUploadBytes", Kind: Int, Default: "104857600", Doc: "Largest object a caller may upload, in bytes: in parts (`POST /multipart`) up to S3's largest object, 53687091200000 (48.8 TiB); a single presigned PUT (its signed `contentLength`) or POST takes at most the smaller of this and 5 GiB.",
-		set: integer(1, int(settings.MaxObjectBytes), func(c *Config, v int) { c.MaxUploadBytes = v })},
+	{Name: "urlTtlSeconds", Kind: Int, Default: itoa(int(settings.DefaultURLTTL / time.Second)), Doc: fmt.Sprintf("Default and maximum lifetime of a presigned URL, in seconds; at most %d, the %v hours a role session lasts at most.", int(settings.MaxURLTTL/time.Second), settings.MaxURLTTL.Hours()),
+		set: integer(0, noLimit, func(c *Config, v int) { c.URLTTLSeconds = v })},
+	{Name: "maxUploadBytes", Kind: Int, Default: itoa(int(settings.DefaultMaxUploadBytes)), Doc: fmt.Sprintf("Largest object a caller may upload, in bytes: in parts (`POST /multipart`) up to S3's largest object, %d (%.1f TiB); a single presigned PUT (its signed `contentLength`) or POST takes at most the smaller of this and %d GiB.", settings.MaxObjectBytes, float64(settings.MaxObjectBytes)/(1<<40), settings.MaxPutBytes>>30),
+		set: integer(0, noLimit, func(c *Config, v int) { c.MaxUploadBytes = v })},
 	{Name: "allowActiveContent", Kind: Bool, Default: "false", Doc: "Let uploads declare content types a browser runs (HTML, SVG, JavaScript, XML); refused with 400 by default, since the distribution would serve them on its origin.",
 		set: boolean(func(c *Config, v bool) { c.AllowActiveContent = v })},
 	{Name: "mfa", Kind: String, Default: "optional", Doc: "Cognito MFA (TOTP): `optional` or `required`.",
 		set: str(func(c *Config, v string) error { c.MFA = v; return oneOf(v, "optional", "required") })},
-	{Name: "apiThrottleRate", Kind: Number, Default: "50", Doc: "API Gateway stage steady-state request rate (requests per second).",
-		set: num(1, 10000, func(c *Config, v float64) { c.APIThrottleRate = v })},
-	{Name: "apiThrottleBurst", Kind: Int, Default: "100", Doc: "API Gateway stage burst limit.",
-		set: integer(1, 5000, func(c *Config, v int) { c.APIThrottleBurst = v })},
+	{Name: "apiThrottleRate", Kind: Number, Default: ftoa(presignapi.DefaultThrottleRateLimit), Doc: "API Gateway stage steady-state request rate (requests per second).",
+		set: num(0, 10000, func(c *Config, v float64) { c.APIThrottleRate = v })},
+	{Name: "apiThrottleBurst", Kind: Int, Default: itoa(presignapi.DefaultThrottleBurstLimit), Doc: "API Gateway stage burst limit.",
+		set: integer(0, 5000, func(c *Config, v int) { c.APIThrottleBurst = v })},
 	{Name: "apiWebAclArn", Kind: String, Default: "", Doc: "WAFv2 web ACL ARN (REGIONAL scope) to associate with the API stage.",
 		set: str(func(c *Config, v string) error { c.APIWebACLArn = v; return nil })},
-	{Name: "logRetentionDays", Kind: Int, Default: "365", Doc: "Retention of the API access log and function log groups (a CloudWatch Logs retention value).",
-		set: integer(1, 3653, func(c *Config, v int) { c.LogRetentionDays = v })},
-	{Name: "lambdaReservedConcurrency", Kind: Int, Default: "10", Doc: "Reserved concurrency of the presign function.",
-		set: integer(1, 1000, func(c *Config, v int) { c.LambdaReservedConcurrency = v })},
-	{Name: "nagPacks", Kind: List, Default: `["AwsSolutions","Serverless","NIST.800.53.R5","HIPAA.Security","PCI.DSS.321"]`, Doc: "cdk-nag rule packs applied at synth; any unsuppressed error fails it.",
+	{Name: "logRetentionDays", Kind: Int, Default: itoa(validation.RetentionDays(presignapi.DefaultLogRetention)), Doc: "Retention of the API access log and function log groups (a CloudWatch Logs retention value).",
+		set: integer(validation.LogRetentionDays()[0], slices.Max(validation.LogRetentionDays()), func(c *Config, v int) { c.LogRetentionDays = v })},
+	{Name: "lambdaReservedConcurrency", Kind: Int, Default: "0", Doc: "Reserved concurrency of the presign function; 0 reserves none. A reservation of N needs the account's Lambda concurrency quota in the region to be at least 100+N (new accounts often start at 10 or 50).",
+		set: integer(0, 1000, func(c *Config, v int) { c.LambdaReservedConcurrency = v })},
+	{Name: "tokenValidityMinutes", Kind: Int, Default: itoa(presignapi.IDTokenMinutes), Doc: "Validity of the ID and access tokens of the app's user pool client (5 to 1440): how long a user removed from a group, or disabled, keeps what the group allowed.",
+		set: integer(0, math.MaxInt32, func(c *Config, v int) { c.TokenValidityMinutes = v })},
+	{Name: "apiGatewayCloudWatchRole", Kind: Bool, Default: "true", Doc: "Create the role API Gateway logs with and set it in the region's API Gateway account settings (one per account and region); false leaves a platform team's own setting alone.",
+		set: boolean(func(c *Config, v bool) { c.APIGatewayCloudWatchRole = v })},
+	{Name: "nagPacks", Kind: List, Default: jsonList(compliance.Packs...), Doc: "cdk-nag rule packs applied at synth; any unsuppressed error fails it.",
 		set: list(func(c *Config, v []string) error {
 			c.NagPacks = v
 			for _, p := range v {
-				if err := oneOf(p, NagPackNames...); err != nil {
+				if err := oneOf(p, compliance.Packs...); err != nil {
 					return err
 				}
 			}
@@ -338,7 +366,7 @@ func Parse(context map[string]any) (*Config, error) {
 	}
 	for k := range context {
 		if !Ignored(k) && byName[k] == nil {
-			errs = append(errs, fmt.Errorf("unknown context key %q: securestore accepts %s", k, keyNames()))
+			errs = append(errs, fmt.Errorf("unknown context key %q: %s", k, suggest(k)))
 		}
 	}
 
@@ -349,12 +377,16 @@ func Parse(context map[string]any) (*Config, error) {
 		}
 	}
 	envBlock := map[string]any{}
+	var envNames []string // the environments defined, sorted
+	knownEnv := false
 	if raw, ok := context["environments"]; ok {
 		envs, err := asObject(raw)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("context key \"environments\": %w", err))
 		}
+		envNames = slices.Sorted(maps.Keys(envs))
 		if b, ok := envs[env]; ok {
+			knownEnv = true
 			block, err := asObject(b)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("context key \"environments.%s\": %w", env, err))
@@ -364,49 +396,41 @@ func Parse(context map[string]any) (*Config, error) {
 		for name, b := range envs {
 			block, _ := asObject(b)
 			for k := range block {
-				if k == "env" || k == "environments" || byName[k] == nil {
-					errs = append(errs, fmt.Errorf("unknown key %q in environments.%s: securestore accepts %s", k, name, keyNames()))
+				switch {
+				case k == "env" || k == "environments":
+					errs = append(errs, fmt.Errorf("key %q in environments.%s: not allowed in an environment's block", k, name))
+				case byName[k] == nil:
+					errs = append(errs, fmt.Errorf("unknown key %q in environments.%s: %s", k, name, suggest(k)))
 				}
 			}
 		}
 	}
 
-	c := &Config{}
+	c := &Config{from: map[string]string{}}
 	for _, k := range Keys {
-		raw, where := k.Default, "default"
-		var value any = raw
-		if k.Kind == List || k.Kind == Object {
-			value = raw // parsed as JSON by the setter
-		}
+		// A default naming <env> is the environment's own (keys are set
+		// in order, env first).
+		var value any = strings.ReplaceAll(k.Default, "<env>", c.Env)
+		where := "default"
 		if v, ok := envBlock[k.Name]; ok && k.Name != "env" {
 			value, where = v, "environments."+env+"."+k.Name
 		}
 		if v, ok := context[k.Name]; ok {
 			value, where = v, k.Name
 		}
+		if where == "default" {
+			where = k.Name
+		}
+		c.from[k.Name] = where
 		if err := k.set(c, value); err != nil {
-			if where == "default" {
-				where = k.Name
-			}
 			errs = append(errs, fmt.Errorf("context key %q (%s): %w", where, k.Kind, err))
 		}
 	}
-	if c.BucketNamePrefix == "securestore-<env>-data" {
-		c.BucketNamePrefix = "securestore-" + c.Env + "-data"
-	}
-	if c.AlarmTopicKeyAlias == "alias/securestore/<env>/alarms" {
-		c.AlarmTopicKeyAlias = "alias/securestore/" + c.Env + "/alarms"
-	}
-	if c.AuditTrailKeyAlias == "alias/securestore/<env>/trail" {
-		c.AuditTrailKeyAlias = "alias/securestore/" + c.Env + "/trail"
-	}
-	if c.LogsKeyAlias == "alias/securestore/<env>/logs" {
-		c.LogsKeyAlias = "alias/securestore/" + c.Env + "/logs"
-	}
-	if c.KeyAlias == "alias/securestore/<env>/data" {
-		c.KeyAlias = "alias/securestore/" + c.Env + "/data"
-	}
 	errs = append(errs, c.crossCheck()...)
+	if len(errs) > 0 && !knownEnv && len(envNames) > 0 {
+		// Other problems are most likely the block this environment lacks.
+		errs = append([]error{fmt.Errorf("unknown environment %s (%s): add it to environments in cdk.json, or set every key it needs with -c", env, strings.Join(envNames, ", "))}, errs...)
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -415,22 +439,17 @@ func Parse(context map[string]any) (*Config, error) {
 
 func (c *Config) crossCheck() []error {
 	var errs []error
-	if c.ObjectLockMode != "" && c.ObjectLockDays < 1 {
-		errs = append(errs, fmt.Errorf("context key \"objectLockDays\": must be at least 1 when objectLockMode is %q, received %d", c.ObjectLockMode, c.ObjectLockDays))
-	}
 	if c.ObjectLockMode == "" && c.ObjectLockDays != 0 {
 		errs = append(errs, fmt.Errorf("context key \"objectLockDays\": set objectLockMode too, or leave objectLockDays at 0 (received %d)", c.ObjectLockDays))
 	}
-	if _, ok := validate.LogRetentions[c.LogRetentionDays]; !ok {
-		errs = append(errs, fmt.Errorf("context key \"logRetentionDays\": must be one of the CloudWatch Logs retention values %v, received %d", validate.LogRetentionDays(), c.LogRetentionDays))
+	if _, ok := validation.LogRetentions[c.LogRetentionDays]; !ok {
+		errs = append(errs, fmt.Errorf("context key \"logRetentionDays\": must be one of the CloudWatch Logs retention values %v, received %d", validation.LogRetentionDays(), c.LogRetentionDays))
 	}
 	if len(c.Tiers) == 0 {
 		errs = append(errs, errors.New("context key \"tiers\": needs at least one tier"))
 	}
 	if c.AccessRules != "" {
-		if rules, err := access.Parse([]byte(c.AccessRules)); err != nil {
-			errs = append(errs, fmt.Errorf("context key \"accessRules\": %w", err))
-		} else if _, err := access.Role(rules); err != nil {
+		if _, err := access.Parse([]byte(c.AccessRules)); err != nil {
 			errs = append(errs, fmt.Errorf("context key \"accessRules\": %w", err))
 		}
 	}
@@ -448,19 +467,6 @@ func (c *Config) cdnCheck() []error {
 		errs = append(errs, errors.New("context key \"cdnPublicKeyPem\": required while cdnEnabled is true: the PEM public key that verifies viewers' signed URLs "+
 			"(README: \"Viewer signing keys\"); or set cdnEnabled to false"))
 	}
-	if c.CDNUnsafePublicReads && (slices.Contains(c.CDNAccess, "write") || slices.Contains(c.CDNAccess, "delete")) {
-		errs = append(errs, fmt.Errorf("context key \"cdnUnsafePublicReads\": allowed only with cdnAccess [\"read\"]: writes and deletes always need a signed URL, received cdnAccess %q", c.CDNAccess))
-	}
-	if c.CDNPrivateKeySecretArn != "" && (slices.Contains(c.CDNAccess, "write") || slices.Contains(c.CDNAccess, "delete")) {
-		// A CloudFront signature names a resource and an expiry, never a
-		// method: a URL the function signs for a read would be good for
-		// every method the distribution enables.
-		errs = append(errs, fmt.Errorf("context key \"cdnPrivateKeySecretArn\": not with cdnAccess %q: a CloudFront signed URL does not bind the method, so a URL the presign API signs for a reader could also write or delete; "+
-			"set cdnAccess to [\"read\"] for CDN delivery, or leave cdnPrivateKeySecretArn empty and sign CloudFront writes yourself with a key the function never holds", c.CDNAccess))
-	}
-	if c.CDNUnsafePublicReads && c.CDNPublicKeyPem != "" {
-		errs = append(errs, errors.New("context key \"cdnPublicKeyPem\": must be empty with cdnUnsafePublicReads (signatures are not checked)"))
-	}
 	if c.AuditTrail && (c.AuditTrailKeyAlias == c.KeyAlias || c.AuditTrailKeyAlias == c.LogsKeyAlias) {
 		errs = append(errs, errors.New("context key \"auditTrailKeyAlias\": must differ from keyAlias and logsKeyAlias: the trail's key is a key of its own"))
 	}
@@ -470,33 +476,21 @@ func (c *Config) cdnCheck() []error {
 	if len(c.MalwareScanPrefixes) > 0 && !c.MalwareScanning {
 		errs = append(errs, errors.New("context key \"malwareScanPrefixes\": needs malwareScanning"))
 	}
-	if len(c.MalwareScanPrefixes) > 5 {
-		errs = append(errs, fmt.Errorf("context key \"malwareScanPrefixes\": at most 5 prefixes (GuardDuty's limit), received %d", len(c.MalwareScanPrefixes)))
-	}
-	for _, pre := range c.MalwareScanPrefixes {
-		if !strings.HasSuffix(pre, "/") || strings.HasPrefix(pre, "/") {
-			errs = append(errs, fmt.Errorf("context key \"malwareScanPrefixes\": %q must be a key prefix ending with \"/\"", pre))
-		}
-	}
 	if c.LogsKeyAlias == c.KeyAlias {
 		errs = append(errs, errors.New("context key \"logsKeyAlias\": must differ from keyAlias: the logs key is a second key, whose policy CloudWatch Logs may use"))
 	}
 	if c.CDNCookieDomain != "" {
+		// Every prerequisite at once.
 		if c.CDNPrivateKeySecretArn == "" {
 			errs = append(errs, errors.New("context key \"cdnCookieDomain\": needs cdnPrivateKeySecretArn (the CDN signing key of POST /cdn-access)"))
-		} else if _, err := c.CookieDomainName(); err != nil {
+		}
+		if _, err := c.CookieDomainName(); err != nil {
 			errs = append(errs, fmt.Errorf("context key \"cdnCookieDomain\": %w", err))
 		}
-	}
-	if c.CDNCertificateArn != "" && len(c.CDNDomainNames) == 0 {
-		errs = append(errs, errors.New("context key \"cdnDomainNames\": required with cdnCertificateArn"))
 	}
 	errs = append(errs, c.zoneCheck()...)
 	if c.CDNWAF && c.CDNWebACLArn != "" {
 		errs = append(errs, errors.New("context key \"cdnWaf\": not with cdnWebAclArn: either the app creates the web ACL or you bring one"))
-	}
-	if len(c.CDNGeoAllow) > 0 && len(c.CDNGeoDeny) > 0 {
-		errs = append(errs, errors.New("context key \"cdnGeoDeny\": not with cdnGeoAllow; give one list"))
 	}
 	return errs
 }
@@ -560,7 +554,7 @@ func (c *Config) SplitEdge() bool {
 
 // EdgeRegion is the region of CloudFront's control plane: certificates, web
 // ACLs of CLOUDFRONT scope and the log delivery source live there.
-const EdgeRegion = validate.CloudFrontRegion
+const EdgeRegion = validation.CloudFrontRegion
 
 // publicKeyPEM returns v as PEM: v itself when it is PEM text, else v read
 // as the base64 DER body of a public key (what is left of a PEM without its
@@ -581,6 +575,48 @@ func publicKeyPEM(v string) (string, error) {
 		return "", fmt.Errorf("must be a PEM public key or its base64 body on one line, received %q", v)
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})), nil
+}
+
+// suggest names the key closest to the unknown key k (case aside, at
+// most a third of its letters apart), or lists every key when none is.
+func suggest(k string) string {
+	best, bestDist := "", len(k)/3+1
+	for _, key := range Keys {
+		if d := distance(strings.ToLower(k), strings.ToLower(key.Name)); d < bestDist {
+			best, bestDist = key.Name, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("did you mean %q?", best)
+	}
+	return "securestore accepts " + keyNames()
+}
+
+// distance is the Levenshtein distance of a and b, counting an exchange of
+// two neighbouring letters as one edit (the optimal string alignment
+// distance), in bytes: keys are ASCII.
+func distance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 func keyNames() string {
@@ -666,11 +702,24 @@ func num(lo, hi float64, set func(*Config, float64)) func(*Config, any) error {
 			return fmt.Errorf("must be a number, received %v (%T)", raw, raw)
 		}
 		if math.IsNaN(f) || f < lo || f > hi {
-			return fmt.Errorf("must be between %v and %v, received %v", lo, hi, f)
+			return fmt.Errorf("must be %s, received %v", bounds(lo, hi), f)
 		}
 		set(c, f)
 		return nil
 	}
+}
+
+// noLimit is the upper bound of an integer key whose value a construct
+// checks: config checks only that it is a whole number, at least its lower
+// bound (0 where a negative value could not even be passed on).
+const noLimit = math.MaxInt
+
+// bounds describes the range lo to hi (hi noLimit or +Inf: no upper bound).
+func bounds(lo, hi float64) string {
+	if hi >= noLimit || math.IsInf(hi, 1) {
+		return fmt.Sprintf("at least %v", lo)
+	}
+	return fmt.Sprintf("between %v and %v", lo, hi)
 }
 
 func integer(lo, hi int, set func(*Config, int)) func(*Config, any) error {
@@ -693,7 +742,7 @@ func integer(lo, hi int, set func(*Config, int)) func(*Config, any) error {
 			return fmt.Errorf("must be a whole number, received %v (%T)", raw, raw)
 		}
 		if n < lo || n > hi {
-			return fmt.Errorf("must be between %d and %d, received %d", lo, hi, n)
+			return fmt.Errorf("must be %s, received %d", bounds(float64(lo), float64(hi)), n)
 		}
 		set(c, n)
 		return nil
@@ -749,4 +798,36 @@ func asObject(raw any) (map[string]any, error) {
 		return m, nil
 	}
 	return nil, fmt.Errorf("must be an object, received %v (%T)", raw, raw)
+}
+
+// PriceClasses maps each cdnPriceClass value (CloudFormation's name of a
+// price class) to CDK's.
+var PriceClasses = map[string]awscloudfront.PriceClass{
+	"PriceClass_100": awscloudfront.PriceClass_PRICE_CLASS_100,
+	"PriceClass_200": awscloudfront.PriceClass_PRICE_CLASS_200,
+	"PriceClass_All": awscloudfront.PriceClass_PRICE_CLASS_ALL,
+}
+
+// priceClassName is the cdnPriceClass value of pc.
+func priceClassName(pc awscloudfront.PriceClass) string {
+	for name, v := range PriceClasses {
+		if v == pc {
+			return name
+		}
+	}
+	panic(fmt.Sprintf("config: price class %q has no cdnPriceClass name", pc))
+}
+
+// itoa, ftoa and jsonList write a construct's or settings' default as
+// Keys shows and parses it.
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func jsonList(items ...string) string {
+	b, err := json.Marshal(items)
+	if err != nil {
+		panic(err) // strings always marshal
+	}
+	return string(b)
 }

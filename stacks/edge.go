@@ -6,7 +6,6 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53targets"
@@ -159,14 +158,7 @@ func cdnProps(cfg *config.Config, bucket *privatebucket.PrivateBucket, logBucket
 	}
 	p.GeoAllowList = cfg.CDNGeoAllow
 	p.GeoDenyList = cfg.CDNGeoDeny
-	p.PriceClass = priceClasses[cfg.CDNPriceClass]
+	p.PriceClass = config.PriceClasses[cfg.CDNPriceClass]
+	p.CacheMaxTTL = awscdk.Duration_Seconds(jsii.Number(cfg.CDNCacheMaxTTLSeconds))
 	return p
-}
-
-// priceClasses maps the cdnPriceClass values (CloudFront's own spelling) to
-// the library's enum.
-var priceClasses = map[string]awscloudfront.PriceClass{
-	"PriceClass_100": awscloudfront.PriceClass_PRICE_CLASS_100,
-	"PriceClass_200": awscloudfront.PriceClass_PRICE_CLASS_200,
-	"PriceClass_All": awscloudfront.PriceClass_PRICE_CLASS_ALL,
 }

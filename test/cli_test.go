@@ -16,8 +16,8 @@ func TestApp_RejectsBadContext(t *testing.T) {
 		want          []string
 	}{
 		{"unknown key", `{"bucketNmae":"x"}`, []string{`unknown context key "bucketNmae"`, "bucketName"}},
-		{"zero lifecycle days", `{"abortIncompleteUploadDays":"0"}`, []string{`"abortIncompleteUploadDays"`, "received 0"}},
-		{"invalid bucket name", `{"bucketName":"Not_A_Bucket","cdnEnabled":false}`, []string{"BucketName", `"Not_A_Bucket"`}},
+		{"zero lifecycle days", `{"abortIncompleteUploadDays":"0","cdnEnabled":false}`, []string{`context key "abortIncompleteUploadDays"`, "received 0"}},
+		{"invalid bucket name", `{"bucketName":"Not_A_Bucket","cdnEnabled":false}`, []string{`context key "bucketName"`, `"Not_A_Bucket"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -42,7 +42,7 @@ import (
 
 	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/constructs/privatebucket"
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/validation"
 )
 
 // DefaultRetentionDays is how long trail files are kept when
@@ -102,11 +102,11 @@ func New(scope constructs.Construct, id *string, props *Props) *AuditTrail {
 	if props != nil {
 		p = *props
 	}
-	problems := validate.For(*c.Node().Path())
+	problems := validation.For(*c.Node().Path())
 	if p.Bucket == nil {
 		problems.Addf("Bucket", "required: the bucket whose object events the trail records")
 	}
-	if p.Retention != nil && !validate.WholeDays(p.Retention) {
+	if p.Retention != nil && !validation.WholeDays(p.Retention) {
 		problems.Addf("Retention", "must be whole days, at least one, received %s", *p.Retention.ToHumanString())
 	}
 	problems.PanicIfAny()

@@ -5,16 +5,16 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/validation"
 )
 
 // MaxNameLength is the longest trail name CloudTrail accepts.
 const MaxNameLength = 128
 
-// physicalName names the trail (validate.PhysicalName): unique in the
+// physicalName names the trail (validation.PhysicalName): unique in the
 // account and region.
 func physicalName(c constructs.Construct) string {
-	return validate.PhysicalName(c, nameUnsafe, MaxNameLength)
+	return validation.PhysicalName(c, nameUnsafe, MaxNameLength)
 }
 
 // nameUnsafe matches what a trail name cannot hold.

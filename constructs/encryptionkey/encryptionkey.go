@@ -19,7 +19,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/validation"
 )
 
 // DefaultAlias is the alias given to the key when Props.Alias is nil.
@@ -149,8 +149,8 @@ func New(scope constructs.Construct, id *string, props *Props) *EncryptionKey {
 }
 
 func check(c constructs.Construct, p *Props) {
-	problems := validate.For(*c.Node().Path())
-	if validate.Literal(p.Alias) {
+	problems := validation.For(*c.Node().Path())
+	if validation.Literal(p.Alias) {
 		a := *p.Alias
 		switch {
 		case !strings.HasPrefix(a, "alias/") || len(a) == len("alias/"):
@@ -165,7 +165,7 @@ func check(c constructs.Construct, p *Props) {
 	}
 	if p.AdminRoleArns != nil {
 		for i, arn := range *p.AdminRoleArns {
-			if !validate.Literal(arn) {
+			if !validation.Literal(arn) {
 				continue
 			}
 			if !isRoleArn(*arn) {

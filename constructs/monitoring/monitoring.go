@@ -33,7 +33,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/constructs/encryptionkey"
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/validation"
 )
 
 // Default thresholds (Thresholds' nil fields).
@@ -367,7 +367,7 @@ func CDNMetric(distributionID *string, name, statistic string) awscloudwatch.Met
 }
 
 // CDNMetricsRegion is where CloudFront publishes its metrics.
-const CDNMetricsRegion = validate.CloudFrontRegion
+const CDNMetricsRegion = validation.CloudFrontRegion
 
 // WatchDistribution adds the distribution's 5xx and 4xx error-rate alarms
 // and its dashboard row. CloudFront publishes its metrics in us-east-1 only and an
@@ -377,8 +377,8 @@ const CDNMetricsRegion = validate.CloudFrontRegion
 // where the stack is deployed in us-east-1.
 func (m *Monitoring) WatchDistribution(distributionID *string) {
 	region := awscdk.Stack_Of(m.Construct).Region()
-	if validate.Literal(region) && *region != CDNMetricsRegion {
-		problems := validate.For(*m.Node().Path())
+	if validation.Literal(region) && *region != CDNMetricsRegion {
+		problems := validation.For(*m.Node().Path())
 		problems.Addf("WatchDistribution", "the stack's region is %s: CloudFront publishes its metrics in us-east-1 only, and an alarm reads its own region's: watch the distribution from a Monitoring in a us-east-1 stack (the Edge stack)", *region)
 		problems.PanicIfAny()
 	}
@@ -397,7 +397,7 @@ func (m *Monitoring) WatchDistribution(distributionID *string) {
 		alarms = append(alarms, m.alarm(c.name, fmt.Sprintf("distribution: %s error rate over %v%% for 15 minutes (%s)", c.label, c.pct, c.why),
 			rate, c.pct, 3, awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD))
 	}
-	if !validate.Literal(region) {
+	if !validation.Literal(region) {
 		cond := awscdk.NewCfnCondition(m.Construct, jsii.String("InUsEast1"), &awscdk.CfnConditionProps{
 			Expression: awscdk.Fn_ConditionEquals(awscdk.Aws_REGION(), jsii.String(CDNMetricsRegion)),
 		})
@@ -420,7 +420,7 @@ func (m *Monitoring) DashboardWidgetsForDistribution(distributionID *string) {
 
 // check validates p, naming each invalid prop.
 func check(c constructs.Construct, p *Props) {
-	problems := validate.For(*c.Node().Path())
+	problems := validation.For(*c.Node().Path())
 	t := p.Thresholds
 	for _, v := range []struct {
 		name string

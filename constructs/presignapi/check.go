@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,9 +18,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/constructs/privatecdn"
-	"github.com/securestore/securestore/internal/validate"
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/settings"
+	"github.com/securestore/securestore/validation"
 )
 
 // MaxEnvironmentBytes is what Lambda allows for all environment variables
@@ -36,7 +37,7 @@ var (
 // check validates p, collecting every problem, and panics once with a
 // *validation.Error if there is any. It returns the props with defaults applied.
 func check(c constructs.Construct, p *Props) *effective {
-	problems := validate.For(*c.Node().Path())
+	problems := validation.For(*c.Node().Path())
 	s := &effective{
 		tiers:          p.Tiers,
 		ttlSeconds:     int64(settings.DefaultURLTTL / time.Second),
@@ -122,7 +123,8 @@ func check(c constructs.Construct, p *Props) *effective {
 	}
 	if p.MaxUploadBytes != nil {
 		if v := *p.MaxUploadBytes; !whole(v) || v < 1 || v > float64(settings.MaxObjectBytes) {
-			problems.Addf("MaxUploadBytes", "must be a whole number of bytes from 1 to %d (48.8 TiB, S3's largest object), received %v", settings.MaxObjectBytes, v)
+			problems.Addf("MaxUploadBytes", "must be a whole number of bytes from 1 to %d (%.1f TiB, S3's largest object), received %s",
+				settings.MaxObjectBytes, float64(settings.MaxObjectBytes)/(1<<40), strconv.FormatFloat(v, 'f', -1, 64))
 		} else {
 			s.maxUploadBytes = int64(v)
 		}
@@ -152,23 +154,23 @@ func check(c constructs.Construct, p *Props) *effective {
 		switch {
 		case p.LogRetention == awslogs.RetentionDays_INFINITE:
 			problems.Addf("LogRetention", "must be a finite retention, received INFINITE")
-		case !validate.IsFiniteLogRetention(p.LogRetention):
+		case !validation.IsFiniteLogRetention(p.LogRetention):
 			problems.Addf("LogRetention", "must be an awslogs.RetentionDays value, received %q", string(p.LogRetention))
 		default:
 			s.retention = p.LogRetention
 		}
 	}
 
-	s.origins = validate.Strings(p.CorsAllowedOrigins)
+	s.origins = validation.Strings(p.CorsAllowedOrigins)
 	for i, o := range s.origins {
-		if !unresolved(o) && !validate.IsOrigin(o) {
+		if validation.Literal(&o) && !validation.IsOrigin(o) {
 			problems.Addf("CorsAllowedOrigins", "element %d must be https://host[:port] (or http://localhost[:port]) without a path or wildcard, received %q", i, o)
 		} else if slices.Contains(s.origins[:i], o) {
 			problems.Addf("CorsAllowedOrigins", "element %d repeats %q", i, o)
 		}
 	}
 
-	if validate.Literal(p.WebACLArn) {
+	if validation.Literal(p.WebACLArn) {
 		arn := *p.WebACLArn
 		m := webACLArnPattern.FindStringSubmatch(arn)
 		region := awscdk.Stack_Of(c).Region()
@@ -177,7 +179,7 @@ func check(c constructs.Construct, p *Props) *effective {
 			problems.Addf("WebACLArn", "must be a WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>), received %q", arn)
 		case m[2] != "regional":
 			problems.Addf("WebACLArn", "must be a web ACL of REGIONAL scope (\"regional/webacl/\"); a %s web ACL cannot protect an API Gateway stage, received %q", m[2], arn)
-		case validate.Literal(region) && m[1] != *region:
+		case validation.Literal(region) && m[1] != *region:
 			problems.Addf("WebACLArn", "must be in the stack's region %s (a regional web ACL protects resources of its own region only), received %q", *region, arn)
 		}
 	}
@@ -185,23 +187,23 @@ func check(c constructs.Construct, p *Props) *effective {
 	if d := p.CDN; d != nil {
 		if d.Domain == nil {
 			problems.Addf("CDN.Domain", "required: the distribution's domain name")
-		} else if validate.Literal(d.Domain) && !settings.IsDomainName(*d.Domain) {
+		} else if validation.Literal(d.Domain) && !settings.IsDomainName(*d.Domain) {
 			problems.Addf("CDN.Domain", "must be a lowercase domain name without scheme or path, such as d111111abcdef8.cloudfront.net, received %q", *d.Domain)
 		}
 		if d.KeyPairID == nil {
 			problems.Addf("CDN.KeyPairID", "required: the CloudFront public key id of the signing key")
-		} else if validate.Literal(d.KeyPairID) && !keyPairIDPattern.MatchString(*d.KeyPairID) {
+		} else if validation.Literal(d.KeyPairID) && !keyPairIDPattern.MatchString(*d.KeyPairID) {
 			problems.Addf("CDN.KeyPairID", "must be a CloudFront public key id (upper-case letters and digits), received %q", *d.KeyPairID)
 		}
 		if d.PrivateKeySecretArn == nil {
 			problems.Addf("CDN.PrivateKeySecretArn", "required: the Secrets Manager secret holding the PEM private key")
-		} else if validate.Literal(d.PrivateKeySecretArn) && !settings.IsSecretARN(*d.PrivateKeySecretArn) {
+		} else if validation.Literal(d.PrivateKeySecretArn) && !settings.IsSecretARN(*d.PrivateKeySecretArn) {
 			problems.Addf("CDN.PrivateKeySecretArn", "must be the complete ARN of a Secrets Manager secret, ending with the six-character suffix "+
 				"(arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf): the function may read exactly this ARN, received %q", *d.PrivateKeySecretArn)
 		}
-		if validate.Literal(d.CookieDomain) {
+		if validation.Literal(d.CookieDomain) {
 			domain := ""
-			if validate.Literal(d.Domain) {
+			if validation.Literal(d.Domain) {
 				domain = *d.Domain
 			}
 			if err := settings.CheckCookieDomain(domain, *d.CookieDomain); err != nil {
@@ -217,7 +219,7 @@ func check(c constructs.Construct, p *Props) *effective {
 	if rules, err := json.Marshal(s.rules); err == nil {
 		// The bucket name may be a token; count it at the longest a name can be.
 		size := len(settings.EnvBucket) + 63 + len(settings.EnvAccessRules) + len(rules) + len(settings.EnvURLTTL) + 6 + len(settings.EnvMaxUploadBytes) + 10
-		if isTrue(p.AllowActiveContent) {
+		if validation.IsTrue(p.AllowActiveContent) {
 			size += len(settings.EnvActiveContent) + 4
 		}
 		if len(s.origins) > 0 {
@@ -253,10 +255,6 @@ func check(c constructs.Construct, p *Props) *effective {
 
 func whole(v float64) bool {
 	return !math.IsNaN(v) && !math.IsInf(v, 0) && v == math.Trunc(v)
-}
-
-func unresolved(s string) bool {
-	return *awscdk.Token_IsUnresolved(s)
 }
 
 // oneLine joins a multi-line error (errors.Join) with "; ".

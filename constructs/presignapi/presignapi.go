@@ -82,6 +82,7 @@ import (
 	"github.com/securestore/securestore/lambdas/presign/access"
 	"github.com/securestore/securestore/lambdas/presign/routes"
 	"github.com/securestore/securestore/lambdas/presign/settings"
+	"github.com/securestore/securestore/validation"
 )
 
 // Defaults applied when the matching Props field is nil. URLTTL's and
@@ -392,7 +393,7 @@ func (a *API) userPool(c constructs.Construct, p *Props, s *effective) {
 		return
 	}
 	mfa := awscognito.Mfa_OPTIONAL
-	if isTrue(p.MFARequired) {
+	if validation.IsTrue(p.MFARequired) {
 		mfa = awscognito.Mfa_REQUIRED
 	}
 	poolProps := &awscognito.UserPoolProps{
@@ -417,7 +418,7 @@ func (a *API) userPool(c constructs.Construct, p *Props, s *effective) {
 		DeletionProtection: jsii.Bool(true),
 		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN_ON_UPDATE_OR_DELETE,
 	}
-	if isTrue(p.UnsafeDisableThreatProtection) {
+	if validation.IsTrue(p.UnsafeDisableThreatProtection) {
 		poolProps.FeaturePlan = awscognito.FeaturePlan_ESSENTIALS
 		awscdk.Annotations_Of(c).AddWarningV2(jsii.String("securestore:presignapi:noThreatProtection"),
 			jsii.String("UnsafeDisableThreatProtection is set: the user pool does not check for compromised credentials nor block risky sign-ins"))
@@ -463,7 +464,7 @@ func logGroup(c constructs.Construct, id string, p *Props, s *effective) awslogs
 func logGroupName(c constructs.Construct, suffix string) string {
 	stack := awscdk.Stack_Of(c)
 	stackName := *stack.StackName()
-	if *awscdk.Token_IsUnresolved(stackName) {
+	if !validation.Literal(&stackName) {
 		stackName = *awscdk.Names_UniqueId(stack)
 	}
 	path := strings.TrimPrefix(*c.Node().Path(), *stack.Node().Path()+"/")
@@ -550,7 +551,7 @@ func (a *API) function(c constructs.Construct, p *Props, s *effective) {
 	if len(s.origins) > 0 {
 		env[settings.EnvAllowedOrigins] = jsii.String(strings.Join(s.origins, ","))
 	}
-	if isTrue(p.AllowActiveContent) {
+	if validation.IsTrue(p.AllowActiveContent) {
 		env[settings.EnvActiveContent] = jsii.String("true")
 	}
 
@@ -876,5 +877,3 @@ func corsGatewayHeaders(origins []string) map[string]*string {
 // s3Actions are the S3 actions of each method the rules name: PUT is a
 // single PUT, a POST form or a multipart upload.
 var s3Actions = map[string][]string{"GET": {"s3:GetObject"}, "PUT": privatebucket.MultipartUploadActions, "DELETE": {"s3:DeleteObject"}}
-
-func isTrue(b *bool) bool { return b != nil && *b }

@@ -26,7 +26,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/constructs/encryptionkey"
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/validation"
 )
 
 // Defaults applied when the matching Props field is nil.
@@ -36,6 +36,11 @@ const (
 	DefaultAbortIncompleteUploadDays       = 7
 	DefaultNoncurrentVersionExpirationDays = 90
 )
+
+// MaxBucketNamePrefixLength is the longest BucketNamePrefix: the generated
+// name appends "-<12-digit account>-<region>" (at most 28 characters) and
+// a bucket name has at most 63.
+const MaxBucketNamePrefixLength = 35
 
 // Object Lock modes accepted by ObjectLock.Mode.
 const (
@@ -370,7 +375,7 @@ func (b *PrivateBucket) GrantList(grantee awsiam.IGrantable, prefixes ...string)
 		patterns = append(patterns, prefix+"*")
 	}
 	if len(patterns) == 0 {
-		problems := validate.For(*b.Node().Path())
+		problems := validation.For(*b.Node().Path())
 		problems.Addf("GrantList prefixes", "name at least one prefix (\"\" for the whole bucket)")
 		problems.PanicIfAny()
 	}
@@ -406,7 +411,7 @@ func validGrantPrefix(prefix string) bool {
 // when prefix is not one validGrantPrefix accepts.
 func (b *PrivateBucket) checkGrantPrefix(verb, prefix string) {
 	if !validGrantPrefix(prefix) {
-		problems := validate.For(*b.Node().Path())
+		problems := validation.For(*b.Node().Path())
 		problems.Addf("Grant"+verb+" prefix", "must not start with '/' nor hold '?', '$', '{', '}' or '*' but as a whole segment (users/*/), received %q", prefix)
 		problems.PanicIfAny()
 	}
@@ -460,24 +465,24 @@ func checkBucketName(name string) string {
 }
 
 func check(c constructs.Construct, p *Props) {
-	problems := validate.For(*c.Node().Path())
+	problems := validation.For(*c.Node().Path())
 	if p.Key != nil && p.KeyProps != nil {
 		problems.Addf("KeyProps", "must be nil when Key is set (KeyProps configures the key created when Key is nil)")
 	}
 	if p.BucketName != nil && p.BucketNamePrefix != nil {
 		problems.Addf("BucketNamePrefix", "must be nil when BucketName is set")
 	}
-	if validate.Literal(p.BucketName) {
+	if validation.Literal(p.BucketName) {
 		if why := checkBucketName(*p.BucketName); why != "" {
 			problems.Addf("BucketName", "%s, received %q", why, *p.BucketName)
 		}
 	}
-	if validate.Literal(p.BucketNamePrefix) {
+	if validation.Literal(p.BucketNamePrefix) {
 		prefix := *p.BucketNamePrefix
 		// The generated name appends "-<12-digit account>-<region>": check the
 		// prefix with the longest such tail.
-		if len(prefix) > 35 {
-			problems.Addf("BucketNamePrefix", "must be at most 35 characters so that the generated name fits in 63, received %q (%d characters)", prefix, len(prefix))
+		if len(prefix) > MaxBucketNamePrefixLength {
+			problems.Addf("BucketNamePrefix", "must be at most %d characters so that the generated name fits in 63, received %q (%d characters)", MaxBucketNamePrefixLength, prefix, len(prefix))
 		} else if why := checkBucketName(prefix + "-123456789012-ap-southeast-2"); why != "" {
 			problems.Addf("BucketNamePrefix", "gives an invalid bucket name: %s, received %q", why, prefix)
 		}
@@ -490,16 +495,16 @@ func check(c constructs.Construct, p *Props) {
 		{"AbortIncompleteUploadAfter", p.AbortIncompleteUploadAfter},
 		{"NoncurrentVersionExpiration", p.NoncurrentVersionExpiration},
 	} {
-		if f.d != nil && !validate.WholeDays(f.d) {
+		if f.d != nil && !validation.WholeDays(f.d) {
 			problems.Addf(f.name, "must be a whole number of days, at least 1, received %s", *f.d.ToHumanString())
 		}
 	}
 	if p.CorsAllowedOrigins != nil {
 		for i, o := range *p.CorsAllowedOrigins {
-			if !validate.Literal(o) {
+			if !validation.Literal(o) {
 				continue
 			}
-			if !validate.IsOrigin(*o) {
+			if !validation.IsOrigin(*o) {
 				problems.Addf("CorsAllowedOrigins", "element %d must be https://host[:port] (or http://localhost[:port]) without a path or wildcard, received %q", i, *o)
 			}
 		}
@@ -508,7 +513,7 @@ func check(c constructs.Construct, p *Props) {
 		if l.Mode == nil || (*l.Mode != ObjectLockGovernance && *l.Mode != ObjectLockCompliance) {
 			problems.Addf("ObjectLock.Mode", "must be %q or %q, received %s", ObjectLockGovernance, ObjectLockCompliance, quote(l.Mode))
 		}
-		if l.Retention == nil || !validate.WholeDays(l.Retention) {
+		if l.Retention == nil || !validation.WholeDays(l.Retention) {
 			received := "nothing"
 			if l.Retention != nil {
 				received = *l.Retention.ToHumanString()

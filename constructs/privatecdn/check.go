@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/validation"
 )
 
 // MaxPublicKeys is how many public keys CloudFront accepts in one key group.
@@ -49,7 +49,7 @@ var countryCodes = func() map[string]bool {
 // check validates p, collecting every problem, and panics once with a
 // *validation.Error if there is any. It returns the effective access levels.
 func check(c constructs.Construct, p *Props) []Access {
-	problems := validate.For(*c.Node().Path())
+	problems := validation.For(*c.Node().Path())
 
 	levels := p.Access
 	if levels == nil {
@@ -72,7 +72,7 @@ func check(c constructs.Construct, p *Props) []Access {
 	if p.Bucket == nil {
 		problems.Addf("Bucket", "required: the bucket to serve (privatecdn.PropsFor fills it from a privatebucket.PrivateBucket)")
 	}
-	if validate.Literal(p.BucketRegionalDomainName) && !regionalDomainPattern.MatchString(*p.BucketRegionalDomainName) {
+	if validation.Literal(p.BucketRegionalDomainName) && !regionalDomainPattern.MatchString(*p.BucketRegionalDomainName) {
 		problems.Addf("BucketRegionalDomainName", "must be <bucket>.s3.<region>.amazonaws.com, received %q", *p.BucketRegionalDomainName)
 	}
 	if p.BucketRegionalDomainName == nil && p.Bucket != nil && owned(p.Bucket) {
@@ -91,18 +91,18 @@ func check(c constructs.Construct, p *Props) []Access {
 		switch secs := p.CacheMaxTTL.ToSeconds(nil); {
 		case p.CachePolicy != nil:
 			problems.Addf("CacheMaxTTL", "applies to the construct's own cache policy only: set it on CachePolicy instead, or leave CachePolicy nil")
-		case !*awscdk.Token_IsUnresolved(secs) && (*secs < 1 || *secs > MaxCacheMaxTTLSeconds || *secs != float64(int64(*secs))):
+		case validation.Literal(secs) && (*secs < 1 || *secs > MaxCacheMaxTTLSeconds || *secs != float64(int64(*secs))):
 			problems.Addf("CacheMaxTTL", "must be a whole number of seconds from 1 to %d (1 year), received %s seconds", MaxCacheMaxTTLSeconds, strconv.FormatFloat(*secs, 'f', -1, 64))
 		}
 	}
 
-	logsOff := isTrue(p.UnsafeDisableAccessLogs)
+	logsOff := validation.IsTrue(p.UnsafeDisableAccessLogs)
 	if !logsOff {
 		if p.LogBucket == nil {
 			problems.Addf("LogBucket", "required: access logs go there (set UnsafeDisableAccessLogs to run without access logs)")
 		}
 		region := awscdk.Stack_Of(c).Region()
-		if validate.Literal(region) && *region != LogRegion {
+		if validation.Literal(region) && *region != LogRegion {
 			problems.Addf("LogBucket", "CloudFront access logs (standard logging v2) can only be set up from %s and this stack is pinned to %q: "+
 				"put the stack in %s (CloudFront is global and the bucket may stay in its region), or set UnsafeDisableAccessLogs", LogRegion, *region, LogRegion)
 		}
@@ -110,14 +110,14 @@ func check(c constructs.Construct, p *Props) []Access {
 	if logsOff && (p.LogBucket != nil || p.LogPrefix != nil) {
 		problems.Addf("UnsafeDisableAccessLogs", "is set, so LogBucket and LogPrefix must be nil")
 	}
-	if validate.Literal(p.LogPrefix) {
+	if validation.Literal(p.LogPrefix) {
 		lp := *p.LogPrefix
 		if lp == "" || strings.HasPrefix(lp, "/") || !strings.HasSuffix(lp, "/") || strings.ContainsAny(lp, "*?${}") {
 			problems.Addf("LogPrefix", "must be a key prefix such as \"cloudfront/\": not starting with '/', ending with '/', without '*', '?', '$', '{' or '}', received %q", lp)
 		}
 	}
 
-	unsigned := isTrue(p.UnsafeAllowUnsignedReads)
+	unsigned := validation.IsTrue(p.UnsafeAllowUnsignedReads)
 	if unsigned {
 		if has(levels, Write) || has(levels, Delete) {
 			problems.Addf("UnsafeAllowUnsignedReads", "allowed only with Access = [read]: writes and deletes always need a signed URL or cookie, received Access %v", levels)
@@ -140,8 +140,8 @@ func check(c constructs.Construct, p *Props) []Access {
 		}
 	}
 
-	for i, o := range validate.Strings(p.CorsAllowedOrigins) {
-		if !awscdkUnresolved(o) && !validate.IsOrigin(o) {
+	for i, o := range validation.Strings(p.CorsAllowedOrigins) {
+		if validation.Literal(&o) && !validation.IsOrigin(o) {
 			problems.Addf("CorsAllowedOrigins", "element %d must be https://host[:port] (or http://localhost[:port]) without a path or wildcard, received %q", i, o)
 		}
 	}
@@ -153,28 +153,28 @@ func check(c constructs.Construct, p *Props) []Access {
 		problems.Addf("DomainNames", "required with CertificateArn: name the domains the certificate covers")
 	}
 	for i, n := range p.DomainNames {
-		if !awscdkUnresolved(n) && (len(n) > 253 || !domainNamePattern.MatchString(n)) {
+		if validation.Literal(&n) && (len(n) > 253 || !domainNamePattern.MatchString(n)) {
 			problems.Addf("DomainNames", "element %d must be a lowercase DNS name such as files.example.com (a leading \"*.\" is allowed), received %q", i, n)
 		}
 	}
-	if validate.Literal(p.CertificateArn) {
+	if validation.Literal(p.CertificateArn) {
 		arn := *p.CertificateArn
 		m := certificateArnPattern.FindStringSubmatch(arn)
 		switch {
 		case m == nil:
 			problems.Addf("CertificateArn", "must be an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>), received %q", arn)
-		case m[1] != validate.CloudFrontRegion:
+		case m[1] != validation.CloudFrontRegion:
 			problems.Addf("CertificateArn", "CloudFront uses ACM certificates from us-east-1 only; this one is in %s: request or import the certificate in us-east-1, received %q", m[1], arn)
 		}
 	}
 
-	if validate.Literal(p.WebACLArn) {
+	if validation.Literal(p.WebACLArn) {
 		arn := *p.WebACLArn
 		m := webACLArnPattern.FindStringSubmatch(arn)
 		switch {
 		case m == nil:
 			problems.Addf("WebACLArn", "must be a WAFv2 web ACL ARN (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), received %q", arn)
-		case m[1] != validate.CloudFrontRegion || m[2] != "global":
+		case m[1] != validation.CloudFrontRegion || m[2] != "global":
 			problems.Addf("WebACLArn", "must be a web ACL of CLOUDFRONT scope (region us-east-1, \"global/webacl/\"); a REGIONAL web ACL cannot protect a distribution, received %q", arn)
 		}
 	}
@@ -185,7 +185,7 @@ func check(c constructs.Construct, p *Props) []Access {
 	checkCountries(problems, "GeoAllowList", p.GeoAllowList)
 	checkCountries(problems, "GeoDenyList", p.GeoDenyList)
 
-	if csp := p.ContentSecurityPolicy; validate.Literal(csp) {
+	if csp := p.ContentSecurityPolicy; validation.Literal(csp) {
 		if *csp == "" || len(*csp) > 1783 || strings.ContainsFunc(*csp, func(r rune) bool { return r < 0x20 || r > 0x7E }) {
 			problems.Addf("ContentSecurityPolicy", "must be 1 to 1783 printable ASCII characters (CloudFront's limit), received %q", *csp)
 		}
@@ -194,7 +194,7 @@ func check(c constructs.Construct, p *Props) []Access {
 	return levels
 }
 
-func checkCountries(problems *validate.Problems, prop string, codes []string) {
+func checkCountries(problems *validation.Problems, prop string, codes []string) {
 	seen := map[string]bool{}
 	for i, code := range codes {
 		if !isCountry(code) {
@@ -273,8 +273,4 @@ func isPrivateKey(der []byte) bool {
 // resource) rather than imported by name or ARN.
 func owned(r constructs.IConstruct) bool {
 	return r.Node().DefaultChild() != nil
-}
-
-func awscdkUnresolved(s string) bool {
-	return *awscdk.Token_IsUnresolved(s)
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/validation"
 )
 
 // LogSuffixPath partitions the access logs under the prefix by distribution and hour.
@@ -35,7 +35,7 @@ func newAccessLogs(c constructs.Construct, dist awscloudfront.IDistribution, buc
 		Separator: jsii.String("-"),
 	})
 
-	validate.RequireRegion(scope, LogRegion, "securestore: CloudFront access logs (standard logging v2) can only be set up from us-east-1. "+
+	validation.RequireRegion(scope, LogRegion, "securestore: CloudFront access logs (standard logging v2) can only be set up from us-east-1. "+
 		"Deploy this stack to us-east-1 (the bucket may live in any region), or set privatecdn.Props.UnsafeDisableAccessLogs.")
 
 	sourceArn := awscdk.Fn_Join(jsii.String(""), &[]*string{

@@ -73,7 +73,7 @@ import (
 
 	"github.com/securestore/securestore/constructs/encryptionkey"
 	"github.com/securestore/securestore/constructs/privatebucket"
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/validation"
 )
 
 // Access is a level of access CloudFront has at the origin, and so what
@@ -107,7 +107,7 @@ const (
 	// CloudFront's default maximum).
 	MaxCacheMaxTTLSeconds = 31536000
 	// LogRegion is the only region where CloudFront's log delivery source can live.
-	LogRegion = validate.CloudFrontRegion
+	LogRegion = validation.CloudFrontRegion
 )
 
 // ErrorPagePrefix is the reserved key prefix of the error pages that replace
@@ -285,8 +285,8 @@ func New(scope constructs.Construct, id *string, props *Props) *Distribution {
 	if domain == nil {
 		domain = p.Bucket.BucketRegionalDomainName()
 	}
-	unsigned := isTrue(p.UnsafeAllowUnsignedReads)
-	cors := len(validate.Strings(p.CorsAllowedOrigins)) > 0
+	unsigned := validation.IsTrue(p.UnsafeAllowUnsignedReads)
+	cors := len(validation.Strings(p.CorsAllowedOrigins)) > 0
 
 	oac := awscloudfront.NewS3OriginAccessControl(c, jsii.String("OriginAccessControl"), &awscloudfront.S3OriginAccessControlProps{
 		Description: jsii.String("securestore: CloudFront signs every request to the private bucket"),
@@ -314,7 +314,7 @@ func New(scope constructs.Construct, id *string, props *Props) *Distribution {
 			jsii.String("UnsafeAllowUnsignedReads is set: ANYONE who knows an object's name can read it through CloudFront without a signature"))
 	}
 
-	d.ResponseHeadersPolicy = responseHeaders(c, validate.Strings(p.CorsAllowedOrigins), levels, p.ContentSecurityPolicy)
+	d.ResponseHeadersPolicy = responseHeaders(c, validation.Strings(p.CorsAllowedOrigins), levels, p.ContentSecurityPolicy)
 
 	behavior := &awscloudfront.BehaviorOptions{
 		Origin:                &s3Origin{domainName: domain, oacID: oac.OriginAccessControlId()},
@@ -384,7 +384,7 @@ func New(scope constructs.Construct, id *string, props *Props) *Distribution {
 	sourceArn := dist.DistributionArn()
 	allowOrigin(c, p.Bucket, key, sourceArn, levels)
 
-	if !isTrue(p.UnsafeDisableAccessLogs) {
+	if !validation.IsTrue(p.UnsafeDisableAccessLogs) {
 		prefix := DefaultLogPrefix
 		if p.LogPrefix != nil {
 			prefix = *p.LogPrefix
@@ -498,7 +498,7 @@ func cachePolicy(c constructs.Construct, maxTTL awscdk.Duration) awscloudfront.I
 		maxTTL = awscdk.Duration_Seconds(jsii.Number(DefaultCacheMaxTTLSeconds))
 	}
 	def := maxTTL
-	if secs := maxTTL.ToSeconds(nil); !*awscdk.Token_IsUnresolved(secs) && *secs > DefaultCacheMaxTTLSeconds {
+	if secs := maxTTL.ToSeconds(nil); validation.Literal(secs) && *secs > DefaultCacheMaxTTLSeconds {
 		def = awscdk.Duration_Seconds(jsii.Number(DefaultCacheMaxTTLSeconds))
 	}
 	return awscloudfront.NewCachePolicy(c, jsii.String("CachePolicy"), &awscloudfront.CachePolicyProps{
@@ -611,5 +611,3 @@ func has(levels []Access, a Access) bool {
 	}
 	return false
 }
-
-func isTrue(b *bool) bool { return b != nil && *b }

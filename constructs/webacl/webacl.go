@@ -89,11 +89,11 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/securestore/securestore/constructs/encryptionkey"
-	"github.com/securestore/securestore/internal/validate"
+	"github.com/securestore/securestore/validation"
 )
 
 // Region is the only region where a CLOUDFRONT-scope web ACL can be created.
-const Region = validate.CloudFrontRegion
+const Region = validation.CloudFrontRegion
 
 // Scope is the web ACL's scope: it protects CloudFront distributions.
 const Scope = "CLOUDFRONT"
@@ -230,7 +230,7 @@ func New(scope constructs.Construct, id *string, props *Props) *WebACL {
 		retention = DefaultLogRetention
 	}
 
-	validate.RequireRegion(c, Region, "securestore: a CLOUDFRONT-scope WAF web ACL can only be created in us-east-1. "+
+	validation.RequireRegion(c, Region, "securestore: a CLOUDFRONT-scope WAF web ACL can only be created in us-east-1. "+
 		"Deploy this stack to us-east-1 (the edge stack; the distribution's bucket may live in any region).")
 
 	name := jsii.String(physicalName(c))
@@ -242,7 +242,7 @@ func New(scope constructs.Construct, id *string, props *Props) *WebACL {
 			Allow: &awswafv2.CfnWebACL_AllowActionProperty{},
 		},
 		VisibilityConfig: visibility(name),
-		Rules:            rules(rateLimit, isTrue(p.Uploads)),
+		Rules:            rules(rateLimit, validation.IsTrue(p.Uploads)),
 		DataProtectionConfig: &awswafv2.CfnWebACL_DataProtectionConfigProperty{
 			DataProtections: &[]any{
 				&awswafv2.CfnWebACL_DataProtectProperty{
@@ -293,10 +293,10 @@ func New(scope constructs.Construct, id *string, props *Props) *WebACL {
 const MaxNameLength = 128
 
 // physicalName names the web ACL, its metric and (after LogGroupPrefix) its
-// log group (validate.PhysicalName): CLOUDFRONT web ACLs all live in
+// log group (validation.PhysicalName): CLOUDFRONT web ACLs all live in
 // us-east-1, so two never share it in one account.
 func physicalName(c constructs.Construct) string {
-	return validate.PhysicalName(c, nameUnsafe, MaxNameLength)
+	return validation.PhysicalName(c, nameUnsafe, MaxNameLength)
 }
 
 // nameUnsafe matches what a web ACL name, a metric name and a log group name
@@ -374,21 +374,21 @@ func visibility(metric *string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
 // check validates p and the stack's region, collecting every problem, and
 // panics once with a *validation.Error if there is any.
 func check(c constructs.Construct, p *Props) {
-	problems := validate.For(*c.Node().Path())
+	problems := validation.For(*c.Node().Path())
 
-	if p.RateLimit != nil && !*awscdk.Token_IsUnresolved(*p.RateLimit) {
+	if validation.Literal(p.RateLimit) {
 		r := *p.RateLimit
 		if math.IsNaN(r) || r != math.Trunc(r) || r < MinRateLimit || r > MaxRateLimit {
 			problems.Addf("RateLimit", "must be a whole number of requests per 5 minutes from %d to %d (WAF's limits), received %s",
 				MinRateLimit, MaxRateLimit, formatNumber(r))
 		}
 	}
-	if p.LogRetention != "" && !validate.IsFiniteLogRetention(p.LogRetention) && p.LogRetention != awslogs.RetentionDays_INFINITE {
+	if p.LogRetention != "" && !validation.IsFiniteLogRetention(p.LogRetention) && p.LogRetention != awslogs.RetentionDays_INFINITE {
 		problems.Addf("LogRetention", "must be one of the awslogs.RetentionDays values, received %q", string(p.LogRetention))
 	}
 
 	region := awscdk.Stack_Of(c).Region()
-	if validate.Literal(region) && *region != Region {
+	if validation.Literal(region) && *region != Region {
 		problems.Addf("scope", "a CLOUDFRONT-scope web ACL can only be created in %s and this stack is pinned to %q: "+
 			"create the web ACL in the us-east-1 edge stack (the one that holds the distribution) and pass its Arn to the distribution",
 			Region, *region)
@@ -404,5 +404,3 @@ func formatNumber(r float64) string {
 	}
 	return fmt.Sprint(r)
 }
-
-func isTrue(b *bool) bool { return b != nil && *b }

@@ -1,4 +1,4 @@
-package validate
+package validation
 
 import (
 	"errors"
@@ -39,4 +39,17 @@ func TestProblems_PanicIfAnyPanicsWithError(t *testing.T) {
 		}
 	}()
 	p.PanicIfAny()
+}
+
+func TestProp_SplitsThePropFromTheMessage(t *testing.T) {
+	for problem, want := range map[string][2]string{
+		"BucketName: bad":               {"BucketName", "bad"},
+		"ObjectLock.Mode: must be x: y": {"ObjectLock.Mode", "must be x: y"},
+		"GrantList prefixes: name one":  {"", "GrantList prefixes: name one"},
+		"no prop here":                  {"", "no prop here"},
+	} {
+		if prop, msg := Prop(problem); prop != want[0] || msg != want[1] {
+			t.Errorf("Prop(%q) = %q, %q; want %q, %q", problem, prop, msg, want[0], want[1])
+		}
+	}
 }

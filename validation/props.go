@@ -1,12 +1,8 @@
-// Package validate collects the problems found in one construct's props so
-// that a user sees every one of them at once, each naming the prop, the value
-// received and the construct path, before anything is synthesized.
-package validate
+package validation
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -14,55 +10,20 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
-
-	"github.com/securestore/securestore/validation"
 )
 
-// Problems gathers prop problems for the construct at Path.
-// The zero value is not usable: create one with For.
-type Problems struct {
-	path     string
-	problems []string
+// Literal reports whether v is a value known at synth time: not nil and not
+// an unresolved CDK token (a Ref, a pseudo-parameter, an attribute, a
+// number token). Checks apply only to literals; tokens are resolved by
+// CloudFormation. It is the one "is this a token" test of the constructs:
+// pass &s for a plain string.
+func Literal[T any](v *T) bool {
+	return v != nil && !*awscdk.Token_IsUnresolved(*v)
 }
 
-// For starts a problem list for the construct at path (its node path).
-func For(path string) *Problems {
-	return &Problems{path: path}
-}
-
-// Addf records a problem with prop. The message should say what was received
-// and what is accepted.
-func (p *Problems) Addf(prop, format string, args ...any) {
-	p.problems = append(p.problems, prop+": "+fmt.Sprintf(format, args...))
-}
-
-// Err returns nil when no problem was recorded, or an *Error listing them all.
-func (p *Problems) Err() error {
-	if len(p.problems) == 0 {
-		return nil
-	}
-	return &Error{Path: p.path, Problems: append([]string(nil), p.problems...)}
-}
-
-// PanicIfAny panics with an *Error when a problem was recorded. Constructs
-// follow the CDK convention of failing synth on invalid props; main recovers
-// an *Error and prints it without a stack trace.
-func (p *Problems) PanicIfAny() {
-	if err := p.Err(); err != nil {
-		panic(err)
-	}
-}
-
-// Error is the failure raised for invalid construct props: the exported
-// validation.Error, which callers outside this module can errors.As.
-type Error = validation.Error
-
-// Literal reports whether s is a value known at synth time: not nil and not
-// an unresolved CDK token (a Ref, a pseudo-parameter, an attribute). Checks
-// apply only to literals; tokens are resolved by CloudFormation.
-func Literal(s *string) bool {
-	return s != nil && !*awscdk.Token_IsUnresolved(s)
-}
+// IsTrue reports whether an optional boolean prop is set and true; nil is
+// false, the default of every boolean prop of the securestore constructs.
+func IsTrue(b *bool) bool { return b != nil && *b }
 
 // RequireRegion keeps the stack of scope in region at deployment: when the
 // stack is environment-agnostic (its region a token) it adds, under scope,
@@ -71,7 +32,7 @@ func Literal(s *string) bool {
 // with why before anything is created. A stack pinned to a region is the
 // caller's to check at synth, naming its prop.
 func RequireRegion(scope constructs.Construct, region, why string) {
-	if !*awscdk.Token_IsUnresolved(awscdk.Stack_Of(scope).Region()) {
+	if Literal(awscdk.Stack_Of(scope).Region()) {
 		return
 	}
 	id := "RegionIs"
@@ -126,14 +87,7 @@ func LogRetentionDays() []int {
 }
 
 // IsFiniteLogRetention reports whether r is one of LogRetentions' values.
-func IsFiniteLogRetention(r awslogs.RetentionDays) bool {
-	for _, v := range LogRetentions {
-		if v == r {
-			return true
-		}
-	}
-	return false
-}
+func IsFiniteLogRetention(r awslogs.RetentionDays) bool { return RetentionDays(r) != 0 }
 
 // Strings returns the strings of a CDK-style list prop (*[]*string), nil
 // for nil, with a nil element as "".
@@ -160,7 +114,7 @@ func Strings(list *[]*string) []string {
 func PhysicalName(c constructs.IConstruct, unsafe *regexp.Regexp, maxLen int) string {
 	stack := awscdk.Stack_Of(c)
 	stackName := *stack.StackName()
-	if *awscdk.Token_IsUnresolved(stackName) {
+	if !Literal(&stackName) {
 		stackName = *awscdk.Names_UniqueId(stack)
 	}
 	full := stackName + "/" + strings.TrimPrefix(*c.Node().Path(), *stack.Node().Path()+"/")
@@ -176,4 +130,15 @@ func PhysicalName(c constructs.IConstruct, unsafe *regexp.Regexp, maxLen int) st
 func WholeDays(d awscdk.Duration) bool {
 	h := *d.ToHours(nil)
 	return h >= 24 && h == float64(int64(h)) && int64(h)%24 == 0
+}
+
+// RetentionDays is the number of days of r, one of LogRetentions' values,
+// or 0 when r is not one.
+func RetentionDays(r awslogs.RetentionDays) int {
+	for d, v := range LogRetentions {
+		if v == r {
+			return d
+		}
+	}
+	return 0
 }
