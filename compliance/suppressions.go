@@ -215,6 +215,8 @@ var Suppressions = []Suppression{
 		Reason:    "cdk-nag 2.37.55's Serverless-APIGWStructuredLogging crashes on every AWS::ApiGateway::Deployment (cdklabs/cdk-nag#2267): a deployment has no logging settings; the stage, which has them (JSON access logs), is still checked.",
 	},
 	{Rule: "NIST.800.53.R5-LambdaDLQ", Path: "Api/Function/Resource", Reason: syncOnly},
+	{Rule: "HIPAA.Security-LambdaConcurrency", Path: "Api/Function/Resource", Reason: noReservation, If: lacks("reservedConcurrentExecutions")},
+	{Rule: "NIST.800.53.R5-LambdaConcurrency", Path: "Api/Function/Resource", Reason: noReservation, If: lacks("reservedConcurrentExecutions")},
 	{Rule: "HIPAA.Security-LambdaInsideVPC", Path: "Api/Function/Resource", Reason: noVPC},
 	{Rule: "NIST.800.53.R5-LambdaInsideVPC", Path: "Api/Function/Resource", Reason: noVPC},
 	{Rule: "PCI.DSS.321-LambdaInsideVPC", Path: "Api/Function/Resource", Reason: noVPC},
@@ -222,11 +224,12 @@ var Suppressions = []Suppression{
 
 // Reasons shared by the presign API's entries.
 const (
-	noAPIWebACL          = "Every method needs a valid Cognito ID token (checked by API Gateway before the function runs) and the stage is throttled (apiThrottleRate/apiThrottleBurst) with reserved concurrency capping the function; a regional web ACL is attached with apiWebAclArn where the platform runs one (the maximal configuration does)."
+	noAPIWebACL          = "Every method needs a valid Cognito ID token (checked by API Gateway before the function runs) and the stage is throttled (apiThrottleRate/apiThrottleBurst), which bounds what reaches the function (and lambdaReservedConcurrency caps it where set); a regional web ACL is attached with apiWebAclArn where the platform runs one (the maximal configuration does)."
 	noAPICache           = "Responses are presigned URLs for one caller: bearer credentials that must never be served to anyone else, so the stage cache is off by design (and the function answers Cache-Control: no-store)."
 	noBackendCertificate = "A client certificate authenticates API Gateway to an HTTP backend; this API's only integration is a Lambda proxy invoked through the Lambda service with a resource policy scoped to this API, so there is no backend to present it to."
 	rolePolicyNotManaged = "The role's permissions are one AWS::IAM::Policy attached to this role only, every statement scoped to this bucket's rule prefixes, this secret, this log group; a customer-managed policy could be attached to other roles, which is the opposite of what least privilege wants here."
 	syncOnly             = "API Gateway invokes the function synchronously; a dead-letter queue only receives failed asynchronous invocations, so it would never hold anything. Failures go back to the caller as a 5xx and are logged and traced (X-Ray)."
+	noReservation        = "No reserved concurrency unless lambdaReservedConcurrency is set: Lambda keeps 100 of the account's concurrency unreserved, so reserving N needs a regional quota of at least 100+N, which new accounts (often 10 or 50) do not have, and the first deploy would fail. The stage's throttle (apiThrottleRate, apiThrottleBurst) bounds the requests that reach the function and, with monitoring on, the FunctionThrottles and AccountConcurrency alarms watch the shared pool. Where lambdaReservedConcurrency is set this entry does not apply."
 	noVPC                = "The function talks only to S3 and Secrets Manager over TLS with SigV4 and needs no private network; a VPC would add NAT or endpoints and cold-start time without narrowing what the function can reach (its role and the bucket and key policies decide that)."
 )
 

@@ -79,6 +79,7 @@ type Config struct {
 	AlarmFunctionErrors             int
 	AlarmFunctionThrottles          int
 	AlarmConcurrencyPercent         float64
+	AlarmAccountConcurrency         int
 	AlarmCDN5xxPercent              float64
 	AlarmMinRequests                int
 	AlarmCDN4xxPercent              float64
@@ -101,6 +102,7 @@ type Config struct {
 	CDNGeoAllow            []string
 	CDNGeoDeny             []string
 	CDNPriceClass          string
+	CDNCacheMaxTTLSeconds  int
 
 	Tiers                     []string
 	AccessRules               string
@@ -113,6 +115,8 @@ type Config struct {
 	APIWebACLArn              string
 	LogRetentionDays          int
 	LambdaReservedConcurrency int
+	TokenValidityMinutes      int
+	APIGatewayCloudWatchRole  bool
 
 	NagPacks []string
 
@@ -235,8 +239,10 @@ var Keys = []Key{
 		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmFunctionErrors = v })},
 	{Name: "alarmFunctionThrottles", Kind: Int, Default: itoa(monitoring.DefaultFunctionThrottles), Doc: "Alarm when this many invocations are throttled in 5 minutes.",
 		set: integer(0, noLimit, func(c *Config, v int) { c.AlarmFunctionThrottles = v })},
-	{Name: "alarmConcurrencyPercent", Kind: Number, Default: ftoa(monitoring.DefaultConcurrencyPercent), Doc: "Alarm when the function's concurrency reaches this percent of lambdaReservedConcurrency.",
+	{Name: "alarmConcurrencyPercent", Kind: Number, Default: ftoa(monitoring.DefaultConcurrencyPercent), Doc: "Alarm when the function's concurrency reaches this percent of lambdaReservedConcurrency or, without a reservation, the region's claimed Lambda concurrency this percent of alarmAccountConcurrency.",
 		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmConcurrencyPercent = v })},
+	{Name: "alarmAccountConcurrency", Kind: Int, Default: itoa(monitoring.DefaultAccountConcurrency), Doc: "The account's Lambda concurrency quota in the region (Service Quotas: Concurrent executions), which alarmConcurrencyPercent applies to when the function reserves none.",
+		set: integer(0, math.MaxInt32, func(c *Config, v int) { c.AlarmAccountConcurrency = v })},
 	{Name: "alarmCdn5xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultCDN5xxPercent), Doc: "Alarm when the distribution's 5xx error rate exceeds this percent for 15 minutes.",
 		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmCDN5xxPercent = v })},
 	{Name: "malwareScanning", Kind: Bool, Default: "false", Doc: "GuardDuty Malware Protection for S3 on the data bucket: new objects are scanned and tagged, and none is readable (presigned or through CloudFront) until tagged `NO_THREATS_FOUND`; turns the bucket's EventBridge notifications on.",
@@ -303,6 +309,8 @@ var Keys = []Key{
 			return oneOf(v, slices.Sorted(maps.Keys(PriceClasses))...)
 		})},
 
+	{Name: "cdnCacheMaxTtlSeconds", Kind: Int, Default: itoa(privatecdn.DefaultCacheMaxTTLSeconds), Doc: "Longest an object stays cached at CloudFront's edges, whatever Cache-Control an uploader stored with it: how long a deleted or infected object may still be served (1 to 31536000).",
+		set: integer(0, math.MaxInt32, func(c *Config, v int) { c.CDNCacheMaxTTLSeconds = v })},
 	{Name: "tiers", Kind: List, Default: jsonList(presignapi.DefaultTiers...), Doc: "Cognito groups, lowest first; members of a tier read their tier's prefix (`tier-1/`) and every lower one.",
 		set: list(func(c *Config, v []string) error { c.Tiers = v; return nil })},
 	{Name: "accessRules", Kind: String, Default: "", Doc: "Presign access rules as JSON (`[{\"prefix\":\"reports/\",\"groups\":[\"tier-2\"],\"methods\":[\"GET\"]}]`); empty derives them from `tiers` plus a private `users/{sub}/` home.",
@@ -323,8 +331,12 @@ var Keys = []Key{
 		set: str(func(c *Config, v string) error { c.APIWebACLArn = v; return nil })},
 	{Name: "logRetentionDays", Kind: Int, Default: itoa(validation.RetentionDays(presignapi.DefaultLogRetention)), Doc: "Retention of the API access log and function log groups (a CloudWatch Logs retention value).",
 		set: integer(validation.LogRetentionDays()[0], slices.Max(validation.LogRetentionDays()), func(c *Config, v int) { c.LogRetentionDays = v })},
-	{Name: "lambdaReservedConcurrency", Kind: Int, Default: itoa(presignapi.DefaultReservedConcurrency), Doc: "Reserved concurrency of the presign function.",
+	{Name: "lambdaReservedConcurrency", Kind: Int, Default: "0", Doc: "Reserved concurrency of the presign function; 0 reserves none. A reservation of N needs the account's Lambda concurrency quota in the region to be at least 100+N (new accounts often start at 10 or 50).",
 		set: integer(0, 1000, func(c *Config, v int) { c.LambdaReservedConcurrency = v })},
+	{Name: "tokenValidityMinutes", Kind: Int, Default: itoa(presignapi.IDTokenMinutes), Doc: "Validity of the ID and access tokens of the app's user pool client (5 to 1440): how long a user removed from a group, or disabled, keeps what the group allowed.",
+		set: integer(0, math.MaxInt32, func(c *Config, v int) { c.TokenValidityMinutes = v })},
+	{Name: "apiGatewayCloudWatchRole", Kind: Bool, Default: "true", Doc: "Create the role API Gateway logs with and set it in the region's API Gateway account settings (one per account and region); false leaves a platform team's own setting alone.",
+		set: boolean(func(c *Config, v bool) { c.APIGatewayCloudWatchRole = v })},
 	{Name: "nagPacks", Kind: List, Default: jsonList(compliance.Packs...), Doc: "cdk-nag rule packs applied at synth; any unsuppressed error fails it.",
 		set: list(func(c *Config, v []string) error {
 			c.NagPacks = v

@@ -17,16 +17,20 @@ import (
 // distribution's first viewer key. config.Parse has validated every value.
 func apiProps(cfg *config.Config, bucket *privatebucket.PrivateBucket, cdn *privatecdn.Distribution) *presignapi.Props {
 	p := &presignapi.Props{
-		Bucket:              bucket,
-		Tiers:               cfg.Tiers,
-		URLTTL:              awscdk.Duration_Seconds(jsii.Number(cfg.URLTTLSeconds)),
-		MaxUploadBytes:      jsii.Number(cfg.MaxUploadBytes),
-		MFARequired:         jsii.Bool(cfg.MFA == "required"),
-		ThrottleRateLimit:   jsii.Number(cfg.APIThrottleRate),
-		ThrottleBurstLimit:  jsii.Number(cfg.APIThrottleBurst),
-		CorsAllowedOrigins:  jsii.Strings(cfg.CorsAllowedOrigins...),
-		ReservedConcurrency: jsii.Number(cfg.LambdaReservedConcurrency),
-		AllowActiveContent:  jsii.Bool(cfg.AllowActiveContent),
+		Bucket:             bucket,
+		Tiers:              cfg.Tiers,
+		URLTTL:             awscdk.Duration_Seconds(jsii.Number(cfg.URLTTLSeconds)),
+		MaxUploadBytes:     jsii.Number(cfg.MaxUploadBytes),
+		MFARequired:        jsii.Bool(cfg.MFA == "required"),
+		ThrottleRateLimit:  jsii.Number(cfg.APIThrottleRate),
+		ThrottleBurstLimit: jsii.Number(cfg.APIThrottleBurst),
+		CorsAllowedOrigins: jsii.Strings(cfg.CorsAllowedOrigins...),
+		AllowActiveContent: jsii.Bool(cfg.AllowActiveContent),
+		TokenValidity:      awscdk.Duration_Minutes(jsii.Number(cfg.TokenValidityMinutes)),
+		CloudWatchRole:     jsii.Bool(cfg.APIGatewayCloudWatchRole),
+	}
+	if cfg.LambdaReservedConcurrency > 0 {
+		p.ReservedConcurrency = jsii.Number(cfg.LambdaReservedConcurrency)
 	}
 	p.LogRetention = validation.LogRetentions[cfg.LogRetentionDays]
 	if cfg.AccessRules != "" {

@@ -39,6 +39,7 @@ var propKeys = map[string]map[string]string{
 		"Thresholds.FunctionErrors":     "alarmFunctionErrors",
 		"Thresholds.FunctionThrottles":  "alarmFunctionThrottles",
 		"Thresholds.ConcurrencyPercent": "alarmConcurrencyPercent",
+		"Thresholds.AccountConcurrency": "alarmAccountConcurrency",
 		"Thresholds.CDN5xxPercent":      "alarmCdn5xxPercent",
 		"Thresholds.CDN4xxPercent":      "alarmCdn4xxPercent",
 		"Thresholds.MinRequests":        "alarmMinRequests",
@@ -54,6 +55,7 @@ var propKeys = map[string]map[string]string{
 		"WebACLArn":                "cdnWebAclArn",
 		"GeoAllowList":             "cdnGeoAllow",
 		"GeoDenyList":              "cdnGeoDeny",
+		"CacheMaxTTL":              "cdnCacheMaxTtlSeconds",
 	},
 	"WebAcl": {"RateLimit": "cdnWafRateLimit"},
 	"Api": {
@@ -68,6 +70,7 @@ var propKeys = map[string]map[string]string{
 		"WebACLArn":               "apiWebAclArn",
 		"LogRetention":            "logRetentionDays",
 		"MFARequired":             "mfa",
+		"TokenValidity":           "tokenValidityMinutes",
 		"CDN.PrivateKeySecretArn": "cdnPrivateKeySecretArn",
 		"CDN.CookieDomain":        "cdnCookieDomain",
 		// The distribution's access levels, which CDN delivery needs to be

@@ -159,5 +159,6 @@ func cdnProps(cfg *config.Config, bucket *privatebucket.PrivateBucket, logBucket
 	p.GeoAllowList = cfg.CDNGeoAllow
 	p.GeoDenyList = cfg.CDNGeoDeny
 	p.PriceClass = config.PriceClasses[cfg.CDNPriceClass]
+	p.CacheMaxTTL = awscdk.Duration_Seconds(jsii.Number(cfg.CDNCacheMaxTTLSeconds))
 	return p
 }

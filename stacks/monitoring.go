@@ -29,6 +29,7 @@ func newMonitoring(stack awscdk.Stack, cfg *config.Config, region string, alarms
 			FunctionErrors:     jsii.Number(float64(cfg.AlarmFunctionErrors)),
 			FunctionThrottles:  jsii.Number(float64(cfg.AlarmFunctionThrottles)),
 			ConcurrencyPercent: jsii.Number(cfg.AlarmConcurrencyPercent),
+			AccountConcurrency: jsii.Number(float64(cfg.AlarmAccountConcurrency)),
 			CDN5xxPercent:      jsii.Number(cfg.AlarmCDN5xxPercent),
 			CDN4xxPercent:      jsii.Number(cfg.AlarmCDN4xxPercent),
 			MinRequests:        jsii.Number(float64(cfg.AlarmMinRequests)),

@@ -121,6 +121,10 @@ var maximalContext = map[string]any{
 	"cdnPriceClass":                   "PriceClass_All",
 	"apiWebAclArn":                    "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/securestore-api/1a2b3c4d-5e6f-7890-abcd-ef0123456789",
 	"mfa":                             "required",
+	"lambdaReservedConcurrency":       "10",
+	"tokenValidityMinutes":            "15",
+	"cdnCacheMaxTtlSeconds":           "3600",
+	"apiGatewayCloudWatchRole":        "false",
 	// A rule that narrows a longer prefix, which the role mirrors with a Deny.
 	"accessRules": `[{"prefix":"tier-1/","groups":["tier-1","tier-2"],"methods":["GET"]},` +
 		`{"prefix":"tier-2/","groups":["tier-2"],"methods":["GET"]},` +

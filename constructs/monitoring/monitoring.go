@@ -55,6 +55,9 @@ const (
 	// DefaultConcurrencyPercent is the function's peak concurrency, in
 	// percent of its reserved concurrency, over 5 minutes.
 	DefaultConcurrencyPercent = 80
+	// DefaultAccountConcurrency is Thresholds.AccountConcurrency's
+	// default: Lambda's default concurrency quota per region.
+	DefaultAccountConcurrency = 1000
 	// DefaultCDN5xxPercent is the distribution's 5xx error rate over 5
 	// minutes, three periods in a row.
 	DefaultCDN5xxPercent = 5
@@ -85,9 +88,15 @@ type Thresholds struct {
 	FunctionErrors *float64
 	// FunctionThrottles: throttled invocations in 5 minutes. Default: - 1.
 	FunctionThrottles *float64
-	// ConcurrencyPercent: peak concurrency in percent of the reserved
-	// concurrency. Default: - 80.
+	// ConcurrencyPercent: peak concurrency in percent of the function's
+	// reserved concurrency or, without one, the region's claimed account
+	// concurrency in percent of AccountConcurrency. Default: - 80.
 	ConcurrencyPercent *float64
+	// AccountConcurrency is the account's Lambda concurrency quota in the
+	// region ("Concurrent executions" in Service Quotas), which a function
+	// without reserved concurrency shares. Default: - 1000, the quota's
+	// default (new accounts may start lower: set yours).
+	AccountConcurrency *float64
 	// CDN5xxPercent: the distribution's 5xx error rate, 3 periods of 5
 	// minutes in a row. Default: - 5.
 	CDN5xxPercent *float64
@@ -288,7 +297,11 @@ func (m *Monitoring) WatchAPI(api awsapigateway.IRestApi, stage string) {
 }
 
 // WatchFunction adds the function's alarms (errors, throttles,
-// concurrency close to its reservation) and its dashboard row.
+// concurrency) and its dashboard row. With reservedConcurrency (at least
+// 1), the concurrency alarm watches the function close to its
+// reservation; with 0 (no reservation), the region's
+// ClaimedAccountConcurrency close to Thresholds.AccountConcurrency, the
+// pool the function then shares with every other function of the account.
 func (m *Monitoring) WatchFunction(fn awslambda.IFunction, reservedConcurrency float64) {
 	sum := &awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Sum")}
 	errors, throttles, invocations := fn.MetricErrors(sum), fn.MetricThrottles(sum), fn.MetricInvocations(sum)
@@ -297,13 +310,28 @@ func (m *Monitoring) WatchFunction(fn awslambda.IFunction, reservedConcurrency f
 	pct := or(m.t.ConcurrencyPercent, DefaultConcurrencyPercent)
 	m.alarm("FunctionErrors", fmt.Sprintf("presign function: %v or more errors (crashes, timeouts) in 5 minutes", or(m.t.FunctionErrors, DefaultFunctionErrors)),
 		errors, or(m.t.FunctionErrors, DefaultFunctionErrors), 1, awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-	m.alarm("FunctionThrottles", fmt.Sprintf("presign function: %v or more throttled invocations in 5 minutes (its reserved concurrency is used up)", or(m.t.FunctionThrottles, DefaultFunctionThrottles)),
+	pool := "the account's concurrency in the region is used up"
+	if reservedConcurrency > 0 {
+		pool = "its reserved concurrency is used up"
+	}
+	m.alarm("FunctionThrottles", fmt.Sprintf("presign function: %v or more throttled invocations in 5 minutes (%s)", or(m.t.FunctionThrottles, DefaultFunctionThrottles), pool),
 		throttles, or(m.t.FunctionThrottles, DefaultFunctionThrottles), 1, awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-	// At least one instance: with a small reservation, a fraction of one
-	// would fire on every invocation.
-	limit := max(1, math.Ceil(reservedConcurrency*pct/100))
-	m.alarm("FunctionConcurrency", fmt.Sprintf("presign function: concurrency at %v or more of its %v reserved (%v%%)", limit, reservedConcurrency, pct),
-		concurrency, limit, 1, awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+	if reservedConcurrency > 0 {
+		// At least one instance: with a small reservation, a fraction of
+		// one would fire on every invocation.
+		limit := max(1, math.Ceil(reservedConcurrency*pct/100))
+		m.alarm("FunctionConcurrency", fmt.Sprintf("presign function: concurrency at %v or more of its %v reserved (%v%%)", limit, reservedConcurrency, pct),
+			concurrency, limit, 1, awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+	} else {
+		quota := or(m.t.AccountConcurrency, DefaultAccountConcurrency)
+		limit := max(1, math.Ceil(quota*pct/100))
+		claimed := awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace: jsii.String("AWS/Lambda"), MetricName: jsii.String("ClaimedAccountConcurrency"),
+			Period: period, Statistic: jsii.String("Maximum"),
+		})
+		m.alarm("AccountConcurrency", fmt.Sprintf("Lambda in this region: claimed concurrency at %v or more of the account's %v (%v%%); the presign function has no reservation and throttles when it is used up", limit, quota, pct),
+			claimed, limit, 1, awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+	}
 	m.widgets(
 		awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String("Function invocations, errors, throttles"), Left: &[]awscloudwatch.IMetric{invocations, errors, throttles}, Width: jsii.Number(12)}),
 		awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String("Function concurrency and p99 duration"), Left: &[]awscloudwatch.IMetric{concurrency}, Right: &[]awscloudwatch.IMetric{duration}, Width: jsii.Number(12)}),
@@ -403,6 +431,7 @@ func check(c constructs.Construct, p *Props) {
 		{"Thresholds.FunctionErrors", t.FunctionErrors, 1e9}, {"Thresholds.FunctionThrottles", t.FunctionThrottles, 1e9},
 		{"Thresholds.ConcurrencyPercent", t.ConcurrencyPercent, 100}, {"Thresholds.CDN5xxPercent", t.CDN5xxPercent, 100},
 		{"Thresholds.MinRequests", t.MinRequests, 1e9}, {"Thresholds.CDN4xxPercent", t.CDN4xxPercent, 100},
+		{"Thresholds.AccountConcurrency", t.AccountConcurrency, 1e9},
 	} {
 		if v.v != nil && !(*v.v > 0 && *v.v <= v.max) {
 			problems.Addf(v.name, "must be more than 0 and at most %v, received %v", v.max, *v.v)

@@ -223,3 +223,32 @@ func TestWatchDistribution_AgnosticStackUnderACondition(t *testing.T) {
 	}
 	tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Dashboard"), jsii.Number(0))
 }
+
+// TestWatchFunction_WithoutReservationWatchesTheAccountPool: a function
+// without reserved concurrency (the default, which a new account's quota
+// allows) gets no FunctionConcurrency alarm, whose threshold would mean
+// nothing, but AccountConcurrency on the region's ClaimedAccountConcurrency
+// at ConcurrencyPercent of AccountConcurrency.
+func TestWatchFunction_WithoutReservationWatchesTheAccountPool(t *testing.T) {
+	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Unreserved"), nil)
+	fn := awslambda.NewFunction(stack, jsii.String("Fn"), &awslambda.FunctionProps{
+		Runtime: awslambda.Runtime_NODEJS_22_X(), Handler: jsii.String("index.handler"), Code: awslambda.Code_FromInline(jsii.String("exports.handler = async () => ({})")),
+	})
+	m := New(stack, jsii.String("Monitoring"), &Props{Thresholds: Thresholds{AccountConcurrency: jsii.Number(50)}})
+	m.WatchFunction(fn, 0)
+	if _, ok := m.Alarms["FunctionConcurrency"]; ok {
+		t.Error("FunctionConcurrency alarm without a reservation")
+	}
+	a, ok := m.Alarms["AccountConcurrency"]
+	if !ok {
+		t.Fatal("no AccountConcurrency alarm")
+	}
+	raw := *assertions.Template_FromStack(stack, nil).ToJSON()
+	p := cdktest.Resources(raw, "AWS::CloudWatch::Alarm")[*stack.GetLogicalId(a.Node().DefaultChild().(awscdk.CfnElement))]["Properties"].(map[string]any)
+	if p["MetricName"] != "ClaimedAccountConcurrency" || p["Namespace"] != "AWS/Lambda" || p["Statistic"] != "Maximum" || p["Threshold"] != 40.0 || p["Dimensions"] != nil {
+		t.Errorf("AccountConcurrency alarm: %v", p)
+	}
+	if d := fmt.Sprint(p["AlarmDescription"]); !strings.Contains(d, "no reservation") {
+		t.Errorf("description %q does not say the function has no reservation", d)
+	}
+}

@@ -44,7 +44,6 @@ func check(c constructs.Construct, p *Props) *effective {
 		maxUploadBytes: settings.DefaultMaxUploadBytes,
 		rate:           DefaultThrottleRateLimit,
 		burst:          DefaultThrottleBurstLimit,
-		concurrency:    DefaultReservedConcurrency,
 		retention:      DefaultLogRetention,
 	}
 
@@ -110,6 +109,18 @@ func check(c constructs.Construct, p *Props) *effective {
 			s.ttlSeconds = int64(ms / 1000)
 		}
 	}
+	s.tokenValidity = awscdk.Duration_Minutes(jsii.Number(IDTokenMinutes))
+	if p.TokenValidity != nil {
+		min := *p.TokenValidity.ToSeconds(nil) / 60
+		switch {
+		case p.UserPool != nil:
+			problems.Addf("TokenValidity", "applies to the user pool this construct creates only: set the token validity on your pool's app client instead")
+		case min < MinTokenMinutes || min > MaxTokenMinutes || min != math.Trunc(min):
+			problems.Addf("TokenValidity", "must be whole minutes from %d minutes to 1 day (Cognito's bounds), received %s", MinTokenMinutes, *p.TokenValidity.ToHumanString())
+		default:
+			s.tokenValidity = p.TokenValidity
+		}
+	}
 	if p.MaxUploadBytes != nil {
 		if v := *p.MaxUploadBytes; !whole(v) || v < 1 || v > float64(settings.MaxObjectBytes) {
 			problems.Addf("MaxUploadBytes", "must be a whole number of bytes from 1 to %d (%.1f TiB, S3's largest object), received %s",
@@ -136,7 +147,7 @@ func check(c constructs.Construct, p *Props) *effective {
 		if v := *p.ReservedConcurrency; !whole(v) || v < 1 {
 			problems.Addf("ReservedConcurrency", "must be a whole number, at least 1 (0 would stop the function), received %v", v)
 		} else {
-			s.concurrency = v
+			s.concurrency = &v
 		}
 	}
 	if p.LogRetention != "" {

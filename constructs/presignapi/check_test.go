@@ -88,6 +88,8 @@ func TestNew_RefusesInvalidProps(t *testing.T) {
 		}, "CDN.CookieDomain", "public suffix"},
 		{"rate zero", func(p *Props) { p.ThrottleRateLimit = jsii.Number(0) }, "ThrottleRateLimit", "received 0"},
 		{"burst fraction", func(p *Props) { p.ThrottleBurstLimit = jsii.Number(1.5) }, "ThrottleBurstLimit", "received 1.5"},
+		{"token validity under 5 minutes", func(p *Props) { p.TokenValidity = awscdk.Duration_Minutes(jsii.Number(2)) }, "TokenValidity", "2 minutes"},
+		{"token validity over a day", func(p *Props) { p.TokenValidity = awscdk.Duration_Hours(jsii.Number(25)) }, "TokenValidity", "1 day 1 hour"},
 		{"concurrency zero", func(p *Props) { p.ReservedConcurrency = jsii.Number(0) }, "ReservedConcurrency", "received 0"},
 		{"retention infinite", func(p *Props) { p.LogRetention = awslogs.RetentionDays_INFINITE }, "LogRetention", "INFINITE"},
 		{"retention unknown", func(p *Props) { p.LogRetention = "FOREVER_AND_A_DAY" }, "LogRetention", "FOREVER_AND_A_DAY"},

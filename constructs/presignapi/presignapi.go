@@ -26,7 +26,7 @@
 //   - The function: Go on provided.al2023 for arm64, built at synth by go
 //     build on the synthesizing machine (no Docker), reproducibly, with its
 //     asset hash taken from the binary; its own log group with retention,
-//     X-Ray active, reserved concurrency, and the environment of the presign
+//     X-Ray active, reserved concurrency when asked for, and the environment of the presign
 //     Lambda contract.
 //   - The function's role: s3:GetObject, s3:PutObject (with
 //     s3:AbortMultipartUpload and s3:ListMultipartUploadParts, for
@@ -89,10 +89,9 @@ import (
 // MaxUploadBytes' defaults and bounds are the function's own, in package
 // settings (DefaultURLTTL, MaxURLTTL, DefaultMaxUploadBytes, MaxPutBytes).
 const (
-	DefaultThrottleRateLimit   = 50
-	DefaultThrottleBurstLimit  = 100
-	DefaultReservedConcurrency = 10
-	DefaultLogRetention        = awslogs.RetentionDays_ONE_YEAR
+	DefaultThrottleRateLimit  = 50
+	DefaultThrottleBurstLimit = 100
+	DefaultLogRetention       = awslogs.RetentionDays_ONE_YEAR
 	// StageName is the API's one stage; the API URL ends with it.
 	StageName = "v1"
 )
@@ -106,11 +105,14 @@ const (
 	FunctionTimeoutSeconds = 10
 )
 
-// Token lifetimes of the app client.
+// Token lifetimes of the app client. IDTokenMinutes is Props.TokenValidity's
+// default (for the ID and the access token); MinTokenMinutes and
+// MaxTokenMinutes are Cognito's bounds.
 const (
 	IDTokenMinutes      = 60
-	AccessTokenMinutes  = 60
 	RefreshTokenMinutes = 24 * 60
+	MinTokenMinutes     = 5
+	MaxTokenMinutes     = 24 * 60
 )
 
 // Props configures an API. Bucket is required; every other field has a
@@ -157,6 +159,14 @@ type Props struct {
 	// Default: - a new user pool (child id "UserPool") and an SRP app
 	// client (child id "Client").
 	UserPool awscognito.IUserPool
+	// TokenValidity is how long the ID and access tokens of the pool's app
+	// client stay valid, whole minutes from 5 minutes to 1 day: group
+	// membership comes from the ID token, so removing a user from a group,
+	// or disabling the user, takes effect only when the tokens issued
+	// before expire (the refresh token then fails for a disabled user).
+	// Only for the pool this construct creates (UserPool nil).
+	// Default: - IDTokenMinutes (60 minutes).
+	TokenValidity awscdk.Duration
 	// MFARequired makes TOTP MFA required for every user instead of optional.
 	// Default: - false: MFA (TOTP only, never SMS) is optional.
 	MFARequired *bool
@@ -200,10 +210,14 @@ type Props struct {
 	// logs are kept; INFINITE is refused.
 	// Default: - one year (RetentionDays_ONE_YEAR).
 	LogRetention awslogs.RetentionDays
-	// ReservedConcurrency is the function's reserved concurrency, a whole
+	// ReservedConcurrency reserves concurrency for the function, a whole
 	// number of at least 1: a cap on what the API can cost and a share of
-	// the account's concurrency that other functions cannot take.
-	// Default: - 10.
+	// the account's concurrency that other functions cannot take. Lambda
+	// keeps 100 of the account's concurrency unreserved, so a reservation
+	// of N needs a quota of at least 100+N in the region; new accounts
+	// often start at 10 or 50, and CloudFormation then fails ("decreases
+	// account's UnreservedConcurrentExecution below its minimum value").
+	// Default: - none: the function shares the account's unreserved pool.
 	ReservedConcurrency *float64
 	// CDN turns on delivery=cdn: CloudFront signed URLs signed with the
 	// private key in a Secrets Manager secret.
@@ -366,7 +380,8 @@ type effective struct {
 	ttlSeconds     int64
 	maxUploadBytes int64
 	rate, burst    float64
-	concurrency    float64
+	concurrency    *float64 // nil: no reservation
+	tokenValidity  awscdk.Duration
 	retention      awslogs.RetentionDays
 	moduleDir      string
 }
@@ -421,8 +436,8 @@ func (a *API) userPool(c constructs.Construct, p *Props, s *effective) {
 		GenerateSecret:             jsii.Bool(false),
 		DisableOAuth:               jsii.Bool(true),
 		SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
-		IdTokenValidity:            awscdk.Duration_Minutes(jsii.Number(IDTokenMinutes)),
-		AccessTokenValidity:        awscdk.Duration_Minutes(jsii.Number(AccessTokenMinutes)),
+		IdTokenValidity:            s.tokenValidity,
+		AccessTokenValidity:        s.tokenValidity,
 		RefreshTokenValidity:       awscdk.Duration_Minutes(jsii.Number(RefreshTokenMinutes)),
 		AuthSessionValidity:        awscdk.Duration_Minutes(jsii.Number(3)),
 		EnableTokenRevocation:      jsii.Bool(true),
@@ -561,7 +576,7 @@ func (a *API) function(c constructs.Construct, p *Props, s *effective) {
 		Role:                         role,
 		LogGroup:                     logs,
 		Tracing:                      awslambda.Tracing_ACTIVE,
-		ReservedConcurrentExecutions: jsii.Number(s.concurrency),
+		ReservedConcurrentExecutions: s.concurrency,
 		Environment:                  &env,
 	})
 	a.Function = fn

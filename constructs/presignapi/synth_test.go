@@ -119,6 +119,7 @@ func synthAll() (err error) {
 		WebACLArn:           jsii.String(testWebACL),
 		LogRetention:        awslogs.RetentionDays_TWO_YEARS,
 		ReservedConcurrency: jsii.Number(3),
+		TokenValidity:       awscdk.Duration_Minutes(jsii.Number(15)),
 		CDN: &CDNDelivery{
 			Domain:              jsii.String(testCDNAlias),
 			KeyPairID:           jsii.String(testKeyPair),

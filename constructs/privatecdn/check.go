@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -83,6 +84,15 @@ func check(c constructs.Construct, p *Props) []Access {
 			problems.Addf("BucketRegionalDomainName", "required when the bucket and its key are created in this app: the bucket's own "+
 				"domain name attribute would make the key policy depend on the bucket through the distribution (a dependency cycle); "+
 				"pass a name built from the bucket's name, such as privatebucket.PrivateBucket.RegionalDomainName (privatecdn.PropsFor does)")
+		}
+	}
+
+	if p.CacheMaxTTL != nil {
+		switch secs := p.CacheMaxTTL.ToSeconds(nil); {
+		case p.CachePolicy != nil:
+			problems.Addf("CacheMaxTTL", "applies to the construct's own cache policy only: set it on CachePolicy instead, or leave CachePolicy nil")
+		case validation.Literal(secs) && (*secs < 1 || *secs > MaxCacheMaxTTLSeconds || *secs != float64(int64(*secs))):
+			problems.Addf("CacheMaxTTL", "must be a whole number of seconds from 1 to %d (1 year), received %s seconds", MaxCacheMaxTTLSeconds, strconv.FormatFloat(*secs, 'f', -1, 64))
 		}
 	}
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 
@@ -131,6 +132,12 @@ func TestNew_RefusesInvalidPropsNamingTheProp(t *testing.T) {
 		{"content security policy with a line break", nil, func(p *Props, _ awscdk.Stack) {
 			p.ContentSecurityPolicy = jsii.String("default-src 'none'\r\nSet-Cookie: x=1")
 		}, "ContentSecurityPolicy", []string{"printable ASCII"}},
+		{"cache TTL over a year", nil, func(p *Props, _ awscdk.Stack) { p.CacheMaxTTL = awscdk.Duration_Days(jsii.Number(400)) },
+			"CacheMaxTTL", []string{"1 to 31536000", "34560000"}},
+		{"cache TTL with a cache policy", nil, func(p *Props, s awscdk.Stack) {
+			p.CacheMaxTTL = awscdk.Duration_Hours(jsii.Number(1))
+			p.CachePolicy = awscloudfront.CachePolicy_CACHING_DISABLED()
+		}, "CacheMaxTTL", []string{"own cache policy"}},
 		{"empty content security policy", nil, func(p *Props, _ awscdk.Stack) { p.ContentSecurityPolicy = jsii.String("") },
 			"ContentSecurityPolicy", []string{"1 to 1783"}},
 		{"certificate not an ACM ARN", nil, func(p *Props, _ awscdk.Stack) {

@@ -100,6 +100,12 @@ const (
 	CORSMaxAgeSeconds = 600
 	// DefaultContentSecurityPolicy is Props.ContentSecurityPolicy's default.
 	DefaultContentSecurityPolicy = "default-src 'none'; sandbox"
+	// DefaultCacheMaxTTLSeconds is Props.CacheMaxTTL's default (1 day),
+	// which is also the default TTL of objects that say nothing.
+	DefaultCacheMaxTTLSeconds = 86400
+	// MaxCacheMaxTTLSeconds is Props.CacheMaxTTL's bound (1 year,
+	// CloudFront's default maximum).
+	MaxCacheMaxTTLSeconds = 31536000
 	// LogRegion is the only region where CloudFront's log delivery source can live.
 	LogRegion = validation.CloudFrontRegion
 )
@@ -210,8 +216,18 @@ type Props struct {
 	// CloudFront whatever the policy; but a GET cached before an overwrite or
 	// delete is served until it expires, so with Write or Delete on, prefer
 	// new keys for new content or a shorter policy.
-	// Default: - the managed CachingOptimized policy.
+	// Default: - a policy of the construct's own (child "CachePolicy"), like
+	// the managed CachingOptimized (no header, cookie or query string in the
+	// cache key; gzip and brotli) but keeping an object at the edges at most
+	// CacheMaxTTL, whatever Cache-Control the uploader stored with it.
 	CachePolicy awscloudfront.ICachePolicy
+	// CacheMaxTTL is the longest an object stays cached at the edges, and
+	// so the longest a deleted object, or one later found infected, is
+	// still served: S3 stores any Cache-Control an uploader sends with a
+	// presigned PUT, and CachingOptimized honours up to a year of it. From
+	// 1 second to 1 year, whole seconds; only without CachePolicy.
+	// Default: - DefaultCacheMaxTTLSeconds (1 day).
+	CacheMaxTTL awscdk.Duration
 }
 
 // PropsFor returns Props that serve b: its bucket, deterministic regional
@@ -308,7 +324,7 @@ func New(scope constructs.Construct, id *string, props *Props) *Distribution {
 		Compress:              jsii.Bool(true),
 	}
 	if behavior.CachePolicy == nil {
-		behavior.CachePolicy = awscloudfront.CachePolicy_CACHING_OPTIMIZED()
+		behavior.CachePolicy = cachePolicy(c, p.CacheMaxTTL)
 	}
 	if d.KeyGroup != nil {
 		behavior.TrustedKeyGroups = &[]interfacesawscloudfront.IKeyGroupRef{d.KeyGroup}
@@ -475,14 +491,46 @@ func sidSuffix(c constructs.Construct) string {
 	return nonAlnum.ReplaceAllString(*c.Node().Id(), "")
 }
 
+// cachePolicy is the default cache policy: CachingOptimized's cache key
+// and compression, with the edge TTL bounded by maxTTL.
+func cachePolicy(c constructs.Construct, maxTTL awscdk.Duration) awscloudfront.ICachePolicy {
+	if maxTTL == nil {
+		maxTTL = awscdk.Duration_Seconds(jsii.Number(DefaultCacheMaxTTLSeconds))
+	}
+	def := maxTTL
+	if secs := maxTTL.ToSeconds(nil); validation.Literal(secs) && *secs > DefaultCacheMaxTTLSeconds {
+		def = awscdk.Duration_Seconds(jsii.Number(DefaultCacheMaxTTLSeconds))
+	}
+	return awscloudfront.NewCachePolicy(c, jsii.String("CachePolicy"), &awscloudfront.CachePolicyProps{
+		Comment:                    jsii.String("securestore: CachingOptimized cache key; edge TTL bounded whatever Cache-Control an object carries"),
+		MinTtl:                     awscdk.Duration_Seconds(jsii.Number(1)),
+		DefaultTtl:                 def,
+		MaxTtl:                     maxTTL,
+		HeaderBehavior:             awscloudfront.CacheHeaderBehavior_None(),
+		CookieBehavior:             awscloudfront.CacheCookieBehavior_None(),
+		QueryStringBehavior:        awscloudfront.CacheQueryStringBehavior_None(),
+		EnableAcceptEncodingGzip:   jsii.Bool(true),
+		EnableAcceptEncodingBrotli: jsii.Bool(true),
+	})
+}
+
+// RemovedHeaders are the response headers an uploader can store with an
+// object (a presigned PUT signs neither) that would otherwise reach every
+// viewer: how long browsers keep the object, and under which file name
+// and disposition they save it. Content-Encoding stays: CloudFront cannot
+// remove it (a wrong one only makes the object unreadable).
+var RemovedHeaders = []string{"Cache-Control", "Expires", "Content-Disposition"}
+
 // responseHeaders builds the response headers policy: security headers on
-// every response and, with origins, CORS for them.
+// every response, the uploader-chosen headers removed and, with origins,
+// CORS for them.
 func responseHeaders(c constructs.Construct, origins []string, levels []Access, csp *string) awscloudfront.IResponseHeadersPolicy {
 	if csp == nil {
 		csp = jsii.String(DefaultContentSecurityPolicy)
 	}
 	props := &awscloudfront.ResponseHeadersPolicyProps{
-		Comment: jsii.String("securestore: HSTS, nosniff, CSP, frame-options DENY, no referrer, CORS for configured origins"),
+		Comment:       jsii.String("securestore: HSTS, nosniff, CSP, frame DENY, no referrer, uploader caching/disposition headers removed, CORS"),
+		RemoveHeaders: jsii.Strings(RemovedHeaders...),
 		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
 			ContentSecurityPolicy: &awscloudfront.ResponseHeadersContentSecurityPolicy{
 				ContentSecurityPolicy: csp,

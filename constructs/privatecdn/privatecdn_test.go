@@ -552,13 +552,52 @@ func TestResponseHeaders_SecurityHeadersEverywhereAndCORSOnlyFromProps(t *testin
 	}
 }
 
-func TestCachePolicy_IsManagedCachingOptimizedByDefault(t *testing.T) {
-	for _, c := range configs(t) {
-		_, dist := c.fx.distribution(t)
-		for i, b := range behaviours(dist) {
-			if b["CachePolicyId"] != "658327ea-f89d-4fab-a63d-7e88639e58f6" {
-				t.Errorf("%s: behaviour %d CachePolicyId = %v, want CachingOptimized", c.name, i, b["CachePolicyId"])
+// TestCachePolicy_BoundsTheEdgeTTL: every behaviour uses the construct's
+// own cache policy, whose maximum TTL is CacheMaxTTL (1 day by default),
+// so no Cache-Control an uploader stored keeps an object at the edges
+// longer; the cache key is CachingOptimized's.
+func TestCachePolicy_BoundsTheEdgeTTL(t *testing.T) {
+	def, max, _ := fixtures(t)
+	for _, c := range []struct {
+		name         string
+		fx           *fixture
+		maxTTL, dflt float64
+	}{
+		{"default", def, DefaultCacheMaxTTLSeconds, DefaultCacheMaxTTLSeconds},
+		{"maximal", max, 3600, 3600},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			id, policy := c.fx.only(t, "AWS::CloudFront::CachePolicy")
+			cfg := policy["Properties"].(map[string]any)["CachePolicyConfig"].(map[string]any)
+			if cfg["MaxTTL"] != c.maxTTL || cfg["DefaultTTL"] != c.dflt || cfg["MinTTL"] != float64(1) {
+				t.Errorf("TTLs min %v default %v max %v, want 1, %v, %v", cfg["MinTTL"], cfg["DefaultTTL"], cfg["MaxTTL"], c.dflt, c.maxTTL)
 			}
+			key := jsonOf(t, cfg["ParametersInCacheKeyAndForwardedToOrigin"])
+			for _, want := range []string{`"CookiesConfig":{"CookieBehavior":"none"}`, `"HeadersConfig":{"HeaderBehavior":"none"}`,
+				`"QueryStringsConfig":{"QueryStringBehavior":"none"}`, `"EnableAcceptEncodingBrotli":true`, `"EnableAcceptEncodingGzip":true`} {
+				if !strings.Contains(key, want) {
+					t.Errorf("cache key %s lacks %s", key, want)
+				}
+			}
+			_, dist := c.fx.distribution(t)
+			for i, b := range behaviours(dist) {
+				if got := jsonOf(t, b["CachePolicyId"]); got != `{"Ref":"`+id+`"}` {
+					t.Errorf("behaviour %d CachePolicyId = %s, want %s", i, got, id)
+				}
+			}
+		})
+	}
+}
+
+// TestResponseHeaders_RemoveUploaderChosenHeaders: the caching and
+// disposition headers an uploader can store never reach viewers.
+func TestResponseHeaders_RemoveUploaderChosenHeaders(t *testing.T) {
+	for _, c := range configs(t) {
+		_, policy := c.fx.only(t, "AWS::CloudFront::ResponseHeadersPolicy")
+		cfg := policy["Properties"].(map[string]any)["ResponseHeadersPolicyConfig"].(map[string]any)
+		got := jsonOf(t, cfg["RemoveHeadersConfig"])
+		if got != `{"Items":[{"Header":"Cache-Control"},{"Header":"Expires"},{"Header":"Content-Disposition"}]}` {
+			t.Errorf("%s: RemoveHeadersConfig = %s", c.name, got)
 		}
 	}
 }

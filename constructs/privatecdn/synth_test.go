@@ -86,6 +86,7 @@ func fixtures(t testing.TB) (def, max, unsigned *fixture) {
 		p2.GeoAllowList = []string{"DE", "FR", "US"}
 		p2.PriceClass = awscloudfront.PriceClass_PRICE_CLASS_ALL
 		p2.LogPrefix = jsii.String("cdn-logs/")
+		p2.CacheMaxTTL = awscdk.Duration_Hours(jsii.Number(1))
 		d2 := New(s2, jsii.String("CDN"), p2)
 
 		// Unsigned public reads, no access logs.
