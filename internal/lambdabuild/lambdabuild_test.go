@@ -14,7 +14,7 @@ import (
 
 func TestBuild_StaticLinuxBinaryForTheArch(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "bootstrap")
-	if err := Build(context.Background(), "", "../runtimeapi/testdata/empty", "arm64", out); err != nil {
+	if err := Build(context.Background(), "", "../testkit/runtimeapi/testdata/empty", "arm64", out); err != nil {
 		t.Fatal(err)
 	}
 	f, err := elf.Open(out)
@@ -33,7 +33,7 @@ func TestBuild_StaticLinuxBinaryForTheArch(t *testing.T) {
 func TestBuild_Errors(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "bootstrap")
 	cases := []struct{ name, pkg, arch, want string }{
-		{"no arch", "../runtimeapi/testdata/empty", "", "empty GOARCH"},
+		{"no arch", "../testkit/runtimeapi/testdata/empty", "", "empty GOARCH"},
 		{"missing package", "./nothing/here", "amd64", "go build ./nothing/here for linux/amd64"},
 	}
 	for _, tc := range cases {
