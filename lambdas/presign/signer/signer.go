@@ -34,6 +34,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/securestore/securestore/lambdas/presign/settings"
@@ -157,9 +158,9 @@ const probeKey = "securestore-signer-probe"
 
 // New returns a presigner for bucket that signs with client's credentials
 // and region, at the endpoint the client's own endpoint resolver gives for
-// bucket. It presigns one GET to report a configuration the SDK cannot
-// sign with (no region, no credentials, an endpoint that is not a URL) now
-// rather than on the first request.
+// bucket. It presigns one GET, with placeholder credentials, to report a
+// configuration the SDK cannot sign for (a bucket or endpoint its endpoint
+// rules refuse) now rather than on the first request.
 func New(client *s3.Client, bucket string, opts ...Option) (*S3, error) {
 	if client == nil {
 		return nil, fmt.Errorf("signer: no S3 client")
@@ -188,7 +189,14 @@ func New(client *s3.Client, bucket string, opts ...Option) (*S3, error) {
 			po.Presigner = clocked{v4: v4.NewSigner(func(so *v4.SignerOptions) { so.DisableURIPathEscaping = true }), now: set.now}
 		}
 	})}
-	if _, err := s.Presign(context.Background(), Request{Method: MethodGet, Key: probeKey, Expires: time.Second}); err != nil {
+	// The probe signs with placeholder credentials: the real ones are
+	// fetched when the first request is signed.
+	probe := func(po *s3.PresignOptions) {
+		po.ClientOptions = append(po.ClientOptions, func(so *s3.Options) {
+			so.Credentials = credentials.NewStaticCredentialsProvider("AKIAPROBE", "probe", "")
+		})
+	}
+	if _, err := s.presign.PresignGetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(probeKey)}, probe); err != nil {
 		return nil, fmt.Errorf("signer: bucket %q: %w", bucket, err)
 	}
 	return s, nil
