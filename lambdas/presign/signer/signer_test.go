@@ -536,13 +536,16 @@ func (c *countingCreds) Retrieve(context.Context) (aws.Credentials, error) {
 	return c.value, nil
 }
 
-// TestNew_CachesCredentials: a client built without a credentials cache
-// must not fetch credentials on every signature.
+// TestNew_CachesCredentials: New fetches no credentials, and a client built
+// without a credentials cache must not fetch them on every signature.
 func TestNew_CachesCredentials(t *testing.T) {
 	creds := &countingCreds{value: aws.Credentials{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "secret", Source: "test"}}
 	s, err := New(testClient(func(o *s3.Options) { o.Credentials = creds }), testBucket)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if creds.calls != 0 {
+		t.Errorf("New fetched credentials %d times, want none before the first request", creds.calls)
 	}
 	for range 3 {
 		if _, err := s.Presign(context.Background(), Request{Method: MethodGet, Key: "k", Expires: time.Minute}); err != nil {
