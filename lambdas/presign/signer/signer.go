@@ -117,8 +117,11 @@ type PostRequest struct {
 // Post is what a client needs to build the multipart form: POST to URL with
 // every field of Fields, then the file as the last field, named "file".
 type Post struct {
-	URL       string
-	Fields    map[string]string
+	// URL is where the form is posted: the bucket's endpoint.
+	URL string
+	// Fields are the form's fields: the key, the policy and its signature.
+	Fields map[string]string
+	// ExpiresAt is when the policy stops allowing the upload.
 	ExpiresAt time.Time
 }
 
