@@ -1,13 +1,19 @@
 // Package cdnsign issues CloudFront signed URLs (canned policy) for objects
 // served by one distribution, and custom policies for every object under a
-// key prefix (SignFolder: a query string and cookies for a whole folder), with a private key read once from Secrets
-// Manager (cdnsign itself imports no Secrets Manager client: see GetSecret).
+// key prefix (SignFolder: a query string and cookies for a whole folder),
+// with a private key read once from Secrets Manager (cdnsign itself imports
+// no Secrets Manager client: see GetSecret). The signing is the SDK's
+// (feature/cloudfront/sign v1.9.16): URLSigner.Sign for object URLs,
+// Policy.Sign for folder policies.
 //
 // Keys: CloudFront accepts RSA 2048 and ECDSA P-256 key pairs for signed
 // URLs, and with no Hash-Algorithm parameter it verifies a SHA-1 digest of
-// the policy for both. The SDK's URLSigner (feature/cloudfront/sign v1.9.16)
-// hashes with SHA-1 and signs through crypto.Signer, so both key types work
-// as they are: RSA gives a PKCS #1 v1.5 signature, ECDSA an ASN.1 DER one.
+// the policy for both. The SDK's URLSigner and Policy.Sign hash with SHA-1
+// and sign through crypto.Signer, so both key types work as they are: RSA
+// gives a PKCS #1 v1.5 signature, ECDSA an ASN.1 DER one. (The SDK's
+// CookieSigner takes RSA keys only, so folder cookies carry Policy.Sign's
+// values instead.) ParseKey stays here: the SDK's PEM loaders read PKCS #1
+// RSA or PKCS #8 only and do not explain why a stored key is unusable.
 package cdnsign
 
 import (
@@ -16,7 +22,6 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/x509"
@@ -276,25 +281,16 @@ func (s *Signer) SignFolder(prefix string, expires time.Time) (Folder, error) {
 		return Folder{}, fmt.Errorf("cdnsign: expiry %s must be a whole second after now (%s)", expires.UTC().Format(time.RFC3339Nano), now.UTC().Format(time.RFC3339))
 	}
 	resource := s.URL(prefix) + "*"
-	policy := FolderPolicy(resource, expires)
-	digest := sha1.Sum(policy)
-	sig, err := s.key.Sign(rand.Reader, digest[:], crypto.SHA1)
+	// The SDK's custom policy: the same JSON as FolderPolicy, signed over
+	// SHA-1 with any crypto.Signer, in CloudFront's base64.
+	sig, policy, err := sign.NewCannedPolicy(resource, expires).Sign(s.key)
 	if err != nil {
 		return Folder{}, fmt.Errorf("cdnsign: sign the policy of %q: %w", prefix, err)
 	}
-	return Folder{
-		Resource:  resource,
-		Expires:   expires,
-		Policy:    cloudFrontSafe.Replace(base64.StdEncoding.EncodeToString(policy)),
-		Signature: cloudFrontSafe.Replace(base64.StdEncoding.EncodeToString(sig)),
-		KeyPairID: s.keyPairID,
-	}, nil
+	return Folder{Resource: resource, Expires: expires, Policy: string(policy), Signature: string(sig), KeyPairID: s.keyPairID}, nil
 }
 
-// cloudFrontSafe turns standard base64 into CloudFront's URL-safe form.
-var cloudFrontSafe = strings.NewReplacer("+", "-", "=", "_", "/", "~")
-
-// cloudFrontStd undoes cloudFrontSafe.
+// cloudFrontStd turns CloudFront's URL-safe base64 back into standard base64.
 var cloudFrontStd = strings.NewReplacer("-", "+", "_", "=", "~", "/")
 
 // Verify checks a Policy and Signature pair (CloudFront's URL-safe base64,

@@ -60,15 +60,17 @@ func secretsManager(t *testing.T, creds aws.Credentials, secretARN, value string
 	return srv
 }
 
-// signedBy recomputes r's SigV4 signature for secretsmanager in the
-// credential scope's region at its X-Amz-Date, and compares.
+// signedBy recomputes r's SigV4 signature for secretsmanager, with every
+// header the request says it signed, in the credential scope's region at
+// its X-Amz-Date, and compares.
 func signedBy(r *http.Request, body []byte, creds aws.Credentials) bool {
 	auth := r.Header.Get("Authorization")
 	at, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
-	if err != nil || !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 Credential="+creds.AccessKeyID+"/") {
+	fields := strings.Split(strings.TrimPrefix(auth, "AWS4-HMAC-SHA256 "), ", ")
+	if err != nil || len(fields) != 3 || !strings.HasPrefix(fields[0], "Credential="+creds.AccessKeyID+"/") {
 		return false
 	}
-	scope := strings.Split(strings.TrimPrefix(strings.SplitN(auth, ",", 2)[0], "AWS4-HMAC-SHA256 Credential="), "/")
+	scope := strings.Split(strings.TrimPrefix(fields[0], "Credential="), "/")
 	if len(scope) != 5 || scope[3] != "secretsmanager" {
 		return false
 	}
@@ -76,9 +78,9 @@ func signedBy(r *http.Request, body []byte, creds aws.Credentials) bool {
 	if err != nil {
 		return false
 	}
-	for _, h := range []string{"Content-Type", "X-Amz-Target", "X-Amz-Security-Token"} {
-		if v := r.Header.Get(h); v != "" {
-			again.Header.Set(h, v)
+	for _, h := range strings.Split(strings.TrimPrefix(fields[1], "SignedHeaders="), ";") {
+		if h != "host" && h != "content-length" && h != "x-amz-date" {
+			again.Header.Set(h, r.Header.Get(h))
 		}
 	}
 	sum := sha256.Sum256(body)

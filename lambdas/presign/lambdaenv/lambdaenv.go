@@ -1,15 +1,19 @@
-// Package lambdaenv builds the presign function's AWS access from the
-// environment Lambda gives every function, without the SDK's shared
-// configuration loader (aws-sdk-go-v2/config).
+// Package lambdaenv builds the presign function's AWS clients (the SDK's
+// S3 and Secrets Manager clients) from the environment Lambda gives every
+// function, without the SDK's shared configuration loader
+// (aws-sdk-go-v2/config).
 //
 // Lambda always passes the execution role's credentials as
 // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN and the
 // region as AWS_REGION; it refreshes those credentials by starting a new
 // execution environment, so static credentials are correct for the life of
-// the process. The loader would read the same variables, after package inits
-// that pull in STS, SSO and the sign-in services and a search for shared
-// configuration files a function does not have: about a third of the cold
-// start of this function (see BenchmarkColdStart in ../e2e).
+// the process. The loader would read the same variables, after the package
+// inits of the STS, SSO, SSO-OIDC and sign-in clients it links (about 1.9 ms
+// and 4,400 allocations with GODEBUG=inittrace=1 on the machine of
+// tools/bench/analysis.md) and a search for shared configuration files a
+// function does not have (about 0.5 ms more): for an empty function's cold
+// start of about 2 ms, too much for the 1.3x bound of BenchmarkColdStart in
+// ../e2e.
 //
 // Variables read (all others, including AWS_PROFILE and the shared files,
 // are ignored):
@@ -26,14 +30,17 @@
 package lambdaenv
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
 // Env is the AWS part of a Lambda function's environment.
@@ -50,8 +57,8 @@ type Env struct {
 	// the host name, as S3-compatible servers usually need. Default: false.
 	S3PathStyle bool
 	// SecretsManagerEndpoint is AWS_ENDPOINT_URL_SECRETS_MANAGER (or
-	// AWS_ENDPOINT_URL). Default: empty, the Secrets Manager endpoint of the
-	// secret's own region and partition.
+	// AWS_ENDPOINT_URL). Default: empty, the Secrets Manager endpoint the
+	// SDK's endpoint rules give for the secret's own region.
 	SecretsManagerEndpoint string
 	// FIPS is AWS_USE_FIPS_ENDPOINT. Default: false.
 	FIPS bool
@@ -170,4 +177,37 @@ func (e Env) S3Options() s3.Options {
 // S3 returns the function's S3 client, built from S3Options.
 func (e Env) S3() *s3.Client {
 	return s3.New(e.S3Options())
+}
+
+// SecretsManager returns a Secrets Manager client for region with e's
+// credentials and endpoint settings.
+func (e Env) SecretsManager(region string) *secretsmanager.Client {
+	o := secretsmanager.Options{Region: region, Credentials: e.Credentials}
+	if e.SecretsManagerEndpoint != "" {
+		o.BaseEndpoint = aws.String(e.SecretsManagerEndpoint)
+	}
+	if e.FIPS {
+		o.EndpointOptions.UseFIPSEndpoint = aws.FIPSEndpointStateEnabled
+	}
+	if e.DualStack {
+		o.EndpointOptions.UseDualStackEndpoint = aws.DualStackEndpointStateEnabled
+	}
+	return secretsmanager.New(o)
+}
+
+// SecretString returns the SecretString of the secret secretARN (a full
+// ARN), read with one GetSecretValue call (the SDK retries throttling and
+// server errors) in the ARN's own region. A secret that holds SecretBinary
+// instead gives "". Its client is made here, on the call: a function that
+// never reads a secret never builds one.
+func (e Env) SecretString(ctx context.Context, secretARN string) (string, error) {
+	a, err := arn.Parse(secretARN)
+	if err != nil || a.Service != "secretsmanager" || !isRegion(a.Region) || !strings.HasPrefix(a.Resource, "secret:") {
+		return "", fmt.Errorf("secrets manager: %q is not a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)", secretARN)
+	}
+	out, err := e.SecretsManager(a.Region).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretARN)})
+	if err != nil {
+		return "", fmt.Errorf("secrets manager: GetSecretValue %s: %w", secretARN, err)
+	}
+	return aws.ToString(out.SecretString), nil
 }

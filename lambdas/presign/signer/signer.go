@@ -1,24 +1,23 @@
 // Package signer presigns S3 requests for one bucket: GET, PUT and DELETE
 // URLs, UploadPart URLs of multipart uploads, and browser POST forms with a
-// policy.
+// policy, all through the SDK's s3.PresignClient (PresignGetObject,
+// PresignPutObject, PresignDeleteObject, PresignUploadPart and
+// PresignPostObject). This package adds only the checks of the request,
+// the list of headers a client must send, and the expiry as a time.
 //
-// Single-object URLs are signed with SigV4 query authentication directly
-// (the SDK's v4.Signer over a request built here), not through the S3
-// client's presign middleware stack: the result is the URL the SDK's
-// PresignClient produces (the tests compare them byte for byte in every
-// addressing style, partition and endpoint option), at a quarter of the
-// cost. Where the object lives comes from the client's own endpoint
-// resolver, asked once in New. Buckets whose endpoint needs more than plain
-// SigV4 for "s3" (S3 Express, Multi-Region Access Points, endpoint headers)
-// are signed by the SDK's PresignClient instead. POST forms always go
-// through the SDK's PresignPostObject.
+// Where the object lives and how it is signed (addressing style, a custom
+// endpoint, FIPS, dual-stack, acceleration, access points, SigV4a for
+// Multi-Region Access Points) are the client's: whatever its endpoint rules
+// give.
 //
 // Headers that a signature covers are never hoisted into the query string:
-// a PUT's Content-Type and x-amz-checksum-sha256 stay signed headers, so the
-// uploader must send exactly those values, and URL.Headers lists them. The
-// SDK adds no checksum of its own to presigned PUTs (PresignPutObject in
-// s3 v1.114.8 forces RequestChecksumCalculation WhenRequired, and the
-// function's client, lambdaenv.Env.S3, sets it too), so a plain curl PUT works.
+// a PUT's Content-Type, Content-Length and x-amz-checksum-sha256 stay signed
+// headers, so the uploader must send exactly those values, and URL.Headers
+// lists them; Presign refuses to return a URL where the SDK did not sign
+// them so (SigV4a hoists the checksum). The SDK adds no checksum of its own
+// to presigned PUTs (PresignPutObject in s3 v1.114.8 forces
+// RequestChecksumCalculation WhenRequired, and the function's client,
+// lambdaenv.Env.S3, sets it too), so a plain curl PUT works.
 package signer
 
 import (
@@ -35,11 +34,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	smithyauth "github.com/aws/smithy-go/auth"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/securestore/securestore/lambdas/presign/objectkey"
 	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
@@ -48,10 +45,6 @@ const MaxExpires = 7 * 24 * time.Hour
 
 // MaxPutBytes is the largest body of a single PUT S3 accepts (5 GiB).
 const MaxPutBytes = settings.MaxPutBytes
-
-// UnsignedPayload is the payload hash of presigned S3 requests: the body is
-// not part of the signature (a PUT's integrity comes from its checksum header).
-const UnsignedPayload = "UNSIGNED-PAYLOAD"
 
 // Methods a Request may use.
 const (
@@ -62,13 +55,6 @@ const (
 
 // HeaderChecksumSHA256 is the header that carries a PUT's base64 SHA-256.
 const HeaderChecksumSHA256 = "X-Amz-Checksum-Sha256"
-
-// operations are the S3 operation names the SDK marks its presigned URLs
-// with (x-id), kept so that a URL from here equals the SDK's.
-var operations = map[string]string{MethodGet: "GetObject", MethodPut: "PutObject", MethodDelete: "DeleteObject"}
-
-// operationUploadPart is the x-id of a presigned UploadPart.
-const operationUploadPart = "UploadPart"
 
 // amzDate is the layout of X-Amz-Date.
 const amzDate = "20060102T150405Z"
@@ -131,130 +117,92 @@ type PostRequest struct {
 // Post is what a client needs to build the multipart form: POST to URL with
 // every field of Fields, then the file as the last field, named "file".
 type Post struct {
-	URL       string
-	Fields    map[string]string
+	// URL is where the form is posted: the bucket's endpoint.
+	URL string
+	// Fields are the form's fields: the key, the policy and its signature.
+	Fields map[string]string
+	// ExpiresAt is when the policy stops allowing the upload.
 	ExpiresAt time.Time
 }
 
 // S3 presigns requests for one bucket.
 type S3 struct {
 	bucket  string
-	region  string // signing region
-	creds   aws.CredentialsProvider
-	v4      *v4.Signer
 	presign *s3.PresignClient
-	now     func() time.Time
-	// direct is true when single-object URLs are signed here on v4.Signer;
-	// false when the bucket's endpoint needs more than plain SigV4 for the
-	// "s3" service (SigV4a, S3 Express, endpoint headers, a legacy endpoint
-	// resolver), and the SDK's PresignClient signs them.
-	direct      bool
-	scheme      string
-	objectsHost string // host of object URLs
-	objectsPath string // path prefix of object URLs: "" or "/<bucket>"
 }
 
 // Option configures an S3 presigner.
-type Option func(*S3)
+type Option func(*options)
 
-// WithClock sets the clock that stamps single-object signatures (default
-// time.Now). POST policies, and the URLs of buckets the SDK signs itself,
-// are stamped by the SDK's clock.
-func WithClock(now func() time.Time) Option {
-	return func(s *S3) { s.now = now }
+type options struct {
+	now func() time.Time
 }
+
+// WithClock sets the clock that stamps single-object signatures (default:
+// the SDK's, time.Now). POST policies are stamped by the SDK's clock.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+// clocked is the SigV4 presigner the S3 client builds for itself (a
+// v4.Signer that does not escape S3 paths twice) with another clock.
+type clocked struct {
+	v4  *v4.Signer
+	now func() time.Time
+}
+
+func (c clocked) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string,
+	_ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
+	return c.v4.PresignHTTP(ctx, creds, r, payloadHash, service, region, c.now().UTC(), optFns...)
+}
+
+// probeKey is the key New presigns once to check the client's configuration.
+const probeKey = "securestore-signer-probe"
 
 // New returns a presigner for bucket that signs with client's credentials
 // and region, at the endpoint the client's own endpoint resolver gives for
-// bucket (so the addressing style, a custom endpoint, FIPS, dual-stack,
-// acceleration and the partition's domain are the SDK's).
+// bucket. It presigns one GET, with placeholder credentials, to report a
+// configuration the SDK cannot sign for (a bucket or endpoint its endpoint
+// rules refuse) now rather than on the first request.
 func New(client *s3.Client, bucket string, opts ...Option) (*S3, error) {
 	if client == nil {
 		return nil, fmt.Errorf("signer: no S3 client")
 	}
-	o := client.Options()
 	if bucket == "" {
 		return nil, fmt.Errorf("signer: empty bucket name")
 	}
+	o := client.Options()
 	if o.Region == "" {
 		return nil, fmt.Errorf("signer: the S3 client has no region (set AWS_REGION)")
 	}
 	if o.Credentials == nil {
 		return nil, fmt.Errorf("signer: the S3 client has no credentials")
 	}
-	creds := o.Credentials
-	if _, cached := creds.(*aws.CredentialsCache); !cached {
-		// Retrieve is called on every signature: never fetch each time.
-		creds = aws.NewCredentialsCache(creds)
-	}
-	s := &S3{
-		bucket: bucket,
-		region: o.Region,
-		creds:  creds,
-		v4: v4.NewSigner(func(so *v4.SignerOptions) {
-			so.DisableURIPathEscaping = true
-			so.DisableHeaderHoisting = true
-		}),
-		presign: s3.NewPresignClient(client),
-		now:     time.Now,
-	}
+	var set options
 	for _, opt := range opts {
-		opt(s)
+		opt(&set)
 	}
-	if err := s.resolveEndpoint(o); err != nil {
-		return nil, err
+	s := &S3{bucket: bucket, presign: s3.NewPresignClient(client, func(po *s3.PresignOptions) {
+		if _, cached := o.Credentials.(*aws.CredentialsCache); !cached {
+			// Retrieve is called on every signature: never fetch each time.
+			cache := aws.NewCredentialsCache(o.Credentials)
+			po.ClientOptions = append(po.ClientOptions, func(so *s3.Options) { so.Credentials = cache })
+		}
+		if set.now != nil {
+			po.Presigner = clocked{v4: v4.NewSigner(func(so *v4.SignerOptions) { so.DisableURIPathEscaping = true }), now: set.now}
+		}
+	})}
+	// The probe signs with placeholder credentials: the real ones are
+	// fetched when the first request is signed.
+	probe := func(po *s3.PresignOptions) {
+		po.ClientOptions = append(po.ClientOptions, func(so *s3.Options) {
+			so.Credentials = credentials.NewStaticCredentialsProvider("AKIAPROBE", "probe", "")
+		})
+	}
+	if _, err := s.presign.PresignGetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(probeKey)}, probe); err != nil {
+		return nil, fmt.Errorf("signer: bucket %q: %w", bucket, err)
 	}
 	return s, nil
-}
-
-// resolveEndpoint asks the client's endpoint resolver, with the parameters
-// the SDK binds for an object operation on the bucket, where the bucket's
-// objects are and how requests to them are signed. The result does not
-// depend on the object key.
-func (s *S3) resolveEndpoint(o s3.Options) error {
-	//lint:ignore SA1019 a client configured with the deprecated resolver is signed by the SDK, which honours it.
-	if o.EndpointResolver != nil || strings.Contains(o.Region, "fips") || o.EndpointResolverV2 == nil {
-		return nil
-	}
-	params := s3.EndpointParameters{
-		Bucket:                         aws.String(s.bucket),
-		Region:                         aws.String(o.Region),
-		UseFIPS:                        aws.Bool(o.EndpointOptions.UseFIPSEndpoint == aws.FIPSEndpointStateEnabled),
-		UseDualStack:                   aws.Bool(o.EndpointOptions.UseDualStackEndpoint == aws.DualStackEndpointStateEnabled),
-		Endpoint:                       o.BaseEndpoint,
-		ForcePathStyle:                 aws.Bool(o.UsePathStyle),
-		Accelerate:                     aws.Bool(o.UseAccelerate),
-		DisableMultiRegionAccessPoints: aws.Bool(o.DisableMultiRegionAccessPoints),
-		UseArnRegion:                   aws.Bool(o.UseARNRegion),
-		DisableS3ExpressSessionAuth:    o.DisableS3ExpressSessionAuth,
-	}
-	endpoint, err := o.EndpointResolverV2.ResolveEndpoint(context.Background(), params)
-	if err != nil {
-		return fmt.Errorf("signer: S3 endpoint for bucket %q: %w", s.bucket, err)
-	}
-	u := endpoint.URI
-	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return fmt.Errorf("signer: S3 endpoint %q for bucket %q is not an http(s) URL", u.String(), s.bucket)
-	}
-	if len(endpoint.Headers) > 0 || u.RawQuery != "" {
-		return nil
-	}
-	if schemes, ok := smithyauth.GetAuthOptions(&endpoint.Properties); ok && len(schemes) > 0 {
-		first := schemes[0]
-		// Endpoint rules name schemes "sigv4", "sigv4a", "sigv4-s3express".
-		if first.SchemeID != "sigv4" && first.SchemeID != smithyauth.SchemeIDSigV4 {
-			return nil
-		}
-		if name, ok := smithyhttp.GetSigV4SigningName(&first.SignerProperties); ok && name != "s3" {
-			return nil
-		}
-		if region, ok := smithyhttp.GetSigV4SigningRegion(&first.SignerProperties); ok && region != "" {
-			s.region = region
-		}
-	}
-	s.direct = true
-	s.scheme, s.objectsHost, s.objectsPath = u.Scheme, u.Host, strings.TrimSuffix(u.Path, "/")
-	return nil
 }
 
 // Bucket is the bucket the presigner signs for.
@@ -265,89 +213,22 @@ func (s *S3) Presign(ctx context.Context, r Request) (URL, error) {
 	if err := r.check(); err != nil {
 		return URL{}, err
 	}
-	if !s.direct {
-		return s.presignSDK(ctx, r)
-	}
-	creds, err := s.creds.Retrieve(ctx)
-	if err != nil {
-		return URL{}, fmt.Errorf("signer: credentials: %w", err)
-	}
-	path := s.objectsPath + "/" + r.Key
-	var secs [20]byte
-	query := "X-Amz-Expires=" + string(strconv.AppendInt(secs[:0], int64(r.Expires/time.Second), 10)) + "&x-id=" + operations[r.Method]
-	if r.UploadID != "" {
-		// The signer sorts the query, so the order here does not matter.
-		query = "X-Amz-Expires=" + string(strconv.AppendInt(secs[:0], int64(r.Expires/time.Second), 10)) +
-			"&partNumber=" + strconv.Itoa(int(r.PartNumber)) + "&uploadId=" + url.QueryEscape(r.UploadID) + "&x-id=" + operationUploadPart
-	}
-	u := &url.URL{
-		Scheme:   s.scheme,
-		Host:     s.objectsHost,
-		Path:     path,
-		RawQuery: query,
-	}
-	if !unreservedPath(path) {
-		// Else the path is its own escaping, objectkey's and net/url's
-		// alike, and EscapedPath returns it without checking a RawPath.
-		u.RawPath = s.objectsPath + "/" + objectkey.Escape(r.Key)
-	}
-	req := &http.Request{
-		Method: r.Method,
-		URL:    u,
-		Host:   s.objectsHost,
-		Header: http.Header{},
-	}
-	if r.ContentType != "" {
-		req.Header["Content-Type"] = []string{r.ContentType}
-	}
-	if r.ChecksumSHA256 != "" {
-		req.Header[HeaderChecksumSHA256] = []string{r.ChecksumSHA256}
-	}
-	// The signer signs Content-Length from the request's length.
-	req.ContentLength = r.ContentLength
-	now := s.now().UTC()
-	signed, headers, err := s.v4.PresignHTTP(ctx, creds, req, UnsignedPayload, "s3", s.region, now)
-	if err != nil {
-		return URL{}, fmt.Errorf("signer: presign %s: %w", r.Method, err)
-	}
-	return URL{URL: signed, Method: r.Method, Headers: clientHeaders(headers), ExpiresAt: now.Add(r.Expires).Truncate(time.Second)}, nil
-}
-
-// unreservedPath reports whether p holds only RFC 3986 unreserved
-// characters and slashes, which no URI encoding changes.
-func unreservedPath(p string) bool {
-	for i := 0; i < len(p); i++ {
-		switch c := p[i]; {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '-', c == '.', c == '_', c == '~', c == '/':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// presignSDK presigns r with the SDK's PresignClient, for buckets whose
-// endpoint needs more than plain SigV4.
-func (s *S3) presignSDK(ctx context.Context, r Request) (URL, error) {
 	expires := func(o *s3.PresignOptions) { o.Expires = r.Expires }
 	var (
 		req *v4.PresignedHTTPRequest
 		err error
 	)
-	switch r.Method {
-	case MethodGet:
+	switch {
+	case r.Method == MethodGet:
 		req, err = s.presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(r.Key)}, expires)
-	case MethodDelete:
+	case r.Method == MethodDelete:
 		req, err = s.presign.PresignDeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(r.Key)}, expires)
-	case MethodPut:
-		if r.UploadID != "" {
-			req, err = s.presign.PresignUploadPart(ctx, &s3.UploadPartInput{
-				Bucket: aws.String(s.bucket), Key: aws.String(r.Key), UploadId: aws.String(r.UploadID),
-				PartNumber: aws.Int32(r.PartNumber), ContentLength: aws.Int64(r.ContentLength),
-			}, expires)
-			break
-		}
+	case r.UploadID != "":
+		req, err = s.presign.PresignUploadPart(ctx, &s3.UploadPartInput{
+			Bucket: aws.String(s.bucket), Key: aws.String(r.Key), UploadId: aws.String(r.UploadID),
+			PartNumber: aws.Int32(r.PartNumber), ContentLength: aws.Int64(r.ContentLength),
+		}, expires)
+	default:
 		in := &s3.PutObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(r.Key), ContentType: aws.String(r.ContentType), ContentLength: aws.Int64(r.ContentLength)}
 		if r.ChecksumSHA256 != "" {
 			in.ChecksumSHA256 = aws.String(r.ChecksumSHA256)
@@ -366,13 +247,15 @@ func (s *S3) presignSDK(ctx context.Context, r Request) (URL, error) {
 		// check it against the body.
 		return URL{}, fmt.Errorf("signer: presign %s: the SDK does not sign %s as a header for bucket %q", r.Method, HeaderChecksumSHA256, s.bucket)
 	}
-	signedAt := time.Now().UTC()
-	if u, err := url.Parse(req.URL); err == nil {
-		if t, err := time.Parse(amzDate, u.Query().Get("X-Amz-Date")); err == nil {
-			signedAt = t
-		}
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		return URL{}, fmt.Errorf("signer: presign %s: the SDK's URL: %w", r.Method, err)
 	}
-	return URL{URL: req.URL, Method: req.Method, Headers: headers, ExpiresAt: signedAt.Add(r.Expires).Truncate(time.Second)}, nil
+	signedAt, err := time.Parse(amzDate, u.Query().Get("X-Amz-Date"))
+	if err != nil {
+		return URL{}, fmt.Errorf("signer: presign %s: the SDK's X-Amz-Date: %w", r.Method, err)
+	}
+	return URL{URL: req.URL, Method: req.Method, Headers: headers, ExpiresAt: signedAt.Add(r.Expires)}, nil
 }
 
 // clientHeaders are the signed headers a client must send itself: all but
@@ -489,13 +372,6 @@ func joinProblems(problems []string) error {
 }
 
 func isSHA256(b64 string) bool {
-	if len(b64) > 64 {
-		raw, err := base64.StdEncoding.DecodeString(b64)
-		return err == nil && len(raw) == 32
-	}
-	// Decoded on the stack: the same bytes as DecodeString's.
-	var src [64]byte
-	var dst [48]byte
-	n, err := base64.StdEncoding.Decode(dst[:], src[:copy(src[:], b64)])
-	return err == nil && n == 32
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	return err == nil && len(raw) == 32
 }

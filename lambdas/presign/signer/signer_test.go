@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,82 +46,42 @@ func testSigner(t testing.TB, optFns ...func(*s3.Options)) *S3 {
 	return s
 }
 
-// fixedTime is the presigner the S3 client builds for itself (a v4 signer
-// that does not escape S3 paths twice), with the test clock and no header
-// hoisting like this package, so the two can be compared byte for byte.
-type fixedTime struct{ s *v4.Signer }
-
-func (f fixedTime) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string, _ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
-	optFns = append(optFns, func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true })
-	return f.s.PresignHTTP(ctx, creds, r, payloadHash, service, region, testTime, optFns...)
-}
-
-// sdkPresign presigns r for bucket with the SDK's own PresignClient.
-func sdkPresign(t *testing.T, client *s3.Client, bucket string, r Request) string {
-	t.Helper()
-	pc := s3.NewPresignClient(client, func(o *s3.PresignOptions) {
-		o.Presigner = fixedTime{v4.NewSigner(func(so *v4.SignerOptions) { so.DisableURIPathEscaping = true })}
-		o.Expires = r.Expires
-	})
-	var (
-		req *v4.PresignedHTTPRequest
-		err error
-	)
-	ctx := context.Background()
-	switch r.Method {
-	case MethodGet:
-		req, err = pc.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key)})
-	case MethodDelete:
-		req, err = pc.PresignDeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key)})
-	case MethodPut:
-		if r.UploadID != "" {
-			req, err = pc.PresignUploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(bucket), Key: aws.String(r.Key), UploadId: aws.String(r.UploadID), PartNumber: aws.Int32(r.PartNumber), ContentLength: aws.Int64(r.ContentLength)})
-			break
-		}
-		in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(r.Key), ContentType: aws.String(r.ContentType), ContentLength: aws.Int64(r.ContentLength)}
-		if r.ChecksumSHA256 != "" {
-			in.ChecksumSHA256 = aws.String(r.ChecksumSHA256)
-		}
-		req, err = pc.PresignPutObject(ctx, in)
-	}
-	if err != nil {
-		t.Fatalf("SDK presign: %v", err)
-	}
-	return req.URL
-}
-
-// configurations are the client set-ups the fast path must sign exactly as
-// the SDK does, with the host the SDK's endpoint rules give.
+// configurations are client set-ups and the host the SDK's endpoint rules
+// give for each.
 var configurations = []struct {
 	name     string
 	bucket   string
 	opts     []func(*s3.Options)
 	wantHost string
+	// region the URLs are signed for (default: the client's).
+	region string
 }{
-	{"virtual-hosted", testBucket, nil, testBucket + ".s3.eu-west-1.amazonaws.com"},
-	{"path style", testBucket, []func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}, "s3.eu-west-1.amazonaws.com"},
-	{"dotted bucket", "my.dotted.bucket", nil, "s3.eu-west-1.amazonaws.com"},
-	{"local endpoint", testBucket, []func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true; o.BaseEndpoint = aws.String("http://127.0.0.1:9000") }}, "127.0.0.1:9000"},
-	{"local endpoint, virtual-hosted", testBucket, []func(*s3.Options){func(o *s3.Options) { o.BaseEndpoint = aws.String("http://minio.local:9000") }}, testBucket + ".minio.local:9000"},
+	{"virtual-hosted", testBucket, nil, testBucket + ".s3.eu-west-1.amazonaws.com", ""},
+	{"path style", testBucket, []func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}, "s3.eu-west-1.amazonaws.com", ""},
+	{"dotted bucket", "my.dotted.bucket", nil, "s3.eu-west-1.amazonaws.com", ""},
+	{"local endpoint", testBucket, []func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true; o.BaseEndpoint = aws.String("http://127.0.0.1:9000") }}, "127.0.0.1:9000", ""},
+	{"local endpoint, virtual-hosted", testBucket, []func(*s3.Options){func(o *s3.Options) { o.BaseEndpoint = aws.String("http://minio.local:9000") }}, testBucket + ".minio.local:9000", ""},
 	{"session token", testBucket, []func(*s3.Options){func(o *s3.Options) {
 		o.Credentials = credentials.NewStaticCredentialsProvider("ASIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "IQoJb3JpZ2luX2VjE/+token==")
-	}}, testBucket + ".s3.eu-west-1.amazonaws.com"},
+	}}, testBucket + ".s3.eu-west-1.amazonaws.com", ""},
 	{"FIPS", testBucket, []func(*s3.Options){func(o *s3.Options) {
 		o.Region = "us-east-1"
 		o.EndpointOptions.UseFIPSEndpoint = aws.FIPSEndpointStateEnabled
-	}}, testBucket + ".s3-fips.us-east-1.amazonaws.com"},
-	{"dual-stack", testBucket, []func(*s3.Options){func(o *s3.Options) { o.EndpointOptions.UseDualStackEndpoint = aws.DualStackEndpointStateEnabled }}, testBucket + ".s3.dualstack.eu-west-1.amazonaws.com"},
-	{"accelerate", testBucket, []func(*s3.Options){func(o *s3.Options) { o.UseAccelerate = true }}, testBucket + ".s3-accelerate.amazonaws.com"},
-	{"China", testBucket, []func(*s3.Options){func(o *s3.Options) { o.Region = "cn-north-1" }}, testBucket + ".s3.cn-north-1.amazonaws.com.cn"},
-	{"GovCloud", testBucket, []func(*s3.Options){func(o *s3.Options) { o.Region = "us-gov-west-1" }}, testBucket + ".s3.us-gov-west-1.amazonaws.com"},
-	{"ISO partition", testBucket, []func(*s3.Options){func(o *s3.Options) { o.Region = "us-iso-east-1" }}, testBucket + ".s3.us-iso-east-1.c2s.ic.gov"},
+	}}, testBucket + ".s3-fips.us-east-1.amazonaws.com", ""},
+	{"dual-stack", testBucket, []func(*s3.Options){func(o *s3.Options) { o.EndpointOptions.UseDualStackEndpoint = aws.DualStackEndpointStateEnabled }}, testBucket + ".s3.dualstack.eu-west-1.amazonaws.com", ""},
+	{"accelerate", testBucket, []func(*s3.Options){func(o *s3.Options) { o.UseAccelerate = true }}, testBucket + ".s3-accelerate.amazonaws.com", ""},
+	{"China", testBucket, []func(*s3.Options){func(o *s3.Options) { o.Region = "cn-north-1" }}, testBucket + ".s3.cn-north-1.amazonaws.com.cn", ""},
+	{"GovCloud", testBucket, []func(*s3.Options){func(o *s3.Options) { o.Region = "us-gov-west-1" }}, testBucket + ".s3.us-gov-west-1.amazonaws.com", ""},
+	{"ISO partition", testBucket, []func(*s3.Options){func(o *s3.Options) { o.Region = "us-iso-east-1" }}, testBucket + ".s3.us-iso-east-1.c2s.ic.gov", ""},
 	{"access point ARN in its region", "arn:aws:s3:us-west-2:123456789012:accesspoint/myap", []func(*s3.Options){func(o *s3.Options) { o.UseARNRegion = true }},
-		"myap-123456789012.s3-accesspoint.us-west-2.amazonaws.com"},
+		"myap-123456789012.s3-accesspoint.us-west-2.amazonaws.com", "us-west-2"},
 }
 
-// TestPresign_SameURLAsTheSDK pins the fast path to the SDK's PresignClient:
-// same request, same time, same URL, in every configuration.
-func TestPresign_SameURLAsTheSDK(t *testing.T) {
+// TestPresign_SignatureHoldsWithTheListedHeaders: in every configuration,
+// the URL goes to the host the SDK's endpoint rules give, and its signature
+// recomputes from the secret key with exactly the headers URL.Headers
+// lists, at its X-Amz-Date, for the URL's expiry.
+func TestPresign_SignatureHoldsWithTheListedHeaders(t *testing.T) {
 	keys := []string{
 		"users/0f1e2d3c/report.pdf",
 		"tier-1/a b+c&d=e?f#g.txt",
@@ -128,12 +89,10 @@ func TestPresign_SameURLAsTheSDK(t *testing.T) {
 		"users/u/%41-already%20escaped~_.x",
 	}
 	for _, c := range configurations {
-		s, err := New(testClient(c.opts...), c.bucket, WithClock(func() time.Time { return testTime }))
+		client := testClient(c.opts...)
+		s, err := New(client, c.bucket)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
-		}
-		if !s.direct {
-			t.Errorf("%s: not signed on the fast path", c.name)
 		}
 		for _, key := range keys {
 			for _, r := range []Request{
@@ -149,15 +108,23 @@ func TestPresign_SameURLAsTheSDK(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if want := sdkPresign(t, testClient(c.opts...), c.bucket, r); got.URL != want {
-						t.Errorf("URL differs from the SDK's\n got %s\nwant %s", got.URL, want)
+					region := c.region
+					if region == "" {
+						region = client.Options().Region
 					}
-					u, err := url.Parse(got.URL)
-					if err != nil {
-						t.Fatal(err)
-					}
+					u := recompute(t, client, got, "s3", region)
 					if u.Host != c.wantHost {
 						t.Errorf("host = %s, want %s", u.Host, c.wantHost)
+					}
+					q := u.Query()
+					if q.Get("X-Amz-Expires") != strconv.Itoa(int(r.Expires/time.Second)) {
+						t.Errorf("X-Amz-Expires = %s, want %s", q.Get("X-Amz-Expires"), r.Expires)
+					}
+					if r.UploadID != "" && (q.Get("uploadId") != r.UploadID || q.Get("partNumber") != strconv.Itoa(int(r.PartNumber))) {
+						t.Errorf("uploadId %q partNumber %q, want %q %d", q.Get("uploadId"), q.Get("partNumber"), r.UploadID, r.PartNumber)
+					}
+					if want, _ := url.PathUnescape(u.EscapedPath()); !strings.HasSuffix(want, "/"+key) {
+						t.Errorf("path %s does not end with the key %s", u.EscapedPath(), key)
 					}
 				})
 			}
@@ -165,18 +132,94 @@ func TestPresign_SameURLAsTheSDK(t *testing.T) {
 	}
 }
 
-// TestPresign_SDKSignsWhatTheFastPathDoesNot: buckets whose endpoint needs
-// more than SigV4 for "s3" go through the SDK's PresignClient; the URL's
-// signature is recomputed here from the same inputs and time.
-func TestPresign_SDKSignsWhatTheFastPathDoesNot(t *testing.T) {
+// recompute checks that got's signature is the SigV4 signature, for service
+// in region at the URL's X-Amz-Date, of its method, URL and the headers
+// got.Headers lists (and no other), and that ExpiresAt is that date plus
+// X-Amz-Expires. It returns the parsed URL.
+func recompute(t *testing.T, client *s3.Client, got URL, service, region string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(got.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	signedAt, err := time.Parse("20060102T150405Z", q.Get("X-Amz-Date"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secs, _ := strconv.Atoi(q.Get("X-Amz-Expires"))
+	if want := signedAt.Add(time.Duration(secs) * time.Second); !got.ExpiresAt.Equal(want) {
+		t.Errorf("ExpiresAt = %s, want %s", got.ExpiresAt, want)
+	}
+	// Rebuild the request without its signature and sign it again.
+	sig := q.Get("X-Amz-Signature")
+	for _, p := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token"} {
+		q.Del(p)
+	}
+	again := *u
+	again.RawQuery = q.Encode()
+	req := &http.Request{Method: got.Method, URL: &again, Host: u.Host, Header: http.Header{}}
+	for k, v := range got.Headers {
+		req.Header.Set(k, v)
+	}
+	if n := got.Headers["Content-Length"]; n != "" {
+		// v4.Signer signs the request's length, not the header.
+		req.ContentLength, _ = strconv.ParseInt(n, 10, 64)
+	}
+	creds, err := client.Options().Credentials.Retrieve(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, _, err := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true }).
+		PresignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", service, region, signedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	au, _ := url.Parse(signed)
+	if au.Query().Get("X-Amz-Signature") != sig {
+		t.Errorf("signature %s does not recompute (%s) from %s with headers %v", sig, au.Query().Get("X-Amz-Signature"), got.URL, got.Headers)
+	}
+	if names := strings.Split(au.Query().Get("X-Amz-SignedHeaders"), ";"); len(names) != len(got.Headers)+1 {
+		t.Errorf("signed headers %v, Headers %v", names, got.Headers)
+	}
+	return u
+}
+
+// TestWithClock_StampsTheSignature: the clock sets X-Amz-Date and so the
+// expiry, and the URL is otherwise the one the SDK's own presigner gives
+// (the same path escaping).
+func TestWithClock_StampsTheSignature(t *testing.T) {
+	r := Request{Method: MethodPut, Key: "users/u/a b+c/ünï.txt", ContentType: "a/b", ContentLength: 5, Expires: time.Minute}
+	clocked, err := testSigner(t).Presign(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !clocked.ExpiresAt.Equal(testTime.Add(time.Minute)) || !strings.Contains(clocked.URL, "X-Amz-Date=20261123T090000Z") {
+		t.Errorf("URL %s expiring %s, want signed at %s", clocked.URL, clocked.ExpiresAt, testTime)
+	}
+	s, err := New(testClient(), testBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := s.Presign(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cu, _ := url.Parse(clocked.URL)
+	pu, _ := url.Parse(plain.URL)
+	if cu.Host != pu.Host || cu.EscapedPath() != pu.EscapedPath() || !reflect.DeepEqual(clocked.Headers, plain.Headers) {
+		t.Errorf("clocked %s %v, SDK's %s %v", clocked.URL, clocked.Headers, plain.URL, plain.Headers)
+	}
+}
+
+// TestPresign_S3Express: a directory bucket's URLs go to its zonal
+// endpoint, signed for s3express, and hold with the listed headers.
+func TestPresign_S3Express(t *testing.T) {
 	const express = "mybucket--usw2-az1--x-s3"
 	client := testClient(func(o *s3.Options) { o.Region = "us-west-2"; o.DisableS3ExpressSessionAuth = aws.Bool(true) })
 	s, err := New(client, express)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if s.direct {
-		t.Fatal("an S3 Express bucket went to the fast path")
 	}
 	for _, r := range []Request{
 		{Method: MethodGet, Key: "users/u/a b.txt", Expires: time.Minute},
@@ -187,48 +230,8 @@ func TestPresign_SDKSignsWhatTheFastPathDoesNot(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			u, err := url.Parse(got.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			q := u.Query()
-			signedAt, err := time.Parse("20060102T150405Z", q.Get("X-Amz-Date"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := signedAt.Add(r.Expires); !got.ExpiresAt.Equal(want) {
-				t.Errorf("ExpiresAt = %s, want %s", got.ExpiresAt, want)
-			}
-			// Rebuild the request without its signature and sign it again.
-			sig := q.Get("X-Amz-Signature")
-			for _, p := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature"} {
-				q.Del(p)
-			}
-			u.RawQuery = q.Encode()
-			req := &http.Request{Method: r.Method, URL: u, Host: u.Host, Header: http.Header{}}
-			for k, v := range got.Headers {
-				req.Header.Set(k, v)
-			}
-			if n := got.Headers["Content-Length"]; n != "" {
-				// v4.Signer signs the request's length, not the header.
-				req.ContentLength, _ = strconv.ParseInt(n, 10, 64)
-			}
-			creds, err := client.Options().Credentials.Retrieve(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			again, _, err := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true }).
-				PresignHTTP(context.Background(), creds, req, UnsignedPayload, "s3express", "us-west-2", signedAt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			au, _ := url.Parse(again)
-			if au.Query().Get("X-Amz-Signature") != sig {
-				t.Errorf("signature %s does not recompute (%s) from %s with headers %v", sig, au.Query().Get("X-Amz-Signature"), got.URL, got.Headers)
-			}
-			signed := strings.Split(au.Query().Get("X-Amz-SignedHeaders"), ";")
-			if len(signed) != len(got.Headers)+1 {
-				t.Errorf("signed headers %v, Headers %v", signed, got.Headers)
+			if u := recompute(t, client, got, "s3express", "us-west-2"); u.Host != express+".s3express-usw2-az1.us-west-2.amazonaws.com" {
+				t.Errorf("host %s", u.Host)
 			}
 		})
 	}
@@ -241,9 +244,6 @@ func TestPresign_RefusesAnUnsignedChecksum(t *testing.T) {
 	s, err := New(testClient(), "arn:aws:s3::123456789012:accesspoint:mfzwi23gnjvgw.mrap")
 	if err != nil {
 		t.Fatal(err)
-	}
-	if s.direct {
-		t.Fatal("a Multi-Region Access Point went to the fast path")
 	}
 	u, err := s.Presign(context.Background(), Request{Method: MethodPut, Key: "k", ContentType: "a/b", ContentLength: 1234, ChecksumSHA256: testChecksum, Expires: time.Minute})
 	if err == nil || !strings.Contains(err.Error(), HeaderChecksumSHA256) {
@@ -536,13 +536,16 @@ func (c *countingCreds) Retrieve(context.Context) (aws.Credentials, error) {
 	return c.value, nil
 }
 
-// TestNew_CachesCredentials: a client built without a credentials cache
-// must not fetch credentials on every signature.
+// TestNew_CachesCredentials: New fetches no credentials, and a client built
+// without a credentials cache must not fetch them on every signature.
 func TestNew_CachesCredentials(t *testing.T) {
 	creds := &countingCreds{value: aws.Credentials{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "secret", Source: "test"}}
 	s, err := New(testClient(func(o *s3.Options) { o.Credentials = creds }), testBucket)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if creds.calls != 0 {
+		t.Errorf("New fetched credentials %d times, want none before the first request", creds.calls)
 	}
 	for range 3 {
 		if _, err := s.Presign(context.Background(), Request{Method: MethodGet, Key: "k", Expires: time.Minute}); err != nil {
