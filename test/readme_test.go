@@ -15,6 +15,9 @@ import (
 //	<!-- readme-test: run -->  run here by TestReadme_CommandsWork, in the repository, as written;
 //	<!-- readme-test: ci -->   the set-up commands that .ci/run itself runs on a fresh clone;
 //	<!-- readme-test: aws -->  needs an AWS account: checked for syntax (bash -n) only.
+//	<!-- readme-test: dev -->  needs make dev running in another terminal: checked for syntax here;
+//	                           test/browser runs make dev and make dev-user as written, and
+//	                           internal/devapi and tools/dev call the local API and its OpenAPI.
 //
 // A block without a marker fails the test, so no command escapes the choice.
 
@@ -71,7 +74,7 @@ func TestReadme_EveryShellBlockIsClassified(t *testing.T) {
 	}
 	for _, b := range blocks {
 		switch b.marker {
-		case "run", "ci", "aws":
+		case "run", "ci", "aws", "dev":
 		default:
 			t.Errorf("README.md:%d: shell block without a readme-test marker (run, ci or aws) directly above it", b.line)
 		}
