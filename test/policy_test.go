@@ -828,6 +828,19 @@ func (d *deployment) cdnCases() ([]evalCase, error) {
 			evalCase{name: "cloudfront: " + level.name + " by a distribution of another account", sim: d.cloudFrontRequest(level.action, key, foreign, nil), want: denied},
 		)
 	}
+	if slices.Contains(d.cdnAccess, "read") {
+		// S3 answers a missing key 404 (not 403) to a reader with
+		// s3:ListBucket on the bucket: this distribution has it, no other.
+		list := func(distributionArn string) policysim.Simulation {
+			sim := d.cloudFrontRequest("s3:ListBucket", key, distributionArn, nil)
+			sim.Request.Resource = d.bucketArn
+			return sim
+		}
+		cases = append(cases,
+			evalCase{name: "cloudfront: s3:ListBucket, so a missing key is 404", sim: list(arn), want: allowed},
+			evalCase{name: "cloudfront: s3:ListBucket by another distribution", sim: list(otherDist), want: denied},
+		)
+	}
 	cases = append(cases,
 		evalCase{name: "cloudfront: read over plain HTTP", sim: d.cloudFrontRequest("s3:GetObject", key, arn, map[string]any{"aws:SecureTransport": "false"}), want: denied},
 		evalCase{name: "cloudfront: read over TLS 1.0", sim: d.cloudFrontRequest("s3:GetObject", key, arn, map[string]any{"s3:TlsVersion": "1.0"}), want: denied},

@@ -470,6 +470,18 @@ func allowOrigin(c constructs.Construct, bucket awss3.IBucket, key awskms.IKey, 
 		Resources:  &[]*string{bucket.ArnForObjects(jsii.String("*"))},
 		Conditions: &map[string]any{"StringEquals": map[string]any{"AWS:SourceArn": sourceArn}},
 	}))
+	if has(levels, Read) {
+		// Without s3:ListBucket S3 answers 403 for a missing key, which a
+		// viewer cannot tell from a refused signature; with it, 404. The
+		// distribution learns only whether a key it was asked for exists.
+		bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String(sid + "List"),
+			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudfront.amazonaws.com"), nil)},
+			Actions:    jsii.Strings("s3:ListBucket"),
+			Resources:  &[]*string{bucket.BucketArn()},
+			Conditions: &map[string]any{"StringEquals": map[string]any{"AWS:SourceArn": sourceArn}},
+		}))
+	}
 	if res == nil || !*res.StatementAdded {
 		awscdk.Annotations_Of(c).AddWarningV2(jsii.String("securestore:privatecdn:bucketPolicyNotAdded"),
 			jsii.String(fmt.Sprintf("bucket policy statement %q was not added because the bucket is imported: allow cloudfront.amazonaws.com %s on its objects with StringEquals AWS:SourceArn = this distribution's ARN yourself",

@@ -189,10 +189,26 @@ func TestBucketPolicy_GrantsThisDistributionExactlyTheEnabledActionsOnObjects(t 
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			sts := tc.fx.statementsFor("AWS::S3::BucketPolicy", "PolicyDocument", cloudfrontPrincipal)
-			if len(sts) != 1 {
-				t.Fatalf("%d bucket policy statements for %s, want 1", len(sts), cloudfrontPrincipal)
+			var sts, lists []map[string]any
+			for _, st := range tc.fx.statementsFor("AWS::S3::BucketPolicy", "PolicyDocument", cloudfrontPrincipal) {
+				if jsonOf(t, st["Action"]) == `"s3:ListBucket"` {
+					lists = append(lists, st)
+				} else {
+					sts = append(sts, st)
+				}
 			}
+			if len(sts) != 1 {
+				t.Fatalf("%d object statements for %s, want 1", len(sts), cloudfrontPrincipal)
+			}
+			// With reads, s3:ListBucket on the bucket (404, not 403, for a
+			// missing key), for this distribution only.
+			if len(lists) != 1 {
+				t.Fatalf("%d s3:ListBucket statements for %s, want 1 (every configuration reads)", len(lists), cloudfrontPrincipal)
+			}
+			if got, want := jsonOf(t, lists[0]["Resource"]), `{"Fn::GetAtt":["`+tc.fx.logicalID(tc.fx.bucket.Bucket)+`","Arn"]}`; got != want {
+				t.Errorf("s3:ListBucket on %s, want the bucket %s", got, want)
+			}
+			checkSourceArn(t, tc.fx, lists[0]["Condition"])
 			st := sts[0]
 			if got := strs(st["Action"]); !sameSet(got, tc.want) {
 				t.Errorf("actions %v, want exactly %v", got, tc.want)
