@@ -91,6 +91,10 @@ func TestGateway_AnswersAsTheDeployedAPI(t *testing.T) {
 			status: 403, bodyHas: `"message"`},
 		{name: "a path parameter the function refuses", method: "GET", target: "/multipart/u1/parts/abc?key=users/x/a", header: map[string]string{"Authorization": token},
 			status: 400, bodyHas: `"message"`},
+		{name: "a batch of parts without its key, refused by the validator", method: "GET", target: "/multipart/u1/parts?count=5", header: map[string]string{"Authorization": token},
+			status: 400, bodyHas: "Missing required request parameters: [key]"},
+		{name: "a batch of parts the function refuses", method: "GET", target: "/multipart/u1/parts?key=users/x/a&count=0", header: map[string]string{"Authorization": token},
+			status: 400, bodyHas: `"count must be from 1 to 100"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

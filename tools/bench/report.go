@@ -66,6 +66,8 @@ var routeNames = []struct{ name, route string }{
 	{"objects", "`GET /objects` (a page of 20)"},
 	{"multipart-create", "`POST /multipart`"},
 	{"multipart-sign-part", "`GET /multipart/{id}/parts/{n}`"},
+	{"multipart-sign-100-parts-batch", "`GET /multipart/{id}/parts?count=100` (100 part URLs, one call)"},
+	{"multipart-sign-100-parts-single", "`GET /multipart/{id}/parts/{n}`, n = 1 to 100 (100 calls)"},
 	{"multipart-list-parts", "`GET /multipart/{id}`"},
 	{"multipart-complete", "`POST /multipart/{id}/complete` (one part)"},
 	{"multipart-abort", "`DELETE /multipart/{id}`"},
@@ -85,6 +87,7 @@ func (r *report) routes(p func(string, ...any)) {
 	p("signature.\n\n")
 	p("| route | time | allocs | B | S3 calls | vs `GET /presign` |\n|---|---|---|---|---|---|\n")
 	calls := map[string]string{routeBase: "0", "objects": "1", "multipart-create": "1", "multipart-sign-part": "1 (ListParts: the upload is the key's)",
+		"multipart-sign-100-parts-batch": "1 (ListParts)", "multipart-sign-100-parts-single": "100 (ListParts each)",
 		"multipart-list-parts": "1 per 1,000 parts", "multipart-complete": "2 (ListParts, Complete)", "multipart-abort": "1", "cdn-access": "0"}
 	for _, rn := range routeNames {
 		b, ok := r.bench(benchRoutes + "/" + rn.name)

@@ -373,6 +373,9 @@ func TestHandle_Routes(t *testing.T) {
 		{name: "proxy resource, an empty upload id", resource: "/{proxy+}", path: "/multipart//complete", httpMethod: "POST", status: 404},
 		{name: "proxy resource, a trailing slash under /multipart", resource: "/{proxy+}", path: "/multipart/abc/", httpMethod: "GET", status: 404},
 		{name: "proxy resource, too many segments", resource: "/{proxy+}", path: "/multipart/abc/parts/1/x", httpMethod: "GET", status: 404},
+		{name: "proxy resource, a method the parts batch does not take", resource: "/{proxy+}", path: "/multipart/abc/parts", httpMethod: "DELETE", status: 405, allow: "GET"},
+		{name: "proxy resource, the parts batch with a trailing slash", resource: "/{proxy+}", path: "/multipart/abc/parts/", httpMethod: "GET", status: 404},
+		{name: "proxy resource, parts batch of an empty upload id", resource: "/{proxy+}", path: "/multipart//parts", httpMethod: "GET", status: 404},
 		{name: "another resource does not route by path", resource: "/secrets", path: "/presign", httpMethod: "GET", status: 404},
 	}
 	for _, tc := range cases {

@@ -354,6 +354,45 @@ func hostileCases() []hostileCase {
 		{"sign a part of an id with an edited size over the limit", mpSign("10485761.YWJj", "1", map[string]string{"key": home + "big.bin"}), 400},
 		{"sign a part of an id with a zero size", mpSign("0.YWJj", "1", map[string]string{"key": home + "big.bin"}), 404},
 		{"sign a part for too long", mpSign(uploadID, "1", map[string]string{"key": home + "big.bin", "expiresIn": "301"}), 400},
+		// GET /multipart/{uploadId}/parts: a batch of part URLs.
+		{"sign a batch of another's upload key", mpBatch(uploadID, map[string]string{"key": bobHome + "big.bin"}), 403},
+		{"sign a batch in a read-only tier", mpBatch(uploadID, map[string]string{"key": "tier-1/big.bin"}), 403},
+		{"sign a batch with a forged group", token(mpBatch(uploadID, map[string]string{"key": "tier-2/big.bin"}), "guests,tier-2", map[string]any{"cognito:groups": []string{"guests,tier-2"}}), 403},
+		{"sign a batch of count 0", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "count": "0"}), 400},
+		{"sign a batch of count 101", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "count": "101"}), 400},
+		{"sign a batch of count -1", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "count": "-1"}), 400},
+		{"sign a batch of count 1e2", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "count": "1e2"}), 400},
+		{"sign a batch of count 0x10", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "count": "0x10"}), 400},
+		{"sign a batch of count +5", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "count": "+5"}), 400},
+		{"sign a batch of count 2^63", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "count": "9223372036854775808"}), 400},
+		{"sign a batch of an empty count", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "count": ""}), 400},
+		{"sign a batch from 0", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "from": "0"}), 400},
+		{"sign a batch from -1", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "from": "-1"}), 400},
+		{"sign a batch from 01", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "from": "01"}), 400},
+		{"sign a batch from 1.0", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "from": "1.0"}), 400},
+		{"sign a batch from one", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "from": "one"}), 400},
+		{"sign a batch from beyond the plan", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "from": "2"}), 400},
+		{"sign a batch from 10001", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "from": "10001"}), 400},
+		{"sign a batch with a repeated from", with(mpBatch(uploadID, map[string]string{"key": home + "big.bin", "from": "1"}), func(ev *events.APIGatewayProxyRequest) {
+			ev.MultiValueQueryStringParameters["from"] = []string{"1", "2"}
+		}), 400},
+		{"sign a batch with a count differing between the query maps", with(mpBatch(uploadID, map[string]string{"key": home + "big.bin", "count": "1"}), func(ev *events.APIGatewayProxyRequest) {
+			ev.QueryStringParameters["count"] = "100"
+		}), 400},
+		{"sign a batch with a repeated key", with(mpBatch(uploadID, map[string]string{"key": home + "big.bin"}), func(ev *events.APIGatewayProxyRequest) {
+			ev.MultiValueQueryStringParameters["key"] = []string{home + "big.bin", bobHome + "big.bin"}
+			ev.QueryStringParameters["key"] = bobHome + "big.bin"
+		}), 400},
+		{"sign a batch without the key", mpBatch(uploadID, map[string]string{"count": "1"}), 400},
+		{"sign a batch with a partNumber", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "partNumber": "1"}), 400},
+		{"sign a batch with a contentLength of its own", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "contentLength": "99999999"}), 400},
+		{"sign a batch for too long", mpBatch(uploadID, map[string]string{"key": home + "big.bin", "expiresIn": "301"}), 400},
+		{"sign a batch with dot-dot in the key", mpBatch(uploadID, map[string]string{"key": home + "../" + bob + "/big.bin"}), 400},
+		{"sign a batch of an id not issued here", mpBatch("not-an-id", map[string]string{"key": home + "big.bin"}), 404},
+		{"sign a batch of an id with an edited size over the limit", mpBatch("10485761.YWJj", map[string]string{"key": home + "big.bin"}), 400},
+		{"sign a batch with a body", with(mpBatch(uploadID, map[string]string{"key": home + "big.bin"}), func(ev *events.APIGatewayProxyRequest) { ev.Body = "{}" }), 400},
+		{"sign a batch with POST", with(mpBatch(uploadID, map[string]string{"key": home + "big.bin"}), func(ev *events.APIGatewayProxyRequest) { ev.HTTPMethod = "POST" }), 405},
+		{"sign a batch without claims", with(mpBatch(uploadID, map[string]string{"key": home + "big.bin"}), func(ev *events.APIGatewayProxyRequest) { ev.RequestContext.Authorizer = nil }), 403},
 		{"list parts of another's key", mpUpload("GET", uploadID, map[string]string{"key": bobHome + "big.bin"}, ""), 403},
 		{"list parts with a body", mpUpload("GET", uploadID, map[string]string{"key": home + "big.bin"}, "{}"), 400},
 		{"abort another's upload", mpUpload("DELETE", uploadID, map[string]string{"key": bobHome + "big.bin"}, ""), 403},
@@ -402,6 +441,13 @@ func mpCreate(body string) func(testing.TB) events.APIGatewayProxyRequest {
 func mpSign(id, part string, q map[string]string) func(testing.TB) events.APIGatewayProxyRequest {
 	return func(t testing.TB) events.APIGatewayProxyRequest {
 		return routeEvent(t, "GET", "/multipart/{uploadId}/parts/{partNumber}", map[string]string{"uploadId": id, "partNumber": part}, q, "", claims(alice, "tier-1"))
+	}
+}
+
+// mpBatch is GET /multipart/{uploadId}/parts by alice.
+func mpBatch(id string, q map[string]string) func(testing.TB) events.APIGatewayProxyRequest {
+	return func(t testing.TB) events.APIGatewayProxyRequest {
+		return routeEvent(t, "GET", "/multipart/{uploadId}/parts", map[string]string{"uploadId": id}, q, "", claims(alice, "tier-1"))
 	}
 }
 

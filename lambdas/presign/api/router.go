@@ -21,6 +21,7 @@ var endpoints = map[string]endpoint{
 	"multipartParts":    bind(parseMultipartParts, (*Handler).multipartParts),
 	"multipartAbort":    bind(parseMultipartAbort, (*Handler).multipartAbort),
 	"multipartSign":     bind(parseMultipartSign, (*Handler).multipartSign),
+	"multipartBatch":    bind(parseMultipartBatch, (*Handler).multipartBatch),
 	"multipartComplete": bind(parseMultipartComplete, (*Handler).multipartComplete),
 	"cdnAccess":         bind(parseCDNAccess, (*Handler).cdnAccess),
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -49,10 +50,11 @@ func BenchmarkRoutes(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	s3calls := &countedS3{Multipart: client}
 	h, err := api.New(api.Config{
 		Bucket: bucket, Rules: access.Tiered([]string{"tier-1", "tier-2"}), MaxTTL: 300 * time.Second, MaxUploadBytes: 1 << 30,
 		CDN: &api.CDNConfig{Domain: "media.example.com", KeyPairID: "K2JCJMDEHXQW5F", PrivateKeySecretARN: cdnSecretARN, CookieDomain: "example.com"},
-	}, api.Deps{Presigner: sig, CDN: cdn, Lister: client, Multipart: client, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	}, api.Deps{Presigner: sig, CDN: cdn, Lister: client, Multipart: s3calls, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -136,4 +138,83 @@ func BenchmarkRoutes(b *testing.B) {
 			}
 		})
 	}
+	benchmarkPartURLs(b, ctx, invoke, client, bucket, s3calls)
+}
+
+// benchmarkPartURLs measures what a client pays for the URLs of 100 parts
+// of a 1 GiB upload (5 MiB parts, 205 of them): one GET
+// /multipart/{uploadId}/parts?count=100 ("multipart-sign-100-parts-batch")
+// against 100 GET /multipart/{uploadId}/parts/{n}, n = 1 to 100
+// ("multipart-sign-100-parts-single"), with the API calls and the S3
+// calls (ListParts) per 100 parts as metrics. It runs after
+// BenchmarkRoutes' other cases, on the same handler and MinIO.
+func benchmarkPartURLs(b *testing.B, ctx context.Context, invoke lambda.Handler, client *s3.Client, bucket string, s3calls *countedS3) {
+	k := "users/" + alice + "/batch.bin"
+	out, err := client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(k)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	id := multipart.ID{Upload: *out.UploadId, Size: 1 << 30}.String()
+	payload := func(b *testing.B, ev events.APIGatewayProxyRequest) []byte {
+		p, err := json.Marshal(ev)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+	const parts = 100
+	cases := []struct {
+		name     string
+		payloads func(b *testing.B) [][]byte
+	}{
+		{"multipart-sign-100-parts-batch", func(b *testing.B) [][]byte {
+			return [][]byte{payload(b, routed(http.MethodGet, "/multipart/{uploadId}/parts", map[string]string{"uploadId": id}, map[string]string{"key": k, "count": fmt.Sprint(parts)}, "", alice, "tier-1"))}
+		}},
+		{"multipart-sign-100-parts-single", func(b *testing.B) [][]byte {
+			var ps [][]byte
+			for n := 1; n <= parts; n++ {
+				ps = append(ps, payload(b, routed(http.MethodGet, "/multipart/{uploadId}/parts/{partNumber}", map[string]string{"uploadId": id, "partNumber": fmt.Sprint(n)}, map[string]string{"key": k}, "", alice, "tier-1")))
+			}
+			return ps
+		}},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			payloads := tc.payloads(b)
+			want := []byte(`{"statusCode":200,`)
+			urls := 0
+			start := s3calls.n.Load()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				for _, p := range payloads {
+					out, err := invoke.Invoke(ctx, p)
+					if err != nil || !bytes.HasPrefix(out, want) {
+						b.Fatalf("Invoke: %v: %s", err, out)
+					}
+					if i == 0 {
+						urls += bytes.Count(out, []byte(`X-Amz-Signature=`))
+					}
+				}
+			}
+			b.StopTimer()
+			if urls != parts {
+				b.Fatalf("%d signed URLs per op, want %d", urls, parts)
+			}
+			b.ReportMetric(float64(len(payloads)), "api-calls/op")
+			b.ReportMetric(float64(s3calls.n.Load()-start)/float64(b.N), "s3-calls/op")
+		})
+	}
+}
+
+// countedS3 counts the handler's S3 multipart calls.
+type countedS3 struct {
+	api.Multipart
+	n atomic.Int64
+}
+
+// ListParts counts and calls S3.
+func (c *countedS3) ListParts(ctx context.Context, in *s3.ListPartsInput, optFns ...func(*s3.Options)) (*s3.ListPartsOutput, error) {
+	c.n.Add(1)
+	return c.Multipart.ListParts(ctx, in, optFns...)
 }

@@ -71,6 +71,7 @@ func TestE2E_AnswersMatchRouteTable(t *testing.T) {
 		{"list", event(http.MethodGet, "/objects", map[string]string{"prefix": home}, "", alice, "tier-1")},
 		{"multipartCreate", event(http.MethodPost, "/multipart", nil, `{"key":"`+home+`new.bin","contentType":"application/octet-stream","size":10}`, alice, "tier-1")},
 		{"multipartSign", on(up, http.MethodGet, "/multipart/{uploadId}/parts/{partNumber}", "")},
+		{"multipartBatch", routed(http.MethodGet, "/multipart/{uploadId}/parts", map[string]string{"uploadId": up.id}, map[string]string{"key": up.key}, "", alice, "tier-1")},
 		{"multipartParts", on(up, http.MethodGet, "/multipart/{uploadId}", "")},
 		{"multipartComplete", on(up, http.MethodPost, "/multipart/{uploadId}/complete", completeBody([]int{1}, map[int]string{1: etag}))},
 		{"multipartAbort", on(doomed, http.MethodDelete, "/multipart/{uploadId}", "")},

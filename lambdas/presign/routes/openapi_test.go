@@ -114,6 +114,9 @@ func TestOpenAPI_ValidatesRequestsAsTheAPIDoes(t *testing.T) {
 		{"an upload form", "POST", "/uploads", `{"key":"a","contentType":"text/plain"}`, true},
 		{"an upload form with an unknown field", "POST", "/uploads", `{"key":"a","contentType":"text/plain","acl":"public-read"}`, false},
 		{"a part number over S3's", "GET", "/multipart/u1/parts/10001?key=a", "", false},
+		{"a batch of part URLs", "GET", "/multipart/u1/parts?key=a&from=101&count=100", "", true},
+		{"a batch of 101 part URLs", "GET", "/multipart/u1/parts?key=a&count=101", "", false},
+		{"a batch from part 0", "GET", "/multipart/u1/parts?key=a&from=0", "", false},
 		{"a completion", "POST", "/multipart/u1/complete?key=a", `{"parts":[{"partNumber":1,"etag":"\"x\""}]}`, true},
 		{"an empty completion", "POST", "/multipart/u1/complete?key=a", `{"parts":[]}`, false},
 	}

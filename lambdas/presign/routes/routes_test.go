@@ -94,8 +94,12 @@ func TestFindAndMethods(t *testing.T) {
 	if got := Methods("/multipart/{uploadId}"); !slices.Equal(got, []string{http.MethodGet, http.MethodDelete}) {
 		t.Errorf("Methods = %v", got)
 	}
-	if got := len(Paths()); got != 8 {
-		t.Errorf("%d paths, want 8", got)
+	if r, ok := Find(http.MethodGet, "/multipart/{uploadId}/parts"); !ok || r.Name != "multipartBatch" {
+		t.Errorf("Find(GET /multipart/{uploadId}/parts) = %v, %v", r, ok)
+	}
+	// Ten routes; GET and DELETE share /multipart/{uploadId}.
+	if got := len(Paths()); got != 9 {
+		t.Errorf("%d paths, want 9", got)
 	}
 }
 

@@ -24,6 +24,9 @@ const (
 	MaxListKeys = 1000
 	// ChecksumSHA256Bytes is the length of the base64 of a SHA-256 digest.
 	ChecksumSHA256Bytes = 44
+	// MaxBatchParts is the most part URLs one GET
+	// /multipart/{uploadId}/parts signs, and its default count.
+	MaxBatchParts = 100
 )
 
 // Values shared by several routes.
@@ -156,6 +159,27 @@ var All = []Route{
 		Response: &Body{Model: "PartResponse", Doc: "a presigned URL for one part", Schema: Schema{Type: Object, Fields: []Field{
 			{Name: "url", Required: true, Schema: url},
 			{Name: "headers", Required: true, Schema: headers},
+			{Name: "expiresAt", Required: true, Schema: expiresAt},
+		}}},
+	},
+	{
+		Name: "multipartBatch", Method: http.MethodGet, Path: "/multipart/{uploadId}/parts",
+		Summary: "presigned URLs for a run of parts in one call, each its exact length signed",
+		Params: []Param{
+			uploadID,
+			uploadKey,
+			{Name: "from", In: InQuery, Schema: withDoc(partNumber, "the first part's number (default 1); one beyond the upload's plan is refused")},
+			{Name: "count", In: InQuery, Schema: Schema{Type: Integer, Minimum: N(1), Maximum: N(MaxBatchParts), Doc: "how many parts (default and most: 100), clipped to the upload's last part"}},
+			{Name: "expiresIn", In: InQuery, Schema: expiresIn},
+		},
+		Access: AccessPut,
+		Status: http.StatusOK,
+		Response: &Body{Model: "PartBatchResponse", Doc: "a presigned URL for each part of the run", Schema: Schema{Type: Object, Fields: []Field{
+			{Name: "parts", Required: true, Schema: Schema{Type: Array, MinItems: 1, MaxItems: MaxBatchParts, Items: &Schema{Type: Object, Fields: []Field{
+				{Name: "partNumber", Required: true, Schema: partNumber},
+				{Name: "url", Required: true, Schema: url},
+				{Name: "headers", Required: true, Schema: headers},
+			}}}},
 			{Name: "expiresAt", Required: true, Schema: expiresAt},
 		}}},
 	},
