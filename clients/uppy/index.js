@@ -21,7 +21,9 @@
 //   PutObject                  GET /presign?method=PUT&contentType=T&contentLength=N (the file's
 //                              exact size, known through objectKey), or, for a key objectKey did
 //                              not make, POST /uploads (a POST form whose policy bounds the size)
-//   UploadPart                 GET /multipart/{uploadId}/parts/{partNumber}
+//   UploadPart                 GET /multipart/{uploadId}/parts?from=N&count=100: one call signs
+//                              a window of up to 100 parts, from which the module serves
+//                              each part's request (see partWindows)
 //   AbortMultipartUpload       DELETE /multipart/{uploadId}, sent by the browser with the ID token
 //   DeleteObject               GET /presign?method=DELETE
 //   CreateMultipartUpload,
@@ -45,6 +47,20 @@ export const MAX_PARTS = 10000
 
 /** How many file sizes objectKey remembers (the oldest are forgotten first). */
 const REMEMBERED_FILES = 1000
+
+/**
+ * The most part URLs one call of GET /multipart/{uploadId}/parts signs (the
+ * API's routes.MaxBatchParts): UploadPart costs one API call per this many
+ * parts.
+ */
+export const BATCH_PARTS = 100
+
+/**
+ * A cached part URL is not handed out within this many milliseconds of the
+ * batch's expiresAt: the part's PUT must start, and may take a while, before
+ * the URL expires. Such a part signs its window again.
+ */
+export const REFRESH_BEFORE_MS = 30 * 1000
 
 /**
  * The part size the API plans for an object of `size` bytes (POST /multipart's
@@ -135,6 +151,98 @@ function operationOf(request) {
 }
 
 /**
+ * partWindows serves UploadPart from batch-signed URLs: GET
+ * /multipart/{uploadId}/parts?key=K&from=N&count=M signs a window of up to
+ * BATCH_PARTS parts in one call, and each part's request is answered from
+ * it. Per upload (uploadId and key):
+ *
+ * - a part no window holds fetches the window that starts at it (up to
+ *   BATCH_PARTS parts, fewer when a window above starts sooner; the API clips
+ *   it to the upload's last part), so a file of P parts sent in order costs
+ *   ceil(P / 100) calls;
+ * - requests for parts of a window being fetched wait for that one call;
+ * - a cached URL within REFRESH_BEFORE_MS of the batch's expiresAt (by this
+ *   machine's clock) is not handed out: its part fetches its window again;
+ * - a failed call is not cached: its waiters get the API's reason (a
+ *   SecurestoreError), and the next request asks again.
+ *
+ * drop forgets an upload's windows (abort, complete).
+ */
+function partWindows(call) {
+  /** `${uploadId}\n${key}` -> [{ from, to, pending, parts, freshUntil }] */
+  const uploads = new Map()
+  const id = (request) => `${request.uploadId}\n${request.key}`
+
+  /** fetchWindow asks the API for parts from..from+count-1 and records them in w. */
+  async function fetchWindow(request, operation, ttl, w) {
+    const q = `key=${enc(request.key)}&from=${w.from}&count=${w.to - w.from + 1}${ttl}`
+    const batch = await call(operation, `multipart/${enc(request.uploadId)}/parts?${q}`)
+    if (!Array.isArray(batch?.parts)) {
+      throw new SecurestoreError('the API\'s batch of part URLs has no parts', { operation })
+    }
+    for (const p of batch.parts) {
+      w.parts.set(p.partNumber, { url: p.url, headers: pageHeaders(p.headers, operation) })
+    }
+    // The API clips the window to the upload's last part: a part above it
+    // is not this window's (asked alone, the API says why it is refused).
+    w.to = Math.min(w.to, Math.max(w.from - 1, ...w.parts.keys()))
+    const expires = Date.parse(batch.expiresAt)
+    // No readable expiresAt: the URLs serve the requests that waited, no more.
+    w.freshUntil = Number.isNaN(expires) ? 0 : expires - REFRESH_BEFORE_MS
+  }
+
+  async function sign(request, operation, ttl) {
+    const n = request.partNumber
+    if (!Number.isInteger(n) || n < 1) {
+      throw new SecurestoreError(`part number ${n} is not a whole number from 1`, { operation })
+    }
+    const upload = id(request)
+    let windows = uploads.get(upload)
+    if (windows == null) {
+      windows = []
+      uploads.set(upload, windows)
+      // Uploads never completed nor aborted here are forgotten, oldest first.
+      if (uploads.size > REMEMBERED_FILES) uploads.delete(uploads.keys().next().value)
+    }
+    let w = windows.find((x) => x.from <= n && n <= x.to)
+    if (w != null && w.pending == null && !(w.parts.has(n) && Date.now() < w.freshUntil)) {
+      // Stale, or the part is not in it (beyond the plan: the API says why).
+      windows.splice(windows.indexOf(w), 1)
+      w = null
+    }
+    if (w == null) {
+      // Up to BATCH_PARTS parts from n, stopping below the next window.
+      const next = Math.min(...windows.filter((x) => x.from > n).map((x) => x.from), n + BATCH_PARTS)
+      w = { from: n, to: next - 1, parts: new Map(), freshUntil: 0 }
+      w.pending = fetchWindow(request, operation, ttl, w).then(
+        () => { w.pending = null },
+        (err) => {
+          const i = windows.indexOf(w)
+          if (i >= 0) windows.splice(i, 1)
+          throw err
+        },
+      )
+      windows.push(w)
+    }
+    if (w.pending != null) await w.pending
+    const part = w.parts.get(n)
+    // Beyond the upload's last part: a window of its own, which the API refuses with its reason.
+    if (part == null && n > w.to && n !== w.from) return sign(request, operation, ttl)
+    if (part == null) {
+      throw new SecurestoreError(`the API's batch from part ${w.from} has no URL for part ${n}`, { operation })
+    }
+    return { url: part.url, headers: { ...part.headers } }
+  }
+
+  return {
+    sign,
+    drop(request) {
+      uploads.delete(id(request))
+    },
+  }
+}
+
+/**
  * createSignRequest returns a function to pass as `signRequest` to
  * @uppy/aws-s3 6.x. Every call asks the presign API, with the caller's ID
  * token, for the URL of exactly one request; the API decides it against its
@@ -193,6 +301,8 @@ export function createSignRequest({ apiUrl, getIdToken, fetch: fetchFn } = {}) {
     return data
   }
 
+  const parts = partWindows(call)
+
   async function putObject(request, operation, ttl) {
     const file = files.get(request.key)
     const contentType = request.contentType || file?.type || 'application/octet-stream'
@@ -215,12 +325,12 @@ export function createSignRequest({ apiUrl, getIdToken, fetch: fetchFn } = {}) {
     switch (operation) {
       case 'PutObject':
         return putObject(request, operation, ttl)
-      case 'UploadPart': {
-        const signed = await call(operation, `multipart/${enc(request.uploadId)}/parts/${request.partNumber}?${key}${ttl}`)
-        return { url: signed.url, headers: pageHeaders(signed.headers, operation) }
-      }
+      case 'UploadPart':
+        return parts.sign(request, operation, ttl)
       case 'AbortMultipartUpload':
-        // The browser sends the API's own DELETE route, with the token.
+        // The upload ends: its part URLs are no use any more. The browser
+        // sends the API's own DELETE route, with the token.
+        parts.drop(request)
         return {
           url: new URL(`multipart/${enc(request.uploadId)}?${key}`, base).href,
           headers: { Authorization: await token(operation) },
@@ -230,6 +340,8 @@ export function createSignRequest({ apiUrl, getIdToken, fetch: fetchFn } = {}) {
         return { url: signed.url, headers: pageHeaders(signed.headers, operation) }
       }
       default:
+        // The upload ends with CompleteMultipartUpload: its part URLs go.
+        if (operation === 'CompleteMultipartUpload') parts.drop(request)
         // CreateMultipartUpload, ListParts and CompleteMultipartUpload: Uppy
         // sends them to the URL returned and parses S3's XML answer; the
         // presign API answers these in JSON and checks completion itself.
