@@ -58,6 +58,17 @@ try {
       s3Responses.push({ method: r.request().method(), path: decodeURIComponent(new URL(r.url()).pathname), status: r.status(), headers: r.allHeaders() })
     }
   })
+  // Every API request that signs parts: the batch route (GET
+  // /multipart/{uploadId}/parts) and the single-part route (GET
+  // /multipart/{uploadId}/parts/{partNumber}), by upload id.
+  const partCalls = []
+  context.on('request', (r) => {
+    if (r.method() !== 'GET' || !r.url().startsWith(apiBase)) return
+    const u = new URL(r.url())
+    const m = u.pathname.slice(new URL(apiBase).pathname.length).match(/^multipart\/([^/]+)\/parts(?:\/(\d+))?$/)
+    if (m) partCalls.push({ route: m[2] == null ? 'batch' : 'single', uploadId: decodeURIComponent(m[1]), query: Object.fromEntries(u.searchParams) })
+  })
+  const callsFor = (uploadId, route) => partCalls.filter((c) => c.uploadId === uploadId && c.route === route)
   const s3Sent = (key) => s3Requests.filter((r) => r.path.endsWith(`/${key}`) && r.method !== 'OPTIONS' && r.method !== 'GET')
 
   async function openAs(name) {
@@ -192,15 +203,22 @@ try {
   // 6. Several parts, signed by the module, read back byte for byte.
   const partsFile = randomBytes(11 * 1024 * 1024 + 7)
   await choose(alice.page, [{ name: 'parts.bin', buffer: partsFile }])
-  step('alice uploads parts.bin (11 MiB + 7) in parts: POST /multipart, the module signs each part, the page reads each ETag')
+  step('alice uploads parts.bin (11 MiB + 7) in parts: POST /multipart, the module signs every part at once (as Uppy asks), the page reads each ETag')
   const mp = await alice.page.evaluate((k) => window.app.multipart(k), `${home}parts.bin`)
   assert.equal(mp.plan.partCount, 3)
   assert.equal(mp.chunkSize, mp.plan.partSize, 'getChunkSize is the API\'s plan')
   assert.ok(mp.parts.every((p) => p.etag), 'every part\'s ETag readable')
+  // The module signed the parts in one batch call: the first part's
+  // request fetched the window, the others shared it.
+  const batches = callsFor(mp.plan.uploadId, 'batch')
+  const singles = callsFor(mp.plan.uploadId, 'single')
+  assert.equal(batches.length, 1, `one batch call signs the ${mp.plan.partCount} parts: ${JSON.stringify(batches)}`)
+  assert.equal(singles.length, 0, `no single-part call: ${JSON.stringify(singles)}`)
+  assert.equal(batches[0].query.count, '100', 'a window of up to 100 parts')
   back = await alice.page.evaluate((k) => window.app.readBack(k), `${home}parts.bin`)
   assert.equal(back.size, partsFile.length)
   assert.equal(back.sha256, sha256(partsFile), 'read back byte for byte')
-  step(`${mp.plan.partCount} parts of ${mp.plan.partSize}, completed (${mp.done.etag}); read back equal`)
+  step(`${mp.plan.partCount} parts of ${mp.plan.partSize} signed by ${batches.length} batch call (from=${batches[0].query.from}&count=${batches[0].query.count}) and ${singles.length} single-part calls, completed (${mp.done.etag}); read back equal`)
 
   // 7. Uppy's own multipart path stops with the module's clear error.
   await alice.page.evaluate(() => window.app.use('multipart'))
@@ -213,10 +231,21 @@ try {
   step(`Uppy's multipart path: ${res[0].error.slice(0, 90)}...`)
 
   // 8. AbortMultipartUpload: the browser sends the API's DELETE itself.
+  // Before it, the module's part cache: a URL near its expiresAt is signed
+  // again, a fresh one is served from the cache; the abort drops it.
   const ab = await alice.page.evaluate((k) => window.app.abort(k), `${home}aborted.bin`)
   assert.equal(ab.status, 204)
   assert.equal(ab.after, 404, 'the upload is gone')
-  step('AbortMultipartUpload through the API: 204, then the upload is unknown (404)')
+  const abCalls = callsFor(ab.uploadId, 'batch')
+  assert.deepEqual(ab.signed, [true, true, true], `part 1 signed three times before the abort: ${JSON.stringify(ab)}`)
+  assert.deepEqual(abCalls.map((c) => c.query.expiresIn ?? null), ['10', null, null],
+    `a 10 s URL is within 30 s of expiresAt, so the next request signs again; the third is served from the cache; after the abort the module asks again: ${JSON.stringify(abCalls)}`)
+  assert.equal(callsFor(ab.uploadId, 'single').length, 0)
+  const goneWant = await apiAnswer(cfg.users.alice, `multipart/${encodeURIComponent(ab.uploadId)}/parts?key=${encodeURIComponent(`${home}aborted.bin`)}&from=1&count=100`)
+  assert.equal(goneWant.status, 404, JSON.stringify(goneWant))
+  assert.equal(ab.afterAbort.status, 404)
+  assert.equal(ab.afterAbort.error, goneWant.body.message, 'the module\'s error is the API\'s reason')
+  step(`AbortMultipartUpload through the API: 204, then the upload is unknown (404); part URLs: ${abCalls.length} batch calls for 4 requests (a 10 s URL signed again, one served from the cache, one after the abort refused: ${ab.afterAbort.error})`)
 
   // 8b. The API's signed headers as they are: the browser refuses to set
   // Content-Length (which clients/uppy drops) and sends the body's own.
@@ -243,6 +272,7 @@ try {
   for (const line of consoleLines) note(`console ${line}`)
   const kinds = new Set(s3Requests.map((r) => r.method))
   note(`requests the page sent to S3: ${s3Requests.length} (${[...kinds].join(', ')})`)
+  note(`API calls that signed parts: ${partCalls.filter((c) => c.route === 'batch').length} batch, ${partCalls.filter((c) => c.route === 'single').length} single-part`)
 } finally {
   await browser.close()
   await rm(filesDir, { recursive: true, force: true })

@@ -9,13 +9,16 @@ import (
 	"testing"
 
 	"github.com/securestore/securestore/lambdas/presign/multipart"
+	"github.com/securestore/securestore/lambdas/presign/routes"
 	"github.com/securestore/securestore/lambdas/presign/settings"
 )
 
 // TestModulePlanIsTheAPIs checks clients/uppy's copy of the multipart plan
-// (partSize, which Uppy's getChunkSize uses to cut the file) and its limits
-// against the API's: each part's URL signs the plan's exact length, so a
-// part cut otherwise would be refused by S3.
+// (partSize, which Uppy's getChunkSize uses to cut the file), its limits and
+// its batch of part URLs (BATCH_PARTS, the count it asks GET
+// /multipart/{uploadId}/parts for) against the API's: each part's URL signs
+// the plan's exact length, so a part cut otherwise would be refused by S3,
+// and a batch over the route's most is refused by the API.
 func TestModulePlanIsTheAPIs(t *testing.T) {
 	root := repoRoot(t)
 	const mib = 1 << 20
@@ -32,18 +35,19 @@ func TestModulePlanIsTheAPIs(t *testing.T) {
 	script := `const m = await import(process.argv[1]);
 const sizes = JSON.parse(process.argv[2]);
 console.log(JSON.stringify({parts: sizes.map((s) => m.getChunkSize({size: s})), maxPut: m.MAX_PUT_BYTES,
-  minPart: m.MIN_PART_BYTES, maxParts: m.MAX_PARTS, multipart: sizes.map((s) => m.shouldUseMultipart({size: s}))}))`
+  minPart: m.MIN_PART_BYTES, maxParts: m.MAX_PARTS, batchParts: m.BATCH_PARTS, multipart: sizes.map((s) => m.shouldUseMultipart({size: s}))}))`
 	out, err := exec.Command("node", "--input-type=module", "-e", script,
 		filepath.Join(root, "clients", "uppy", "index.js"), "["+strings.Join(list, ",")+"]").CombinedOutput()
 	if err != nil {
 		t.Fatalf("node: %v\n%s", err, out)
 	}
 	var got struct {
-		Parts     []int64 `json:"parts"`
-		MaxPut    int64   `json:"maxPut"`
-		MinPart   int64   `json:"minPart"`
-		MaxParts  int     `json:"maxParts"`
-		Multipart []bool  `json:"multipart"`
+		Parts      []int64 `json:"parts"`
+		MaxPut     int64   `json:"maxPut"`
+		MinPart    int64   `json:"minPart"`
+		MaxParts   int     `json:"maxParts"`
+		BatchParts int     `json:"batchParts"`
+		Multipart  []bool  `json:"multipart"`
 	}
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("node's answer %q: %v", out, err)
@@ -51,6 +55,9 @@ console.log(JSON.stringify({parts: sizes.map((s) => m.getChunkSize({size: s})), 
 	if got.MaxPut != settings.MaxPutBytes || got.MinPart != settings.MinPartBytes || got.MaxParts != settings.MaxParts {
 		t.Errorf("clients/uppy's limits: MAX_PUT_BYTES %d, MIN_PART_BYTES %d, MAX_PARTS %d; settings: %d, %d, %d",
 			got.MaxPut, got.MinPart, got.MaxParts, settings.MaxPutBytes, settings.MinPartBytes, settings.MaxParts)
+	}
+	if got.BatchParts != routes.MaxBatchParts {
+		t.Errorf("clients/uppy's BATCH_PARTS %d, routes.MaxBatchParts %d", got.BatchParts, routes.MaxBatchParts)
 	}
 	for i, size := range sizes {
 		plan, err := multipart.PlanFor(size)

@@ -139,17 +139,19 @@ window.app = {
   },
   /**
    * multipart uploads the chosen file in parts the way today's API allows:
-   * POST /multipart plans it, the module signs each part (Uppy's UploadPart),
-   * the page sends each part and reads its ETag, POST .../complete checks the
-   * parts against the plan.
+   * POST /multipart plans it, the module signs every part (Uppy's UploadPart),
+   * all asked at once as Uppy's concurrent parts ask, the page sends each part
+   * and reads its ETag, POST .../complete checks the parts against the plan.
    */
   async multipart(key) {
     const file = uppy.getFiles()[0].data
     uppy.clear()
     const plan = await api('multipart', { method: 'POST', body: JSON.stringify({ key, contentType: file.type || 'application/octet-stream', size: file.size }) })
+    const numbers = Array.from({ length: plan.partCount }, (_, i) => i + 1)
+    const signedParts = await Promise.all(numbers.map((n) => signRequest({ method: 'PUT', key, uploadId: plan.uploadId, partNumber: n })))
     const parts = []
-    for (let n = 1; n <= plan.partCount; n++) {
-      const signed = await signRequest({ method: 'PUT', key, uploadId: plan.uploadId, partNumber: n })
+    for (const n of numbers) {
+      const signed = signedParts[n - 1]
       const body = file.slice((n - 1) * plan.partSize, Math.min(n * plan.partSize, file.size))
       const res = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body })
       if (!res.ok) throw new Error(`part ${n}: S3 answered ${res.status}: ${await res.text()}`)
@@ -158,9 +160,18 @@ window.app = {
     const done = await api(`multipart/${plan.uploadId}/complete?key=${encodeURIComponent(key)}`, { method: 'POST', body: JSON.stringify({ parts }) })
     return { plan, parts, done, chunkSize: getChunkSize({ size: file.size }) }
   },
-  /** abort starts an upload and aborts it through the module's AbortMultipartUpload. */
+  /**
+   * abort starts an upload, signs its part three times (for 10 s, then as
+   * Uppy asks, twice), aborts it through the module's AbortMultipartUpload,
+   * and signs the part once more.
+   */
   async abort(key) {
     const plan = await api('multipart', { method: 'POST', body: JSON.stringify({ key, contentType: 'application/octet-stream', size: 1 }) })
+    const part = { method: 'PUT', key, uploadId: plan.uploadId, partNumber: 1 }
+    const signedParts = []
+    for (const request of [{ ...part, expiresIn: 10 }, part, part]) {
+      signedParts.push(typeof (await signRequest(request)).url === 'string')
+    }
     const signed = await signRequest({ method: 'DELETE', key, uploadId: plan.uploadId })
     const res = await fetch(signed.url, { method: 'DELETE', headers: signed.headers })
     let after
@@ -170,7 +181,14 @@ window.app = {
     } catch (err) {
       after = err.status
     }
-    return { status: res.status, after }
+    let afterAbort
+    try {
+      await signRequest(part)
+      afterAbort = { ok: true }
+    } catch (err) {
+      afterAbort = { ok: false, status: err.status, error: err.message }
+    }
+    return { uploadId: plan.uploadId, signed: signedParts, status: res.status, after, afterAbort }
   },
   /**
    * rawPut sends a PUT with every header the API signed, Content-Length
