@@ -244,9 +244,10 @@ function partWindows(call) {
 
 /**
  * createSignRequest returns a function to pass as `signRequest` to
- * @uppy/aws-s3 6.x. Every call asks the presign API, with the caller's ID
- * token, for the URL of exactly one request; the API decides it against its
- * access rules and bounds.
+ * @uppy/aws-s3 6.x. Every URL it returns the presign API signed, asked with
+ * the caller's ID token and decided against its access rules and bounds:
+ * one call per request, except UploadPart, whose URLs the API signs in
+ * batches of up to BATCH_PARTS parts (see partWindows).
  *
  * - apiUrl: the API's base URL (the stack's ApiUrl output, or .dev/dev.json's
  *   apiUrl for make dev), with or without a trailing slash.
