@@ -247,7 +247,7 @@ var Keys = []Key{
 		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmCDN5xxPercent = v })},
 	{Name: "malwareScanning", Kind: Bool, Default: "false", Doc: "GuardDuty Malware Protection for S3 on the data bucket: new objects are scanned and tagged, and none is readable (presigned or through CloudFront) until tagged `NO_THREATS_FOUND`; turns the bucket's EventBridge notifications on.",
 		set: boolean(func(c *Config, v bool) { c.MalwareScanning = v })},
-	{Name: "malwareScanPrefixes", Kind: List, Default: "[]", Doc: fmt.Sprintf("Limit malwareScanning (and its read gate) to keys under these prefixes (each ending with `/`, at most %d); empty scans every new object.", malwarescan.MaxPrefixes),
+	{Name: "malwareScanPrefixes", Kind: List, Default: "[]", Doc: fmt.Sprintf("Limit malwareScanning (and its read gate) to keys under these prefixes (each ending with `/`, at most %d); they must cover every prefix an access rule opens to PUT, and every key with cdnAccess write. Empty scans every new object.", malwarescan.MaxPrefixes),
 		set: list(func(c *Config, v []string) error { c.MalwareScanPrefixes = v; return nil })},
 	{Name: "alarmCdn4xxPercent", Kind: Number, Default: ftoa(monitoring.DefaultCDN4xxPercent), Doc: "Alarm when the distribution's 4xx error rate exceeds this percent for 15 minutes (unsigned or expired requests, or a policy refusing OAC).",
 		set: num(0, math.Inf(1), func(c *Config, v float64) { c.AlarmCDN4xxPercent = v })},
@@ -453,7 +453,46 @@ func (c *Config) crossCheck() []error {
 			errs = append(errs, fmt.Errorf("context key \"accessRules\": %w", err))
 		}
 	}
+	errs = append(errs, c.scanCheck()...)
 	return append(errs, c.cdnCheck()...)
+}
+
+// scanCheck reports malwareScanPrefixes that leave a place uploads land
+// unscanned: a prefix an access rule opens to PUT, or with cdnAccess write
+// every key (CloudFront writes wherever a viewer's signature allows). An
+// object written there would be readable without a scan.
+func (c *Config) scanCheck() []error {
+	if len(c.MalwareScanPrefixes) == 0 {
+		return nil
+	}
+	if !c.MalwareScanning {
+		return []error{errors.New("context key \"malwareScanPrefixes\": needs malwareScanning")}
+	}
+	scanned := func(prefix string) bool {
+		return slices.ContainsFunc(c.MalwareScanPrefixes, func(s string) bool { return strings.HasPrefix(prefix, s) })
+	}
+	rules := access.Tiered(c.Tiers)
+	if c.AccessRules != "" {
+		parsed, err := access.Parse([]byte(c.AccessRules))
+		if err != nil {
+			return nil // reported as accessRules
+		}
+		rules = parsed
+	}
+	var unscanned []string
+	for _, r := range rules {
+		if slices.Contains(r.Methods, "PUT") && !scanned(r.Prefix) {
+			unscanned = append(unscanned, fmt.Sprintf("%q (an access rule opens it to PUT)", r.Prefix))
+		}
+	}
+	if c.CDNEnabled && slices.Contains(c.CDNAccess, "write") {
+		unscanned = append(unscanned, "every key (cdnAccess write: CloudFront writes wherever a signature allows)")
+	}
+	if len(unscanned) == 0 {
+		return nil
+	}
+	return []error{fmt.Errorf("context key \"malwareScanPrefixes\": %v leaves uploads unscanned, and readable without a scan, under %s: add those prefixes, or leave malwareScanPrefixes empty to scan every new object",
+		c.MalwareScanPrefixes, strings.Join(unscanned, ", "))}
 }
 
 // cdnCheck reports CDN settings that contradict each other, naming the
@@ -472,9 +511,6 @@ func (c *Config) cdnCheck() []error {
 	}
 	if c.AlarmTopicArn != "" && c.Region != "" && TopicRegion(c.AlarmTopicArn) != c.Region {
 		errs = append(errs, fmt.Errorf("context key \"alarmTopicArn\": the topic is in %s, the data in %s: an alarm acts only on a topic of its own region", TopicRegion(c.AlarmTopicArn), c.Region))
-	}
-	if len(c.MalwareScanPrefixes) > 0 && !c.MalwareScanning {
-		errs = append(errs, errors.New("context key \"malwareScanPrefixes\": needs malwareScanning"))
 	}
 	if c.LogsKeyAlias == c.KeyAlias {
 		errs = append(errs, errors.New("context key \"logsKeyAlias\": must differ from keyAlias: the logs key is a second key, whose policy CloudWatch Logs may use"))

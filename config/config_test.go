@@ -284,3 +284,50 @@ func TestParse_CookieDomainReportsEveryPrerequisite(t *testing.T) {
 		}
 	}
 }
+
+// TestParse_ScanPrefixesCoverEveryUpload: malwareScanPrefixes must cover
+// every prefix a rule opens to PUT, and every key when CloudFront writes;
+// the message names what is left unscanned.
+func TestParse_ScanPrefixesCoverEveryUpload(t *testing.T) {
+	rules := `[{"prefix":"users/{sub}/","groups":["*"],"methods":["GET","PUT"]},{"prefix":"inbox/","groups":["tier-1"],"methods":["PUT"]},{"prefix":"tier-1/","groups":["tier-1"],"methods":["GET"]}]`
+	for _, tc := range []struct {
+		name    string
+		ctx     map[string]any
+		want    []string // substrings of the error; none means it parses
+		notWant []string
+	}{
+		{"every PUT prefix scanned", map[string]any{"malwareScanning": true, "malwareScanPrefixes": "users/,inbox/", "accessRules": rules}, nil, nil},
+		{"the default rules' home scanned", map[string]any{"malwareScanning": true, "malwareScanPrefixes": "users/"}, nil, nil},
+		{"a PUT prefix left out", map[string]any{"malwareScanning": true, "malwareScanPrefixes": "users/", "accessRules": rules},
+			[]string{`context key "malwareScanPrefixes"`, `"inbox/" (an access rule opens it to PUT)`}, []string{`"users/{sub}/"`, `"tier-1/"`}},
+		{"a scan prefix narrower than the rule", map[string]any{"malwareScanning": true, "malwareScanPrefixes": "users/alice/,inbox/", "accessRules": rules},
+			[]string{`"users/{sub}/"`}, nil},
+		{"CloudFront writes", map[string]any{"malwareScanning": true, "malwareScanPrefixes": "users/", "cdnAccess": "read,write"},
+			[]string{"every key (cdnAccess write"}, nil},
+		{"CloudFront writes, every object scanned", map[string]any{"malwareScanning": true, "cdnAccess": "read,write"}, nil, nil},
+		{"prefixes without scanning", map[string]any{"malwareScanPrefixes": "users/"}, []string{"needs malwareScanning"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse(withViewerKey(t, tc.ctx))
+			if len(tc.want) == 0 {
+				if err != nil {
+					t.Fatalf("Parse = %v, want no error", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Parse = nil, want %q", tc.want)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Parse = %v, want %q", err, w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(err.Error(), w) {
+					t.Errorf("Parse = %v, names %q, which is scanned or read-only", err, w)
+				}
+			}
+		})
+	}
+}

@@ -110,7 +110,6 @@ var maximalContext = map[string]any{
 	"eventBridge":                     "true",
 	"auditTrail":                      "true",
 	"malwareScanning":                 "true",
-	"malwareScanPrefixes":             "users/,reports/",
 	"alarmEmails":                     "oncall@example.com",
 	"auditTrailReaderArns":            "arn:aws:iam::123456789012:role/SecurityAudit",
 	"cdnAccess":                       "read,write,delete",
