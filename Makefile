@@ -49,7 +49,7 @@ test: deps tools chromium
 ## test-update: rewrite the golden templates, the README's configuration and route tables and the diagram (review the diff before committing)
 test-update: deps
 	$(GO) test ./test -run TestSnapshots -update
-	$(GO) test ./config -run TestReadmeTableMatchesKeys -update-readme
+	$(GO) test ./test -run TestReadmeTableMatchesKeys -update-readme
 	$(GO) test ./lambdas/presign/routes -run TestReadmeRouteTable -update-readme
 	$(MAKE) --no-print-directory diagram
 

@@ -10,12 +10,12 @@ import (
 	"github.com/securestore/securestore/validation"
 )
 
-// propKeys names, for each construct the stacks build (by its path in its
+// PropKeys names, for each construct the stacks build (by its path in its
 // stack), the context key each prop is set from. config checks what only
 // it can (types, combinations of keys); a value the construct checks is
 // checked there alone, and ContextError puts the key the user typed on the
 // construct's message.
-var propKeys = map[string]map[string]string{
+var PropKeys = map[string]map[string]string{
 	"Bucket": {
 		"BucketName":                  "bucketName",
 		"BucketNamePrefix":            "bucketNamePrefix",
@@ -90,7 +90,7 @@ func ContextError(cfg *config.Config, err *validation.Error) error {
 	for _, stack := range []string{StackID, EdgeStackID} {
 		path = strings.TrimPrefix(path, cfg.Env+"/"+stack+"/")
 	}
-	keys := propKeys[path]
+	keys := PropKeys[path]
 	var errs []error
 	var unmapped []string
 	for _, problem := range err.Problems {

@@ -1,4 +1,4 @@
-package stacks
+package test
 
 import (
 	"os"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/securestore/securestore/config"
 	"github.com/securestore/securestore/internal/testkit/cdktest"
+	"github.com/securestore/securestore/stacks"
 )
 
 const secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf"
@@ -29,11 +30,11 @@ func buildError(t *testing.T, ctx map[string]any) error {
 	if err != nil {
 		t.Fatalf("config.Parse: %v", err)
 	}
-	verr := cdktest.Invalid(t, func() { Build(awscdk.NewApp(nil), cfg) })
+	verr := cdktest.Invalid(t, func() { stacks.Build(awscdk.NewApp(nil), cfg) })
 	if verr == nil {
 		t.Fatal("Build succeeded, want a construct to refuse the value")
 	}
-	return ContextError(cfg, verr)
+	return stacks.ContextError(cfg, verr)
 }
 
 // TestContextError_NamesTheKeyTyped: a value that only a construct checks
@@ -117,10 +118,10 @@ func TestPropKeys_NameContextKeys(t *testing.T) {
 	for _, k := range config.Keys {
 		keys[k.Name] = true
 	}
-	for path, props := range propKeys {
+	for path, props := range stacks.PropKeys {
 		for prop, key := range props {
 			if !keys[key] {
-				t.Errorf("propKeys[%q][%q] = %q, which is not a context key", path, prop, key)
+				t.Errorf("stacks.PropKeys[%q][%q] = %q, which is not a context key", path, prop, key)
 			}
 		}
 	}

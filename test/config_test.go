@@ -1,10 +1,11 @@
-package config
+package test
 
 import (
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/securestore/securestore/config"
 	"github.com/securestore/securestore/constructs/audittrail"
 	"github.com/securestore/securestore/constructs/privatebucket"
 )
@@ -22,10 +23,10 @@ func withViewerKey(t *testing.T, ctx map[string]any) map[string]any {
 }
 
 func TestParse_DefaultsNeedOnlyTheViewerKey(t *testing.T) {
-	if _, err := Parse(map[string]any{}); err == nil || !strings.Contains(err.Error(), `context key "cdnPublicKeyPem": required`) {
-		t.Fatalf("Parse(empty) = %v, want the missing viewer key named", err)
+	if _, err := config.Parse(map[string]any{}); err == nil || !strings.Contains(err.Error(), `context key "cdnPublicKeyPem": required`) {
+		t.Fatalf("config.Parse(empty) = %v, want the missing viewer key named", err)
 	}
-	c, err := Parse(withViewerKey(t, map[string]any{}))
+	c, err := config.Parse(withViewerKey(t, map[string]any{}))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -45,7 +46,7 @@ func TestParse_EnvironmentBlockThenTopLevelOverride(t *testing.T) {
 		},
 		"urlTtlSeconds": "60", // a -c flag arrives as a string and wins
 	}
-	c, err := Parse(withViewerKey(t, ctx))
+	c, err := config.Parse(withViewerKey(t, ctx))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -56,9 +57,9 @@ func TestParse_EnvironmentBlockThenTopLevelOverride(t *testing.T) {
 
 func TestParse_ListsFromJSONOrCommas(t *testing.T) {
 	for _, raw := range []any{`["read","write"]`, "read, write", []any{"read", "write"}} {
-		c, err := Parse(withViewerKey(t, map[string]any{"cdnAccess": raw}))
+		c, err := config.Parse(withViewerKey(t, map[string]any{"cdnAccess": raw}))
 		if err != nil {
-			t.Fatalf("Parse(%v): %v", raw, err)
+			t.Fatalf("config.Parse(%v): %v", raw, err)
 		}
 		if strings.Join(c.CDNAccess, ",") != "read,write" {
 			t.Errorf("cdnAccess from %v = %v", raw, c.CDNAccess)
@@ -67,7 +68,7 @@ func TestParse_ListsFromJSONOrCommas(t *testing.T) {
 }
 
 func TestParse_IgnoresCDKKeys(t *testing.T) {
-	_, err := Parse(map[string]any{
+	_, err := config.Parse(map[string]any{
 		"cdnEnabled": false,
 		"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": true,
 		"aws:cdk:enable-path-metadata":                    true,
@@ -111,7 +112,7 @@ func TestParse_RejectsWithKeyName(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse(tc.ctx)
+			_, err := config.Parse(tc.ctx)
 			if err == nil {
 				t.Fatal("Parse succeeded, want an error")
 			}
@@ -125,7 +126,7 @@ func TestParse_RejectsWithKeyName(t *testing.T) {
 }
 
 func TestParse_ReportsEveryProblemAtOnce(t *testing.T) {
-	_, err := Parse(map[string]any{"mfa": "x", "urlTtlSeconds": "y", "nope": 1.0})
+	_, err := config.Parse(map[string]any{"mfa": "x", "urlTtlSeconds": "y", "nope": 1.0})
 	if err == nil {
 		t.Fatal("want error")
 	}
@@ -138,7 +139,7 @@ func TestParse_ReportsEveryProblemAtOnce(t *testing.T) {
 
 func TestKeys_EveryKeyDocumentedAndDefaultParses(t *testing.T) {
 	seen := map[string]bool{}
-	for _, k := range Keys {
+	for _, k := range config.Keys {
 		if k.Doc == "" || k.Kind == "" {
 			t.Errorf("key %q lacks doc or kind", k.Name)
 		}
@@ -146,7 +147,7 @@ func TestKeys_EveryKeyDocumentedAndDefaultParses(t *testing.T) {
 			t.Errorf("key %q listed twice", k.Name)
 		}
 		seen[k.Name] = true
-		if Ignored(k.Name) {
+		if config.Ignored(k.Name) {
 			t.Errorf("key %q would be ignored as a CDK key", k.Name)
 		}
 	}
@@ -164,7 +165,7 @@ func TestParse_ViewerKeyAsPEMOrOneLine(t *testing.T) {
 		}
 	}
 	for name, v := range map[string]string{"PEM": string(pemText), "one-line body": body.String()} {
-		c, err := Parse(map[string]any{"cdnPublicKeyPem": v})
+		c, err := config.Parse(map[string]any{"cdnPublicKeyPem": v})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -176,7 +177,7 @@ func TestParse_ViewerKeyAsPEMOrOneLine(t *testing.T) {
 		"first line only (what -c keeps)": "-----BEGIN PUBLIC KEY-----",
 		"not base64":                      "not a key!",
 	} {
-		if _, err := Parse(map[string]any{"cdnPublicKeyPem": v}); err == nil || !strings.Contains(err.Error(), `"cdnPublicKeyPem"`) {
+		if _, err := config.Parse(map[string]any{"cdnPublicKeyPem": v}); err == nil || !strings.Contains(err.Error(), `"cdnPublicKeyPem"`) {
 			t.Errorf("%s: Parse = %v, want an error naming cdnPublicKeyPem", name, err)
 		}
 	}
@@ -193,7 +194,7 @@ func TestSplitEdge(t *testing.T) {
 		{map[string]any{"cdnEnabled": false, "region": "eu-central-1"}, false},
 	}
 	for _, tc := range cases {
-		cfg, err := Parse(tc.ctx)
+		cfg, err := config.Parse(tc.ctx)
 		if err != nil {
 			t.Fatalf("region %v: %v", tc.ctx["region"], err)
 		}
@@ -206,7 +207,7 @@ func TestSplitEdge(t *testing.T) {
 // TestCookieDomainName: the presign function signs for the first of
 // cdnDomainNames that the cookie domain covers.
 func TestCookieDomainName(t *testing.T) {
-	c, err := Parse(withViewerKey(t, map[string]any{
+	c, err := config.Parse(withViewerKey(t, map[string]any{
 		"cdnCookieDomain":        "example.com",
 		"cdnDomainNames":         "files.example.org,media.example.com,cdn.example.com",
 		"cdnPrivateKeySecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf",
@@ -230,13 +231,13 @@ func TestKeys_SharedDefaultsAgree(t *testing.T) {
 }
 
 func TestParse_UnknownEnvironmentNamedFirst(t *testing.T) {
-	_, err := Parse(map[string]any{"env": "staging", "environments": map[string]any{"dev": map[string]any{}, "prod": map[string]any{}}})
+	_, err := config.Parse(map[string]any{"env": "staging", "environments": map[string]any{"dev": map[string]any{}, "prod": map[string]any{}}})
 	if err == nil || !strings.HasPrefix(err.Error(), "unknown environment staging (dev, prod)") {
 		t.Fatalf("Parse = %v, want it to start with the unknown environment", err)
 	}
 	// An environment that is not in environments but sets every key it
 	// needs with -c is fine.
-	if _, err := Parse(withViewerKey(t, map[string]any{"env": "staging", "environments": map[string]any{"dev": map[string]any{}}})); err != nil {
+	if _, err := config.Parse(withViewerKey(t, map[string]any{"env": "staging", "environments": map[string]any{"dev": map[string]any{}}})); err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
 }
@@ -244,21 +245,21 @@ func TestParse_UnknownEnvironmentNamedFirst(t *testing.T) {
 func TestParse_UnknownKeySuggestsTheNearest(t *testing.T) {
 	cases := map[string]string{"bucketNmae": "bucketName", "bucketname": "bucketName", "urlTTLSecond": "urlTtlSeconds", "cdnWafRatelimit": "cdnWafRateLimit"}
 	for typed, want := range cases {
-		_, err := Parse(withViewerKey(t, map[string]any{typed: "x"}))
+		_, err := config.Parse(withViewerKey(t, map[string]any{typed: "x"}))
 		if err == nil || !strings.Contains(err.Error(), `did you mean "`+want+`"?`) {
-			t.Errorf("Parse(%s) = %v, want it to suggest %s", typed, err, want)
+			t.Errorf("config.Parse(%s) = %v, want it to suggest %s", typed, err, want)
 		}
 	}
-	_, err := Parse(withViewerKey(t, map[string]any{"zzzzzz": "x"}))
+	_, err := config.Parse(withViewerKey(t, map[string]any{"zzzzzz": "x"}))
 	if err == nil || strings.Contains(err.Error(), "did you mean") || !strings.Contains(err.Error(), "securestore accepts") {
-		t.Errorf("Parse(zzzzzz) = %v, want the list of keys and no suggestion", err)
+		t.Errorf("config.Parse(zzzzzz) = %v, want the list of keys and no suggestion", err)
 	}
 }
 
 // TestKeyError_NamesWhereTheValueWasSet: an error a construct raises for a
 // value names the key as the user set it.
 func TestKeyError_NamesWhereTheValueWasSet(t *testing.T) {
-	c, err := Parse(withViewerKey(t, map[string]any{
+	c, err := config.Parse(withViewerKey(t, map[string]any{
 		"environments":       map[string]any{"dev": map[string]any{"bucketNamePrefix": "p"}},
 		"corsAllowedOrigins": "https://a.example.com",
 	}))
@@ -277,7 +278,7 @@ func TestKeyError_NamesWhereTheValueWasSet(t *testing.T) {
 }
 
 func TestParse_CookieDomainReportsEveryPrerequisite(t *testing.T) {
-	_, err := Parse(withViewerKey(t, map[string]any{"cdnCookieDomain": "example.com"}))
+	_, err := config.Parse(withViewerKey(t, map[string]any{"cdnCookieDomain": "example.com"}))
 	for _, w := range []string{"needs cdnPrivateKeySecretArn", "needs cdnDomainNames"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("Parse = %v, want %q", err, w)
@@ -308,7 +309,7 @@ func TestParse_ScanPrefixesCoverEveryUpload(t *testing.T) {
 		{"prefixes without scanning", map[string]any{"malwareScanPrefixes": "users/"}, []string{"needs malwareScanning"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse(withViewerKey(t, tc.ctx))
+			_, err := config.Parse(withViewerKey(t, tc.ctx))
 			if len(tc.want) == 0 {
 				if err != nil {
 					t.Fatalf("Parse = %v, want no error", err)

@@ -1,10 +1,12 @@
-package config
+package test
 
 import (
 	"flag"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/securestore/securestore/config"
 )
 
 var updateReadme = flag.Bool("update-readme", false, "rewrite the configuration table in ../README.md")
@@ -15,7 +17,7 @@ const (
 )
 
 // TestReadmeTableMatchesKeys keeps the README's configuration reference true:
-// it must be exactly ReferenceTable(). `go test ./config -update-readme`
+// it must be exactly config.ReferenceTable(). `go test ./test -run TestReadmeTableMatchesKeys -update-readme`
 // rewrites it.
 func TestReadmeTableMatchesKeys(t *testing.T) {
 	b, err := os.ReadFile("../README.md")
@@ -29,7 +31,7 @@ func TestReadmeTableMatchesKeys(t *testing.T) {
 		t.Fatalf("README.md lacks the %q ... %q markers", strings.TrimSpace(tableStart), tableEnd)
 	}
 	got := readme[i+len(tableStart) : j]
-	want := ReferenceTable()
+	want := config.ReferenceTable()
 	if got == want {
 		return
 	}
@@ -39,5 +41,5 @@ func TestReadmeTableMatchesKeys(t *testing.T) {
 		}
 		return
 	}
-	t.Errorf("README.md's configuration table differs from config.Keys; run `go test ./config -update-readme`.\nwant:\n%s\ngot:\n%s", want, got)
+	t.Errorf("README.md's configuration table differs from config.Keys; run `go test ./test -run TestReadmeTableMatchesKeys -update-readme`.\nwant:\n%s\ngot:\n%s", want, got)
 }
