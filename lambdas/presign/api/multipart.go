@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/securestore/securestore/lambdas/presign/multipart"
 	"github.com/securestore/securestore/lambdas/presign/settings"
+	"github.com/securestore/securestore/lambdas/presign/signer"
 )
 
 // Multipart is the part of the S3 API the /multipart routes call.
@@ -71,6 +73,57 @@ func (h *Handler) openUpload(ref uploadRef) (multipart.ID, multipart.Plan, *outc
 	}
 	plan, _ := multipart.PlanFor(id.Size) // ParseID checked the size
 	return id, plan, nil
+}
+
+// partSigning is what signing part URLs of an upload needs once the
+// request has passed every check: the upload, its plan and the URLs'
+// lifetime.
+type partSigning struct {
+	key  string
+	id   multipart.ID
+	plan multipart.Plan
+	ttl  time.Duration
+}
+
+// openForParts runs the steps both part-signing routes take, in the
+// pipeline's order: the key, the URLs' lifetime, the access decision for
+// PUT and the upload's id and plan. The caller then bounds its part
+// numbers by the plan and confirms the upload with S3 (confirmParts).
+func (h *Handler) openForParts(c *call, ref uploadRef, expiresIn optInt) (partSigning, *outcome) {
+	if err := validateKey(ref.key); err != nil {
+		return partSigning{}, ptr(badRequest(err))
+	}
+	ttl, err := h.expiry(c.route, expiresIn)
+	if err != nil {
+		return partSigning{}, ptr(badRequest(err))
+	}
+	if fail := h.decide(c, ref.key); fail != nil {
+		return partSigning{}, fail
+	}
+	id, plan, fail := h.openUpload(ref)
+	if fail != nil {
+		return partSigning{}, fail
+	}
+	return partSigning{key: ref.key, id: id, plan: plan, ttl: ttl}, nil
+}
+
+// confirmParts asks S3 for one part of the upload: an id that is not one of
+// the key's uploads is 404 before any URL is signed.
+func (h *Handler) confirmParts(ctx context.Context, s partSigning, rec *record) *outcome {
+	_, fail := h.partsPage(ctx, s.key, s.id, 0, 1, rec)
+	return fail
+}
+
+// presignPart signs a PUT of part n for its exact length in the plan.
+func (h *Handler) presignPart(ctx context.Context, s partSigning, n int) (signer.URL, error) {
+	return h.presigner.Presign(ctx, signer.Request{
+		Method:        http.MethodPut,
+		Key:           s.key,
+		UploadID:      s.id.Upload,
+		PartNumber:    int32(n),
+		ContentLength: s.plan.PartLength(n),
+		Expires:       s.ttl,
+	})
 }
 
 // listParts returns every part S3 holds of the upload, page by page.

@@ -3,11 +3,9 @@ package api
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/securestore/securestore/lambdas/presign/routes"
-	"github.com/securestore/securestore/lambdas/presign/signer"
 )
 
 // batchRequest is GET /multipart/{uploadId}/parts' request.
@@ -54,38 +52,21 @@ func parseMultipartBatch(in *input) (batchRequest, error) {
 // many parts makes one API call per MaxBatchParts parts instead of one
 // per part.
 func (h *Handler) multipartBatch(ctx context.Context, c *call, req batchRequest) outcome {
-	if err := validateKey(req.key); err != nil {
-		return badRequest(err)
-	}
-	ttl, err := h.expiry(c.route, req.expiresIn)
-	if err != nil {
-		return badRequest(err)
-	}
-	if fail := h.decide(c, req.key); fail != nil {
-		return *fail
-	}
-	id, plan, fail := h.openUpload(req.uploadRef)
+	up, fail := h.openForParts(c, req.uploadRef, req.expiresIn)
 	if fail != nil {
 		return *fail
 	}
-	if req.from > plan.Parts {
-		return badRequest(fmt.Errorf("from must be from 1 to %d for this upload (%d bytes in parts of %d)", plan.Parts, plan.Size, plan.PartSize))
+	if req.from > up.plan.Parts {
+		return badRequest(fmt.Errorf("from must be from 1 to %d for this upload (%d bytes in parts of %d)", up.plan.Parts, up.plan.Size, up.plan.PartSize))
 	}
-	last := min(req.from+req.count-1, plan.Parts)
-	if _, fail := h.partsPage(ctx, req.key, id, 0, 1, c.rec); fail != nil {
+	last := min(req.from+req.count-1, up.plan.Parts)
+	if fail := h.confirmParts(ctx, up, c.rec); fail != nil {
 		return *fail
 	}
 	body := batchBody{Parts: make([]batchPart, 0, last-req.from+1)}
 	var earliest time.Time
 	for n := req.from; n <= last; n++ {
-		u, err := h.presigner.Presign(ctx, signer.Request{
-			Method:        http.MethodPut,
-			Key:           req.key,
-			UploadID:      id.Upload,
-			PartNumber:    int32(n),
-			ContentLength: plan.PartLength(n),
-			Expires:       ttl,
-		})
+		u, err := h.presignPart(ctx, up, n)
 		if err != nil {
 			c.rec.err = fmt.Errorf("presign part %d of %d to %d: %w", n, req.from, last, err)
 			return serverError()
@@ -95,7 +76,7 @@ func (h *Handler) multipartBatch(ctx context.Context, c *call, req batchRequest)
 		}
 		body.Parts = append(body.Parts, batchPart{PartNumber: n, URL: u.URL, Headers: nonNil(u.Headers)})
 	}
-	body.ExpiresAt = h.expiresAt(earliest, ttl)
+	body.ExpiresAt = h.expiresAt(earliest, up.ttl)
 	return ok(body)
 }
 

@@ -3,9 +3,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"net/http"
-
-	"github.com/securestore/securestore/lambdas/presign/signer"
 )
 
 // signRequest is GET /multipart/{uploadId}/parts/{partNumber}'s request.
@@ -38,39 +35,22 @@ func parseMultipartSign(in *input) (signRequest, error) {
 // PUT URL for the part that signs its exact length from the plan, once S3
 // confirms the upload is the key's.
 func (h *Handler) multipartSign(ctx context.Context, c *call, req signRequest) outcome {
-	if err := validateKey(req.key); err != nil {
-		return badRequest(err)
-	}
-	ttl, err := h.expiry(c.route, req.expiresIn)
-	if err != nil {
-		return badRequest(err)
-	}
-	if fail := h.decide(c, req.key); fail != nil {
-		return *fail
-	}
-	id, plan, fail := h.openUpload(req.uploadRef)
+	up, fail := h.openForParts(c, req.uploadRef, req.expiresIn)
 	if fail != nil {
 		return *fail
 	}
-	if req.partNumber > plan.Parts {
-		return badRequest(fmt.Errorf("partNumber must be from 1 to %d for this upload (%d bytes in parts of %d)", plan.Parts, plan.Size, plan.PartSize))
+	if req.partNumber > up.plan.Parts {
+		return badRequest(fmt.Errorf("partNumber must be from 1 to %d for this upload (%d bytes in parts of %d)", up.plan.Parts, up.plan.Size, up.plan.PartSize))
 	}
-	if _, fail := h.partsPage(ctx, req.key, id, 0, 1, c.rec); fail != nil {
+	if fail := h.confirmParts(ctx, up, c.rec); fail != nil {
 		return *fail
 	}
-	u, err := h.presigner.Presign(ctx, signer.Request{
-		Method:        http.MethodPut,
-		Key:           req.key,
-		UploadID:      id.Upload,
-		PartNumber:    int32(req.partNumber),
-		ContentLength: plan.PartLength(req.partNumber),
-		Expires:       ttl,
-	})
+	u, err := h.presignPart(ctx, up, req.partNumber)
 	if err != nil {
 		c.rec.err = fmt.Errorf("presign part %d: %w", req.partNumber, err)
 		return serverError()
 	}
-	return ok(partURLBody{URL: u.URL, Headers: nonNil(u.Headers), ExpiresAt: h.expiresAt(u.ExpiresAt, ttl)})
+	return ok(partURLBody{URL: u.URL, Headers: nonNil(u.Headers), ExpiresAt: h.expiresAt(u.ExpiresAt, up.ttl)})
 }
 
 // partURLBody answers GET /multipart/{uploadId}/parts/{partNumber}: the
