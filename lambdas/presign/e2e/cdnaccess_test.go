@@ -90,11 +90,11 @@ func signedBy(r *http.Request, body []byte, creds aws.Credentials) bool {
 	return again.Header.Get("Authorization") == auth
 }
 
-// TestE2E_CDNAccess: the bootstrap reads its CloudFront key from Secrets
-// Manager at init, and POST /cdn-access answers a folder policy whose
-// signature verifies with the public key, with cookies for the shared
-// parent domain; a folder the caller may not read whole is refused.
-func TestE2E_CDNAccess(t *testing.T) {
+// startWithCDN starts the function with CloudFront delivery and a cookie
+// domain, its private key (a new RSA-2048 key, returned) read at init from
+// the SigV4-checking Secrets Manager stand-in.
+func startWithCDN(t *testing.T) (*function, *rsa.PrivateKey) {
+	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +114,15 @@ func TestE2E_CDNAccess(t *testing.T) {
 			"AWS_ENDPOINT_URL_SECRETS_MANAGER": secretsManager(t, creds, cdnSecretARN, pemKey).URL,
 		}
 	})
+	return f, key
+}
+
+// TestE2E_CDNAccess: the bootstrap reads its CloudFront key from Secrets
+// Manager at init, and POST /cdn-access answers a folder policy whose
+// signature verifies with the public key, with cookies for the shared
+// parent domain; a folder the caller may not read whole is refused.
+func TestE2E_CDNAccess(t *testing.T) {
+	f, key := startWithCDN(t)
 
 	home := "users/" + alice + "/album/"
 	ev := routed(http.MethodPost, "/cdn-access", nil, nil, `{"prefix":"`+home+`","expiresIn":120}`, alice, "tier-1")

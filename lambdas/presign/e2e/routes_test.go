@@ -2,11 +2,7 @@ package e2e
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"slices"
@@ -14,9 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/securestore/securestore/internal/testkit/s3server"
 	"github.com/securestore/securestore/lambdas/presign/routes"
 )
 
@@ -28,25 +22,7 @@ import (
 // routes.ErrorBody. A route without a case here fails the test, so the
 // table cannot drift from what the function answers.
 func TestE2E_AnswersMatchRouteTable(t *testing.T) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-	f := start(t, func(minio *s3server.Server) map[string]string {
-		creds := aws.Credentials{AccessKeyID: minio.AccessKey, SecretAccessKey: minio.SecretKey}
-		return map[string]string{
-			"CDN_DOMAIN":                       cdnDomain,
-			"CDN_KEY_PAIR_ID":                  cdnKeyPairID,
-			"CDN_PRIVATE_KEY_SECRET_ARN":       cdnSecretARN,
-			"CDN_COOKIE_DOMAIN":                cookieDomain,
-			"AWS_ENDPOINT_URL_SECRETS_MANAGER": secretsManager(t, creds, cdnSecretARN, pemKey).URL,
-		}
-	})
+	f, _ := startWithCDN(t)
 	limits := routes.Limits{MaxUploadBytes: maxUploadBytes, URLTTLSeconds: 300}
 	home := "users/" + alice + "/"
 	data := bytes.Repeat([]byte("x"), 100)
