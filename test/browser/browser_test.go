@@ -40,7 +40,10 @@ const (
 	stopGrace    = 10 * time.Second
 )
 
-// devJSON is .dev/dev.json, which make dev writes when it is ready.
+// devJSON is .dev/dev.json, which make dev writes when it is ready, as the
+// contract (ARCHITECTURE.md) spells it. It is written out here rather than
+// taken from devapi.Info on purpose: a renamed JSON field there must fail
+// this client's reading of the file.
 type devJSON struct {
 	APIURL     string `json:"apiUrl"`
 	S3URL      string `json:"s3Url"`
