@@ -448,20 +448,29 @@ func (c *Config) crossCheck() []error {
 	if len(c.Tiers) == 0 {
 		errs = append(errs, errors.New("context key \"tiers\": needs at least one tier"))
 	}
-	if c.AccessRules != "" {
-		if _, err := access.Parse([]byte(c.AccessRules)); err != nil {
-			errs = append(errs, fmt.Errorf("context key \"accessRules\": %w", err))
-		}
+	rules, err := c.Rules()
+	if err != nil {
+		errs = append(errs, fmt.Errorf("context key \"accessRules\": %w", err))
+	} else {
+		errs = append(errs, c.scanCheck(rules)...)
 	}
-	errs = append(errs, c.scanCheck()...)
 	return append(errs, c.cdnCheck()...)
+}
+
+// Rules are the access rules the function gets: accessRules parsed, or
+// with none the tiered defaults for tiers.
+func (c *Config) Rules() ([]access.Rule, error) {
+	if c.AccessRules == "" {
+		return access.Tiered(c.Tiers), nil
+	}
+	return access.Parse([]byte(c.AccessRules))
 }
 
 // scanCheck reports malwareScanPrefixes that leave a place uploads land
 // unscanned: a prefix an access rule opens to PUT, or with cdnAccess write
 // every key (CloudFront writes wherever a viewer's signature allows). An
 // object written there would be readable without a scan.
-func (c *Config) scanCheck() []error {
+func (c *Config) scanCheck(rules []access.Rule) []error {
 	if len(c.MalwareScanPrefixes) == 0 {
 		return nil
 	}
@@ -470,14 +479,6 @@ func (c *Config) scanCheck() []error {
 	}
 	scanned := func(prefix string) bool {
 		return slices.ContainsFunc(c.MalwareScanPrefixes, func(s string) bool { return strings.HasPrefix(prefix, s) })
-	}
-	rules := access.Tiered(c.Tiers)
-	if c.AccessRules != "" {
-		parsed, err := access.Parse([]byte(c.AccessRules))
-		if err != nil {
-			return nil // reported as accessRules
-		}
-		rules = parsed
 	}
 	var unscanned []string
 	for _, r := range rules {
